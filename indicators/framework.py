@@ -1,0 +1,284 @@
+"""Loading the GCM results framework (objectives, principles, areas, indicator sets).
+
+`framework_load` reads the whole structure first and refuses a malformed one before it writes a
+row; the caller wraps it, with whatever else it loads, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pycountry
+from django.db import transaction
+
+from indicators.datafile import DataFileError, Entry, sync_m2m, unique, upsert
+from indicators.models import (
+    Area,
+    AreaKind,
+    Direction,
+    GuidingPrinciple,
+    Indicator,
+    IndicatorSet,
+    Objective,
+)
+
+OBJECTIVE_COUNT = 23
+PRINCIPLE_COUNT = 10
+
+
+@dataclass
+class IndicatorRow:
+    code: str
+    name: str
+    values: dict[str, Any]
+    objectives: list[int]
+
+
+@dataclass
+class IndicatorSetRow:
+    code: str
+    version: str
+    values: dict[str, Any]
+    indicators: list[IndicatorRow] = field(default_factory=list)
+
+
+@dataclass
+class Framework:
+    objectives: list[dict[str, Any]]
+    principles: list[dict[str, Any]]
+    regions: list[dict[str, Any]]
+    world: dict[str, str]
+    countries: dict[str, tuple[str, bool]]
+    commissions: list[dict[str, Any]]
+    indicator_sets: list[IndicatorSetRow]
+
+
+def framework_parse(data: Any) -> Framework:
+    """Check the reference data and turn it into plain rows; raise DataFileError if malformed."""
+    root = Entry(data, "file")
+    if root.int("format") != 1:
+        raise DataFileError("file.format: this tracker reads format 1")
+
+    objectives = [
+        {
+            "number": e.int("number"),
+            "title": e.str("title", max_length=300),
+            "short_title": e.str("short", max_length=100),
+            "source": e.str("source", required=False, max_length=300),
+        }
+        for e in root.entries("objectives")
+    ]
+    numbers = [o["number"] for o in objectives]
+    unique(numbers, "objectives")
+    if sorted(numbers) != list(range(1, OBJECTIVE_COUNT + 1)):
+        raise DataFileError(f"objectives: the GCM has objectives 1 to {OBJECTIVE_COUNT}")
+
+    principles = [
+        {
+            "letter": e.str("letter", max_length=1),
+            "title": e.str("title", max_length=200),
+            "source": e.str("source", required=False, max_length=300),
+        }
+        for e in root.entries("guiding_principles")
+    ]
+    unique([p["letter"] for p in principles], "guiding_principles")
+    if len(principles) != PRINCIPLE_COUNT:
+        raise DataFileError(f"guiding_principles: the GCM has {PRINCIPLE_COUNT}")
+
+    areas = root.entry("areas")
+    world_entry = areas.entry("world")
+    world = {"code": world_entry.str("code"), "name": world_entry.str("name")}
+    region_kinds = {AreaKind.REGION, AreaKind.SUBREGION, AreaKind.INTERMEDIATE}
+    regions = []
+    for e in areas.entries("regions"):
+        kind = e.choice("kind", AreaKind, AreaKind.REGION)
+        if kind not in region_kinds:
+            raise DataFileError(f"{e.path}.kind: a region is region, subregion or intermediate")
+        regions.append(
+            {"m49": e.str("m49"), "name": e.str("name"), "kind": kind, "parent": e.str("parent")}
+        )
+    region_codes = {world["code"]} | {r["m49"] for r in regions}
+    unique([r["m49"] for r in regions], "areas.regions")
+    for r in regions:
+        if r["parent"] not in region_codes:
+            raise DataFileError(f"areas.regions: {r['m49']} has unknown parent {r['parent']}")
+
+    countries: dict[str, tuple[str, bool]] = {}
+    raw_countries = areas.data.get("countries")
+    if not isinstance(raw_countries, dict) or not raw_countries:
+        raise DataFileError("areas.countries: expected a mapping of ISO3 codes")
+    for iso3, value in raw_countries.items():
+        if pycountry.countries.get(alpha_3=str(iso3)) is None:
+            raise DataFileError(f"areas.countries.{iso3}: not an ISO 3166 alpha-3 code")
+        if not (isinstance(value, list) and len(value) == 2 and str(value[0]) in region_codes):
+            raise DataFileError(f"areas.countries.{iso3}: expected [M49 region code, true|false]")
+        countries[str(iso3)] = (str(value[0]), bool(value[1]))
+
+    commissions = []
+    for e in areas.entries("commissions"):
+        members = [str(m) for m in e.list("members")]
+        unknown = sorted(set(members) - set(countries))
+        if unknown:
+            raise DataFileError(f"{e.path}.members: unknown countries {', '.join(unknown)}")
+        commissions.append({"code": e.str("code"), "name": e.str("name"), "members": members})
+    unique([c["code"] for c in commissions], "areas.commissions")
+
+    indicator_sets = [_parse_indicator_set(e) for e in root.entries("indicator_sets")]
+    unique([(s.code, s.version) for s in indicator_sets], "indicator_sets")
+    return Framework(
+        objectives=objectives,
+        principles=principles,
+        regions=regions,
+        world=world,
+        countries=countries,
+        commissions=commissions,
+        indicator_sets=indicator_sets,
+    )
+
+
+def _parse_indicator_set(e: Entry) -> IndicatorSetRow:
+    row = IndicatorSetRow(
+        code=e.str("code", max_length=50),
+        version=e.str("version", max_length=30),
+        values={
+            "name": e.str("name", max_length=200),
+            "description": e.str("description", required=False),
+            "source": e.str("source", required=False, max_length=500),
+            "published_on": e.date("published_on"),
+        },
+    )
+    codes_are_sdg = bool(e.data.get("codes_are_sdg", False))
+    for position, ie in enumerate(e.entries("indicators"), start=1):
+        raw_objectives = ie.data.get("objectives", [])
+        if raw_objectives == "all":
+            objectives = list(range(1, OBJECTIVE_COUNT + 1))
+        elif isinstance(raw_objectives, list) and all(
+            isinstance(n, int) and 1 <= n <= OBJECTIVE_COUNT for n in raw_objectives
+        ):
+            objectives = raw_objectives
+        else:
+            raise DataFileError(f"{ie.path}.objectives: expected objective numbers or 'all'")
+        row.indicators.append(
+            IndicatorRow(
+                code=ie.str("code", required=False, max_length=30),
+                name=ie.str("name", max_length=500),
+                objectives=objectives,
+                values={
+                    "short_name": ie.str("short", required=False, max_length=120),
+                    "unit": ie.str("unit", required=False, max_length=200),
+                    "direction": ie.choice("direction", Direction, Direction.UNSPECIFIED),
+                    # Sets of SDG indicators say so once, rather than repeating each code.
+                    "sdg_code": ie.str("code", required=False) if codes_are_sdg else "",
+                    "custodian": ie.str("custodian", required=False, max_length=300),
+                    "notes": ie.str("notes", required=False),
+                    "source": ie.str("source", required=False, max_length=500),
+                    "position": position,
+                },
+            )
+        )
+    unique([i.code for i in row.indicators if i.code], f"{e.path}.indicators codes")
+    unique([i.name for i in row.indicators], f"{e.path}.indicators names")
+    return row
+
+
+@transaction.atomic
+def framework_load(*, framework: Framework) -> Counter[str]:
+    """Create what is missing and update what changed; count rows created/updated/unchanged.
+
+    Which version of an indicator set is current is the secretariat's choice once a set exists,
+    so it is set only when a set is first created.
+    """
+    counts: Counter[str] = Counter()
+
+    def tally(kind: str, outcome: str) -> None:
+        counts[f"{kind} {outcome}"] += 1
+
+    objectives = {}
+    for row in framework.objectives:
+        values = {k: v for k, v in row.items() if k != "number"}
+        obj, outcome = upsert(Objective, {"number": row["number"]}, values)
+        objectives[obj.number] = obj
+        tally("objectives", outcome)
+    for row in framework.principles:
+        values = {k: v for k, v in row.items() if k != "letter"}
+        tally("principles", upsert(GuidingPrinciple, {"letter": row["letter"]}, values)[1])
+
+    _load_areas(framework, tally)
+
+    for set_row in framework.indicator_sets:
+        is_new = not IndicatorSet.objects.filter(
+            code=set_row.code, version=set_row.version
+        ).exists()
+        values = dict(set_row.values)
+        if is_new:
+            values["is_current"] = not IndicatorSet.objects.current().filter(
+                code=set_row.code
+            ).exists()
+        indicator_set, outcome = upsert(
+            IndicatorSet, {"code": set_row.code, "version": set_row.version}, values
+        )
+        tally("indicator sets", outcome)
+        for ind in set_row.indicators:
+            key = {"code": ind.code} if ind.code else {"code": "", "name": ind.name}
+            values = dict(ind.values) | ({"name": ind.name} if ind.code else {})
+            indicator, outcome = upsert(Indicator, {"indicator_set": indicator_set, **key}, values)
+            wanted = [objectives[n] for n in ind.objectives]
+            if sync_m2m(indicator.objectives, wanted) and outcome == "unchanged":
+                outcome = "updated"
+            tally("indicators", outcome)
+    return counts
+
+
+def _load_areas(framework: Framework, tally: Any) -> None:
+    world, outcome = upsert(
+        Area,
+        {"code": framework.world["code"]},
+        {"name": framework.world["name"], "kind": AreaKind.WORLD, "m49": framework.world["code"]},
+    )
+    tally("areas", outcome)
+    by_m49 = {world.m49: world}
+    # Parents come before children in the file; the parse step checked every parent exists.
+    for row in framework.regions:
+        area, outcome = upsert(
+            Area,
+            {"code": row["m49"]},
+            {
+                "name": row["name"],
+                "kind": row["kind"],
+                "m49": row["m49"],
+                "parent": by_m49[row["parent"]],
+            },
+        )
+        by_m49[area.m49] = area
+        tally("areas", outcome)
+
+    countries = {}
+    for iso3, (parent, is_member) in framework.countries.items():
+        country = pycountry.countries.get(alpha_3=iso3)
+        name = getattr(country, "common_name", None) or country.name
+        area, outcome = upsert(
+            Area,
+            {"code": iso3},
+            {
+                "name": name,
+                "kind": AreaKind.COUNTRY,
+                "iso3": iso3,
+                "iso2": country.alpha_2,
+                "m49": country.numeric,
+                "parent": by_m49[parent],
+                "is_un_member": is_member,
+            },
+        )
+        countries[iso3] = area
+        tally("areas", outcome)
+
+    for row in framework.commissions:
+        commission, outcome = upsert(
+            Area, {"code": row["code"]}, {"name": row["name"], "kind": AreaKind.COMMISSION}
+        )
+        tally("areas", outcome)
+        members = [countries[iso3] for iso3 in row["members"]]
+        if sync_m2m(commission.member_areas, members):
+            tally("commission memberships", "updated")

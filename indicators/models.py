@@ -1,0 +1,240 @@
+"""The GCM results framework: objectives, principles, indicators, areas and observations.
+
+This app depends on nothing else of ours: pledges point at it, never the other way round.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+
+class Objective(models.Model):
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=300)
+    short_title = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True, help_text="Where the wording comes from.")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=23), name="objective_number_1_to_23"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Objective {self.number}: {self.short_title}"
+
+
+class GuidingPrinciple(models.Model):
+    letter = models.CharField(max_length=1, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["letter"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(letter__in=list("abcdefghij")), name="principle_letter_a_to_j"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"({self.letter}) {self.title}"
+
+
+class IndicatorSetQuerySet(models.QuerySet["IndicatorSet"]):
+    def current(self) -> IndicatorSetQuerySet:
+        return self.filter(is_current=True)
+
+
+class IndicatorSet(models.Model):
+    """A versioned list of indicators, such as the migration-related SDG indicators.
+
+    A new version is a new row; older versions stay readable, and pledge targets keep pointing
+    at the indicator of the version they chose.
+    """
+
+    code = models.SlugField(max_length=50, help_text="Stable name of the set across versions.")
+    version = models.CharField(max_length=30)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=500, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    is_current = models.BooleanField(
+        default=True, help_text="The version offered for new pledge targets."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IndicatorSetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="indicator_set_code_version"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(is_current=True), name="one_current_version_per_set"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.version})"
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", "Higher is better"
+    DECREASE = "decrease", "Lower is better"
+    UNSPECIFIED = "unspecified", "No desired direction set"
+
+
+class Indicator(models.Model):
+    indicator_set = models.ForeignKey(
+        IndicatorSet, on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.CharField(
+        max_length=30, blank=True, help_text="Official code, if the set gives one."
+    )
+    name = models.CharField(max_length=500)
+    short_name = models.CharField(max_length=120, blank=True)
+    unit = models.CharField(max_length=200, blank=True)
+    direction = models.CharField(
+        max_length=12, choices=Direction.choices, default=Direction.UNSPECIFIED
+    )
+    sdg_code = models.CharField("SDG code", max_length=20, blank=True)
+    custodian = models.CharField(max_length=300, blank=True)
+    objectives = models.ManyToManyField(Objective, related_name="indicators", blank=True)
+    description = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Caveats, such as an unverified mapping.")
+    source = models.CharField(max_length=500, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["indicator_set", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator_set", "code"],
+                condition=~Q(code=""),
+                name="indicator_code_unique_in_set",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator_set", "name"], name="indicator_name_unique_in_set"
+            ),
+        ]
+        indexes = [models.Index(fields=["sdg_code"])]
+
+    def __str__(self) -> str:
+        label = self.short_name or self.name
+        return f"{self.code} {label}" if self.code else label
+
+
+class AreaKind(models.TextChoices):
+    WORLD = "world", "World"
+    REGION = "region", "M49 region"
+    SUBREGION = "subregion", "M49 sub-region"
+    INTERMEDIATE = "intermediate", "M49 intermediate region"
+    COMMISSION = "commission", "UN regional commission"
+    COUNTRY = "country", "Country or area"
+
+
+class AreaQuerySet(models.QuerySet["Area"]):
+    def countries(self) -> AreaQuerySet:
+        return self.filter(kind=AreaKind.COUNTRY)
+
+    def commissions(self) -> AreaQuerySet:
+        return self.filter(kind=AreaKind.COMMISSION)
+
+
+class Area(models.Model):
+    """A place observations and pledges refer to: the world, a region, a commission, a country.
+
+    The M49 hierarchy is `parent` (country, intermediate region, sub-region, region, world);
+    membership of the UN regional commissions, which overlaps, is `commissions`.
+    """
+
+    code = models.CharField(
+        max_length=10,
+        unique=True,
+        help_text="ISO 3166 alpha-3 for countries, M49 code for regions, acronym for commissions.",
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=AreaKind.choices)
+    iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, null=True, blank=True, unique=True)
+    iso2 = models.CharField("ISO 3166 alpha-2", max_length=2, null=True, blank=True, unique=True)
+    m49 = models.CharField("UN M49 code", max_length=3, null=True, blank=True, unique=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    commissions = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="member_areas",
+        limit_choices_to={"kind": AreaKind.COMMISSION},
+    )
+    is_un_member = models.BooleanField("UN Member State", default=False)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=AreaKind.COUNTRY) | Q(iso3__isnull=False),
+                name="country_has_iso3",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=AreaKind.COUNTRY) | Q(iso3__isnull=True),
+                name="only_countries_have_iso3",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="area_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Observation(models.Model):
+    """One value of an indicator for an area, period and disaggregation."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="observations")
+    period_label = models.CharField(
+        max_length=30, help_text="The period as the source wrote it: 2019, 2013 Q1, 2016/17."
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    disaggregation = models.JSONField(
+        default=dict, blank=True, help_text="Dimension name to value, e.g. Sex: Female."
+    )
+    # The disaggregation in one canonical string, so the database can keep it unique.
+    disaggregation_key = models.CharField(max_length=500, blank=True, default="", editable=False)
+    value = models.DecimalField(max_digits=30, decimal_places=10)
+    unit = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "area", "period_start", "disaggregation_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "period_start", "period_end", "disaggregation_key"],
+                name="observation_unique_point",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="observation_period_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["area", "indicator"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.area} · {self.period_label}: {self.value}"
+
+    @staticmethod
+    def key_for(disaggregation: dict[str, str]) -> str:
+        """The canonical key of a disaggregation: sorted `name=value` pairs joined by `|`."""
+        return "|".join(f"{name}={disaggregation[name]}" for name in sorted(disaggregation))
