@@ -213,9 +213,9 @@ def framework_load(*, framework: Framework) -> Counter[str]:
         ).exists()
         values = dict(set_row.values)
         if is_new:
-            values["is_current"] = not IndicatorSet.objects.current().filter(
-                code=set_row.code
-            ).exists()
+            values["is_current"] = (
+                not IndicatorSet.objects.current().filter(code=set_row.code).exists()
+            )
         indicator_set, outcome = upsert(
             IndicatorSet, {"code": set_row.code, "version": set_row.version}, values
         )

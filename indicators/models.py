@@ -5,6 +5,9 @@ This app depends on nothing else of ours: pledges point at it, never the other w
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -233,6 +236,20 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.area} · {self.period_label}: {self.value}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The key is the disaggregation in canonical form; it cannot be allowed to drift from it.
+        self.disaggregation_key = self.key_for(self.disaggregation)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "disaggregation_key"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if not isinstance(self.disaggregation, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in self.disaggregation.items()
+        ):
+            message = 'Give dimension names and values as text, e.g. {"Sex": "Female"}.'
+            raise ValidationError({"disaggregation": message})
 
     @staticmethod
     def key_for(disaggregation: dict[str, str]) -> str:

@@ -143,7 +143,9 @@ class ReviewCycle(models.Model):
 
 
 class RegionalReview(models.Model):
-    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="regional_reviews")
+    cycle = models.ForeignKey(
+        ReviewCycle, on_delete=models.CASCADE, related_name="regional_reviews"
+    )
     code = models.CharField(max_length=20, unique=True)
     title = models.CharField(max_length=300)
     commission = models.ForeignKey(
@@ -157,7 +159,9 @@ class RegionalReview(models.Model):
     hosts = models.CharField(max_length=200, blank=True)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
-    dates_note = models.CharField(max_length=200, blank=True, help_text="When exact dates are unknown.")
+    dates_note = models.CharField(
+        max_length=200, blank=True, help_text="When exact dates are unknown."
+    )
     source = models.CharField(max_length=500, blank=True)
 
     class Meta:
@@ -226,6 +230,8 @@ class Pledge(models.Model):
         max_length=20, unique=True, editable=False, help_text="Public reference: GCM-2022-0001."
     )
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="pledges")
+    # Number within the cycle; the reference is built from it and never reused.
+    sequence = models.PositiveIntegerField(editable=False)
     title = models.CharField(max_length=300)
     description = models.TextField(
         blank=True, help_text=f"{DESCRIPTION_MIN} to {DESCRIPTION_MAX} characters, as on the form."
@@ -261,7 +267,10 @@ class Pledge(models.Model):
     )
     is_global = models.BooleanField("global implementation", default=False)
     areas = models.ManyToManyField(
-        Area, related_name="pledges", blank=True, help_text="Countries or regions of implementation."
+        Area,
+        related_name="pledges",
+        blank=True,
+        help_text="Countries or regions of implementation.",
     )
     start_date = models.DateField(null=True, blank=True)
     deadline = models.DateField(null=True, blank=True)
@@ -292,6 +301,7 @@ class Pledge(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
+            models.UniqueConstraint(fields=["cycle", "sequence"], name="pledge_sequence_in_cycle"),
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("description"), DESCRIPTION_MAX),
                 name="pledge_description_max_length",
@@ -329,6 +339,10 @@ class Pledge(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
+    @staticmethod
+    def reference_for(cycle: ReviewCycle, sequence: int) -> str:
+        return f"GCM-{cycle.forum_year}-{sequence:04d}"
+
     @property
     def forms(self) -> list[str]:
         """Labels of the forms this pledge takes."""
@@ -365,7 +379,9 @@ class PledgePartner(models.Model):
     class Meta:
         ordering = ["pledge", "organisation"]
         constraints = [
-            models.UniqueConstraint(fields=["pledge", "organisation"], name="pledge_partner_unique"),
+            models.UniqueConstraint(
+                fields=["pledge", "organisation"], name="pledge_partner_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -541,7 +557,9 @@ class ProgressUpdate(models.Model):
 class TargetMeasurement(models.Model):
     """A value measured for one target of the pledge, reported in a progress update."""
 
-    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="measurements")
+    update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.CASCADE, related_name="measurements"
+    )
     target = models.ForeignKey(PledgeTarget, on_delete=models.CASCADE, related_name="measurements")
     value = models.DecimalField(max_digits=20, decimal_places=4)
     measured_on = models.DateField()
@@ -549,7 +567,9 @@ class TargetMeasurement(models.Model):
     class Meta:
         ordering = ["target", "measured_on"]
         constraints = [
-            models.UniqueConstraint(fields=["update", "target"], name="measurement_once_per_update"),
+            models.UniqueConstraint(
+                fields=["update", "target"], name="measurement_once_per_update"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from celery import Celery
 from django.conf import settings
 from django.db import connection
 
@@ -24,10 +25,10 @@ def check_database() -> str:
     return connection.vendor
 
 
-def check_broker() -> str:
-    with app.connection_for_write() as conn:
+def check_broker(celery_app: Celery = app) -> str:
+    with celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
-        return conn.transport_cls if isinstance(conn.transport_cls, str) else conn.transport.driver_type
+        return conn.transport.driver_type
 
 
 def check_worker() -> str:
@@ -57,7 +58,7 @@ def run_checks() -> dict[str, Any]:
         started = time.monotonic()
         try:
             detail = check()
-        except Exception as exc:  # noqa: BLE001 - any failure is the answer we report
+        except Exception as exc:
             results[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
         else:
             results[name] = {"ok": True, "detail": detail}

@@ -173,7 +173,9 @@ USE_TZ = True
 # ---------------------------------------------------------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = env_path("STATIC_ROOT", BASE_DIR / "staticfiles")
+STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
+# WhiteNoise serves from here and warns when it is missing, as it is before `collectstatic`.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Uploaded evidence is private: it is kept outside the web root and never served by URL
 # prefix; views that check permissions stream it.
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")
@@ -193,12 +195,24 @@ STORAGES = {
 # E-mail
 # ---------------------------------------------------------------------------------------------
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# With EMAIL_HOST set, mail goes out over SMTP; without it, it is printed to the console.
+_email_host = env_str("EMAIL_HOST")
+if _email_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": env_int("EMAIL_PORT", 587),
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "GCM Pledge Tracker <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -208,7 +222,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The embedded broker and result store are SQLite files of their own, apart from the
 # application's database, so a busy queue never locks the tables pages read.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
+CELERY_BROKER_URL = env_str(
+    "CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
+)
 CELERY_RESULT_BACKEND = env_str(
     "CELERY_RESULT_BACKEND",
     CELERY_BROKER_URL

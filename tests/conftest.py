@@ -1,0 +1,120 @@
+"""Fixtures shared by every test: the framework data, a named cast of users, a real worker."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from pledges.models import MembershipRole
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tracker.models import User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the GCM framework once into the test database; each test rolls back its own rows."""
+    with django_db_blocker.unblock():
+        call_command("load_framework", stdout=io.StringIO())
+
+
+# --- The cast ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def secretariat(db) -> User:
+    """Staff with the secretariat's permissions (not a superuser)."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(email="secretariat@un.example", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["indicators", "pledges", "tracker"])
+    )
+    return user
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return UserFactory(email="root@un.example", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Migrant Rights Network")
+
+
+@pytest.fixture
+def member(organisation) -> User:
+    return MembershipFactory(organisation=organisation, user__email="member@mrn.example").user
+
+
+@pytest.fixture
+def focal_point(organisation) -> User:
+    return MembershipFactory(
+        organisation=organisation, user__email="focal@mrn.example", role=MembershipRole.FOCAL_POINT
+    ).user
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    """A logged-in user of another organisation."""
+    return MembershipFactory(user__email="other@elsewhere.example").user
+
+
+# --- A real Celery worker ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker() -> Iterator[subprocess.Popen]:
+    """A real `celery worker` process on the configured broker and the tests' own queue.
+
+    Started per test so tests without it really have no worker; it is ready once it has
+    answered a ping through the broker.
+    """
+    from tracker.tasks import ping
+
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tracker",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the Celery worker exited with {process.returncode}")
+            try:
+                if ping.apply_async(expires=5).get(timeout=5) == "pong":
+                    break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

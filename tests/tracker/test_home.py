@@ -1,0 +1,92 @@
+"""The home page: the 23 objectives with their published pledge counts, as valid HTML."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from pledges.models import PledgeObjective
+from tests.factories import PledgeFactory, objective
+
+pytestmark = pytest.mark.django_db
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+class NestingChecker(HTMLParser):
+    """Fails on unclosed or mis-nested elements and on duplicate ids."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.ids: set[str] = set()
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id":
+                if value in self.ids:
+                    self.errors.append(f"duplicate id {value}")
+                self.ids.add(value)
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+        else:
+            self.stack.pop()
+
+
+def link(pledge, number, rank=None):
+    PledgeObjective.objects.create(pledge=pledge, objective=objective(number), main_rank=rank)
+
+
+def test_anyone_sees_the_23_objectives(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    objectives = response.context["objectives"]
+    assert [o.number for o in objectives] == list(range(1, 24))
+    assert b"Save lives" in response.content
+
+
+def test_counts_published_pledges_only(client):
+    published = PledgeFactory(published=True)
+    link(published, 6, rank=1)
+    link(published, 7)
+    link(PledgeFactory(published=True), 6, rank=1)
+    link(PledgeFactory(), 6, rank=1)  # a draft is not public
+    counts = {o.number: o.published_pledges for o in client.get("/").context["objectives"]}
+    assert counts[6] == 2
+    assert counts[7] == 1
+    assert counts[1] == 0
+
+
+def test_home_page_is_one_query(client, django_assert_max_num_queries):
+    for number in range(1, 10):
+        link(PledgeFactory(published=True), number, rank=1)
+    # The objectives annotated with their counts; nothing per objective.
+    with django_assert_max_num_queries(1):
+        client.get("/")
+
+
+def test_home_page_is_well_formed_and_accessible(client):
+    html = client.get("/").content.decode()
+    checker = NestingChecker()
+    checker.feed(html)
+    assert checker.errors == []
+    assert checker.stack == []
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="en">' in html
+    assert html.count("<h1") == 1
+    assert '<main id="main"' in html
+    assert 'href="#main"' in html
+    assert '<nav aria-label="Main">' in html
+    assert "http://" not in html.replace("http://testserver", "")  # nothing from a CDN
+    assert "https://" not in html
+
+
+def test_home_page_answers_get_only(client):
+    assert client.post("/").status_code == 405

@@ -1,0 +1,1 @@
+"""Demo and synthetic data for development, demonstrations and benchmarks."""
