@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# These targets are for development machines; production sets DEBUG=false and its own secrets.
+export DEBUG ?= true
 
 # Django 6.1 needs Python 3.12 or newer. Take the first interpreter that really runs and is
 # supported: plain names first, then pyenv's installs (whose shims refuse versions not selected).

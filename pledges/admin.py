@@ -167,7 +167,6 @@ class PledgeAdmin(admin.ModelAdmin):
     autocomplete_fields = ("lead_organisation", "matches", "areas", "created_by")
     filter_horizontal = ("principles",)
     readonly_fields = ("reference", *WORKFLOW_FIELDS, "created_at", "updated_at")
-    date_hierarchy = "created_at"
     show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("reference", "cycle", "title", "description")}),
@@ -247,7 +246,6 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     search_fields = ("pledge__reference", "pledge__title", "organisation__name", "narrative")
     autocomplete_fields = ("pledge", "organisation", "author")
     readonly_fields = (*WORKFLOW_FIELDS, "created_at", "updated_at")
-    date_hierarchy = "reported_on"
     show_full_result_count = False
     inlines = [TargetMeasurementInline, UpdateEvidenceInline, UpdateReviewEventInline]
 
@@ -289,7 +287,6 @@ class ReviewEventAdmin(admin.ModelAdmin):
     list_filter = ("action", "to_state")
     list_select_related = ("pledge", "update", "actor")
     search_fields = ("pledge__reference", "actor__email", "comment")
-    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False

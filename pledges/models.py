@@ -334,6 +334,7 @@ class Pledge(models.Model):
         indexes = [
             models.Index(fields=["review_state", "cycle"]),
             models.Index(fields=["lead_organisation", "review_state"]),
+            models.Index(fields=["created_at"]),
         ]
 
     def __str__(self) -> str:
