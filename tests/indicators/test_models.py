@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from indicators.models import (
     Area,
@@ -14,18 +13,10 @@ from indicators.models import (
     IndicatorSet,
     Objective,
 )
+from tests.database import rejected
 from tests.factories import IndicatorFactory, ObservationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def rejected(make) -> bool:
-    try:
-        with transaction.atomic():
-            make()
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_objective_numbers_stop_at_23():

@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from pledges.models import (
     Evidence,
@@ -16,6 +15,7 @@ from pledges.models import (
     PledgeTarget,
     ReviewState,
 )
+from tests.database import rejected
 from tests.factories import (
     IndicatorFactory,
     OrganisationFactory,
@@ -26,15 +26,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def rejected(make) -> bool:
-    try:
-        with transaction.atomic():
-            make()
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_description_is_never_longer_than_3000_characters():
