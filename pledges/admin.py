@@ -1,21 +1,36 @@
 """The secretariat's workbench. Workflow state changes through services only: read-only here."""
 
 from django.contrib import admin
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
+from pledges.admin_review import (
+    REVIEW_ACTIONS,
+    CommissionFilter,
+    SmartScoreFilter,
+    in_review_queryset,
+    smart_score,
+)
 from pledges.models import (
     Evidence,
     Membership,
     Organisation,
     Pledge,
+    PledgeInReview,
     PledgeObjective,
     PledgePartner,
     PledgeTarget,
+    PledgeVersion,
     ProgressUpdate,
     RegionalReview,
     ReviewCycle,
     ReviewEvent,
     TargetMeasurement,
 )
+from pledges.snapshots import snapshot_diff
 
 WORKFLOW_FIELDS = ("review_state", "submitted_at", "published_at", "version")
 
@@ -140,6 +155,33 @@ class ReviewEventInline(admin.TabularInline):
         return False
 
 
+class PledgeVersionInline(admin.TabularInline):
+    """Every version the pledge went through; any two can be compared."""
+
+    model = PledgeVersion
+    fields = ("number", "action", "review_state", "created_by", "created_at", "compare")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("-number",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="compare")
+    def compare(self, version: PledgeVersion) -> str:
+        if version.number == 1:
+            return "—"
+        url = reverse("admin:pledges_pledge_compare", args=[version.pledge_id])
+        return format_html(
+            '<a href="{}?a={}&amp;b={}">with version {}</a>',
+            url,
+            version.number - 1,
+            version.number,
+            version.number - 1,
+        )
+
+
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):
     list_display = (
@@ -150,8 +192,10 @@ class PledgeAdmin(admin.ModelAdmin):
         "review_state",
         "implementation_status",
         "joint_kind",
+        "smart",
         "created_at",
     )
+    actions = REVIEW_ACTIONS
     list_display_links = ("reference", "title")
     list_filter = (
         "review_state",
@@ -159,6 +203,7 @@ class PledgeAdmin(admin.ModelAdmin):
         "cycle",
         "joint_kind",
         "lead_organisation__kind",
+        CommissionFilter,
         "objectives",
         "mirrors_gcr",
     )
@@ -202,7 +247,98 @@ class PledgeAdmin(admin.ModelAdmin):
         ProgressUpdateInline,
         EvidenceInline,
         ReviewEventInline,
+        PledgeVersionInline,
     ]
+
+    def get_queryset(self, request):
+        # The SMART column reads targets and objective links of every row on the page.
+        return super().get_queryset(request).prefetch_related("targets", "objective_links")
+
+    @admin.display(description="SMART")
+    def smart(self, pledge: Pledge) -> str:
+        return smart_score(pledge)
+
+    def get_urls(self):
+        compare = self.admin_site.admin_view(self.compare_view)
+        return [
+            path("<int:pledge_id>/compare/", compare, name="pledges_pledge_compare"),
+            *super().get_urls(),
+        ]
+
+    def compare_view(self, request, pledge_id: int):
+        """Two versions side by side: by default the latest against the one before it."""
+        pledge = get_object_or_404(Pledge, pk=pledge_id)
+        if not self.has_view_permission(request, pledge):
+            raise Http404
+        versions = {v.number: v for v in pledge.versions.select_related("created_by")}
+        if not versions:
+            raise Http404("This pledge has no versions yet.")
+        latest = max(versions)
+        try:
+            b = int(request.GET.get("b", latest))
+            a = int(request.GET.get("a", b - 1))
+        except ValueError:
+            raise Http404("Versions are numbers.") from None
+        if a not in versions or b not in versions:
+            raise Http404("No such version.")
+        return TemplateResponse(
+            request,
+            "admin/pledges/pledge/compare.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": pledge,
+                "title": f"{pledge.reference}: version {a} against version {b}",
+                "before": versions[a],
+                "after": versions[b],
+                "versions": sorted(versions.values(), key=lambda v: v.number),
+                "changes": snapshot_diff(versions[a].snapshot, versions[b].snapshot),
+            },
+        )
+
+
+@admin.register(PledgeInReview)
+class PledgeInReviewAdmin(admin.ModelAdmin):
+    """The queue: what waits for the secretariat, oldest first, with its SMART score."""
+
+    list_display = (
+        "reference",
+        "title",
+        "lead_organisation",
+        "organisation_kind",
+        "cycle",
+        "submitted_at",
+        "smart",
+    )
+    list_filter = (
+        "cycle",
+        "objectives",
+        "lead_organisation__kind",
+        CommissionFilter,
+        SmartScoreFilter,
+    )
+    list_select_related = ("lead_organisation", "cycle")
+    search_fields = ("reference", "title", "lead_organisation__name")
+    actions = REVIEW_ACTIONS
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).prefetch_related("targets", "objective_links")
+        return in_review_queryset(queryset)
+
+    def has_add_permission(self, request):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A pledge has one page; the queue links to it rather than repeating it.
+        return redirect("admin:pledges_pledge_change", object_id)
+
+    @admin.display(description="organisation kind", ordering="lead_organisation__kind")
+    def organisation_kind(self, pledge: Pledge) -> str:
+        return pledge.lead_organisation.get_kind_display()
+
+    @admin.display(description="SMART")
+    def smart(self, pledge: Pledge) -> str:
+        return smart_score(pledge)
 
 
 class TargetMeasurementInline(admin.TabularInline):
@@ -329,3 +465,23 @@ class PledgeObjectiveAdmin(admin.ModelAdmin):
     list_select_related = ("pledge", "objective")
     search_fields = ("pledge__reference", "pledge__title")
     autocomplete_fields = ("pledge",)
+
+
+@admin.register(PledgeVersion)
+class PledgeVersionAdmin(admin.ModelAdmin):
+    """Frozen versions: read-only, compared from the pledge's page."""
+
+    list_display = ("pledge", "number", "action", "review_state", "created_by", "created_at")
+    list_filter = ("action", "review_state")
+    list_select_related = ("pledge", "created_by")
+    search_fields = ("pledge__reference", "pledge__title")
+    readonly_fields = ("pledge", "number", "action", "review_state", "snapshot", "created_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

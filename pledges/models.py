@@ -179,6 +179,17 @@ class RegionalReview(models.Model):
         return self.title
 
 
+class ReviewAction(models.TextChoices):
+    CREATE = "create", "Created"
+    SUBMIT = "submit", "Submitted"
+    REQUEST_CHANGES = "request_changes", "Changes requested"
+    PUBLISH = "publish", "Published"
+    REJECT = "reject", "Rejected"
+    WITHDRAW = "withdraw", "Withdrawn"
+    MERGE = "merge", "Merged"
+    COMMENT = "comment", "Comment"
+
+
 class ReviewState(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
@@ -355,6 +366,41 @@ class Pledge(models.Model):
     @property
     def is_joint(self) -> bool:
         return self.joint_kind != JointKind.INDIVIDUAL
+
+
+class PledgeInReview(Pledge):
+    """The secretariat's review queue: submitted pledges, oldest first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "pledge in review"
+        verbose_name_plural = "review queue"
+
+
+class PledgeVersion(models.Model):
+    """A frozen copy of a pledge, its links and targets, taken at each review step.
+
+    Versions are never changed; any two can be compared (see pledges.snapshots).
+    """
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    action = models.CharField(max_length=20, choices=ReviewAction.choices)
+    review_state = models.CharField(max_length=20, choices=ReviewState.choices)
+    snapshot = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pledge", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "number"], name="pledge_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pledge.reference} v{self.number} ({self.get_action_display()})"
 
 
 class PartnerStatus(models.TextChoices):
@@ -612,17 +658,6 @@ class Evidence(models.Model):
         return self.title
 
 
-class ReviewAction(models.TextChoices):
-    CREATE = "create", "Created"
-    SUBMIT = "submit", "Submitted"
-    REQUEST_CHANGES = "request_changes", "Changes requested"
-    PUBLISH = "publish", "Published"
-    REJECT = "reject", "Rejected"
-    WITHDRAW = "withdraw", "Withdrawn"
-    MERGE = "merge", "Merged"
-    COMMENT = "comment", "Comment"
-
-
 class ReviewEvent(models.Model):
     """One step in the review of a pledge or of one of its updates: who, when, from, to, why."""
 
@@ -647,6 +682,8 @@ class ReviewEvent(models.Model):
     )
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when the people concerned have been told; claimed once so nobody is told twice.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

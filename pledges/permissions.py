@@ -4,19 +4,69 @@ from __future__ import annotations
 
 from typing import Any
 
-from pledges.models import Membership, Organisation
+from pledges.models import (
+    Membership,
+    Organisation,
+    PartnerStatus,
+    Pledge,
+    ProgressUpdate,
+    ReviewState,
+)
+
+EDITABLE_STATES = frozenset({ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED})
 
 
 def is_secretariat(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
-def is_member_of(user: Any, organisation: Organisation) -> bool:
+def organisation_ids_of(user: Any) -> set[int]:
+    """The organisations the user belongs to (cached on the user for the request)."""
     if not (user.is_authenticated and user.is_active):
-        return False
-    return Membership.objects.filter(user=user, organisation=organisation).exists()
+        return set()
+    cached = getattr(user, "_organisation_ids", None)
+    if cached is None:
+        cached = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+        user._organisation_ids = cached
+    return cached
+
+
+def is_member_of(user: Any, organisation: Organisation) -> bool:
+    return organisation.pk in organisation_ids_of(user)
+
+
+def owner_organisation_ids(pledge: Pledge) -> set[int]:
+    """The lead organisation and the partners that accepted: together they own the pledge."""
+    partners = pledge.partner_links.filter(status=PartnerStatus.ACCEPTED)
+    return {pledge.lead_organisation_id, *partners.values_list("organisation_id", flat=True)}
+
+
+def is_owner(user: Any, pledge: Pledge) -> bool:
+    mine = organisation_ids_of(user)
+    return bool(mine) and bool(mine & owner_organisation_ids(pledge))
 
 
 def can_create_pledge_for(user: Any, organisation: Organisation) -> bool:
     """Members draft pledges for their organisation; the secretariat may record one for anybody."""
     return is_secretariat(user) or is_member_of(user, organisation)
+
+
+def can_view_pledge(user: Any, pledge: Pledge) -> bool:
+    if pledge.review_state in (ReviewState.PUBLISHED, ReviewState.WITHDRAWN):
+        return True
+    return is_secretariat(user) or is_owner(user, pledge)
+
+
+def can_edit_pledge(user: Any, pledge: Pledge) -> bool:
+    """Owners edit drafts and pledges returned to them; nobody edits a pledge under review."""
+    return pledge.review_state in EDITABLE_STATES and is_owner(user, pledge)
+
+
+def can_review(user: Any) -> bool:
+    """Only the secretariat publishes, returns or rejects."""
+    return is_secretariat(user)
+
+
+def reviewable_owner(user: Any, subject: Pledge | ProgressUpdate) -> bool:
+    pledge = subject if isinstance(subject, Pledge) else subject.pledge
+    return is_owner(user, pledge)

@@ -11,6 +11,8 @@ from django.db.models import Max
 
 from pledges.models import Organisation, Pledge, ReviewAction, ReviewCycle, ReviewEvent, ReviewState
 from pledges.permissions import can_create_pledge_for
+from pledges.smart import smart_check
+from pledges.workflow import WorkflowError, review_transition
 
 # Two drafts created at the same instant may pick the same number; the loser tries again.
 REFERENCE_ATTEMPTS = 5
@@ -55,3 +57,41 @@ def pledge_create(
             number_taken = Pledge.objects.filter(cycle=cycle, sequence=sequence).exists()
             if not (number_taken and attempts_left):
                 raise
+
+
+def _submittable(pledge: Pledge) -> None:
+    if not pledge.lead_organisation.accredited:
+        raise WorkflowError(
+            "Your organisation is waiting for accreditation by the secretariat: you can keep "
+            "drafting, and submit once it is accredited."
+        )
+    report = smart_check(pledge)
+    if not report.complete:
+        raise WorkflowError(["Before submitting, add: " + "; ".join(report.missing) + "."])
+
+
+def pledge_submit(*, pledge: Pledge, by: Any) -> ReviewEvent:
+    """Send a complete draft (or a returned pledge) to the secretariat for review."""
+    return review_transition(subject=pledge, action=ReviewAction.SUBMIT, by=by, check=_submittable)
+
+
+def pledge_request_changes(*, pledge: Pledge, by: Any, comment: str) -> ReviewEvent:
+    """Return a submitted pledge to its owners with the secretariat's comment."""
+    return review_transition(
+        subject=pledge, action=ReviewAction.REQUEST_CHANGES, by=by, comment=comment
+    )
+
+
+def pledge_publish(*, pledge: Pledge, by: Any, comment: str = "") -> ReviewEvent:
+    """Make a submitted pledge public."""
+    return review_transition(subject=pledge, action=ReviewAction.PUBLISH, by=by, comment=comment)
+
+
+def pledge_reject(*, pledge: Pledge, by: Any, comment: str) -> ReviewEvent:
+    """Refuse a submitted pledge, saying why."""
+    return review_transition(subject=pledge, action=ReviewAction.REJECT, by=by, comment=comment)
+
+
+def pledge_withdraw(*, pledge: Pledge, by: Any, comment: str = "") -> ReviewEvent:
+    """Withdraw a published pledge; it stays on record as withdrawn."""
+    return review_transition(subject=pledge, action=ReviewAction.WITHDRAW, by=by, comment=comment)

@@ -213,6 +213,8 @@ if _email_host:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# Absolute address of the site, for links in e-mails (sent by workers, outside any request).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "GCM Pledge Tracker <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

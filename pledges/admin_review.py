@@ -1,0 +1,153 @@
+"""Review actions and views of the admin workbench; each step is a call to a service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from indicators.models import Area
+from pledges import services
+from pledges.models import Pledge, ReviewState
+from pledges.smart import smart_check
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text="The pledgers read this comment.",
+    )
+
+
+def _apply(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    pledges: QuerySet[Pledge],
+    service: Callable[..., Any],
+    done: str,
+    **kwargs: Any,
+) -> None:
+    succeeded, failed = 0, []
+    for pledge in pledges:
+        try:
+            service(pledge=pledge, by=request.user, **kwargs)
+        except (ValidationError, PermissionDenied) as error:
+            reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            failed.append(f"{pledge.reference}: {reason}")
+        else:
+            succeeded += 1
+    if succeeded:
+        modeladmin.message_user(request, f"{succeeded} pledge(s) {done}.", messages.SUCCESS)
+    for failure in failed:
+        modeladmin.message_user(request, failure, messages.ERROR)
+
+
+def _with_comment(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    pledges: QuerySet[Pledge],
+    service: Callable[..., Any],
+    title: str,
+    done: str,
+) -> HttpResponse | None:
+    """Ask for the comment on an intermediate page, then apply the service to each pledge."""
+    form = CommentForm(request.POST if "comment" in request.POST else None)
+    if form.is_valid():
+        _apply(modeladmin, request, pledges, service, done, comment=form.cleaned_data["comment"])
+        return None
+    return TemplateResponse(
+        request,
+        "admin/pledges/review_comment.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "pledges": pledges,
+            "form": form,
+            "action": request.POST["action"],
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+@admin.action(description="Publish selected pledges", permissions=["change"])
+def publish(modeladmin, request, queryset):
+    _apply(modeladmin, request, queryset, services.pledge_publish, "published")
+
+
+@admin.action(
+    description="Request changes to selected pledges (with a comment)", permissions=["change"]
+)
+def request_changes(modeladmin, request, queryset):
+    return _with_comment(
+        modeladmin,
+        request,
+        queryset,
+        services.pledge_request_changes,
+        "Request changes",
+        "returned to their owners",
+    )
+
+
+@admin.action(description="Reject selected pledges (with a reason)", permissions=["change"])
+def reject(modeladmin, request, queryset):
+    return _with_comment(
+        modeladmin, request, queryset, services.pledge_reject, "Reject pledges", "rejected"
+    )
+
+
+@admin.action(description="Withdraw selected published pledges", permissions=["change"])
+def withdraw(modeladmin, request, queryset):
+    _apply(modeladmin, request, queryset, services.pledge_withdraw, "withdrawn")
+
+
+REVIEW_ACTIONS = [publish, request_changes, reject, withdraw]
+
+
+class CommissionFilter(admin.SimpleListFilter):
+    """The region of the lead organisation, as the UN regional commission that reviews it."""
+
+    title = "region (regional commission)"
+    parameter_name = "commission"
+
+    def lookups(self, request, model_admin):
+        return [(a.code, a.code) for a in Area.objects.commissions().order_by("code")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(lead_organisation__country__commissions__code=self.value())
+        return queryset
+
+
+class SmartScoreFilter(admin.SimpleListFilter):
+    title = "SMART score"
+    parameter_name = "smart"
+
+    def lookups(self, request, model_admin):
+        return [("5", "complete (5 of 5)"), ("incomplete", "incomplete (under 5)")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        # The score is computed, not stored: the queue is small enough to check each pledge.
+        wanted = {
+            p.pk
+            for p in queryset.prefetch_related("targets", "objective_links")
+            if (smart_check(p).score == 5) == (self.value() == "5")
+        }
+        return queryset.filter(pk__in=wanted)
+
+
+def smart_score(pledge: Pledge) -> str:
+    report = smart_check(pledge)
+    return f"{report.score}/5"
+
+
+def in_review_queryset(queryset: QuerySet[Pledge]) -> QuerySet[Pledge]:
+    return queryset.filter(review_state=ReviewState.SUBMITTED).order_by("submitted_at", "id")

@@ -1,0 +1,156 @@
+"""The review workflow shared by pledges and progress updates.
+
+    draft --submit--> submitted --publish--> published --withdraw--> withdrawn
+      ^                  |  \\--reject--> rejected
+      |            request changes
+      +--- changes_requested
+
+`review_transition` is the one place a review state changes: it checks the move and who makes
+it, writes the new state, a review event and (for pledges) a frozen version, in one transaction,
+and queues the e-mail to the people concerned once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from pledges.models import (
+    Pledge,
+    PledgeVersion,
+    ProgressUpdate,
+    ReviewAction,
+    ReviewEvent,
+    ReviewState,
+)
+from pledges.permissions import can_review, reviewable_owner
+from pledges.snapshots import pledge_snapshot
+from pledges.tasks import review_event_notify
+
+OWNER, SECRETARIAT, EITHER = "owner", "secretariat", "owner or secretariat"
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+    who: str
+    comment_required: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    ReviewAction.SUBMIT: Transition(
+        frozenset({ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED}), ReviewState.SUBMITTED, OWNER
+    ),
+    ReviewAction.REQUEST_CHANGES: Transition(
+        frozenset({ReviewState.SUBMITTED}),
+        ReviewState.CHANGES_REQUESTED,
+        SECRETARIAT,
+        comment_required=True,
+    ),
+    ReviewAction.PUBLISH: Transition(
+        frozenset({ReviewState.SUBMITTED}), ReviewState.PUBLISHED, SECRETARIAT
+    ),
+    ReviewAction.REJECT: Transition(
+        frozenset({ReviewState.SUBMITTED}),
+        ReviewState.REJECTED,
+        SECRETARIAT,
+        comment_required=True,
+    ),
+    ReviewAction.WITHDRAW: Transition(
+        frozenset({ReviewState.PUBLISHED}), ReviewState.WITHDRAWN, EITHER
+    ),
+}
+
+
+class WorkflowError(ValidationError):
+    """The move is not possible from the subject's current state, or it is incomplete."""
+
+
+def _may(user: Any, who: str, subject: Pledge | ProgressUpdate) -> bool:
+    if who == SECRETARIAT:
+        return can_review(user)
+    if who == OWNER:
+        return reviewable_owner(user, subject)
+    return can_review(user) or reviewable_owner(user, subject)
+
+
+def review_transition(
+    *,
+    subject: Pledge | ProgressUpdate,
+    action: str,
+    by: Any,
+    comment: str = "",
+    check: Any = None,
+) -> ReviewEvent:
+    """Move `subject` through the workflow on behalf of `by`.
+
+    Raises PermissionDenied when `by` may not make this move, WorkflowError when the subject is
+    not in a state the move starts from, a required comment is missing, or `check(subject)`
+    (a precondition of the caller's) raises it. Nothing is written then.
+    """
+    rule = TRANSITIONS[action]
+    comment = comment.strip()
+    with transaction.atomic():
+        # Lock the row: two reviewers acting at once must not both move it.
+        locked = type(subject).objects.select_for_update().get(pk=subject.pk)
+        if not _may(by, rule.who, locked):
+            raise PermissionDenied(f"Only the {rule.who} may {ReviewAction(action).label.lower()}.")
+        if locked.review_state not in rule.sources:
+            raise WorkflowError(
+                f"A {locked.get_review_state_display().lower()} "
+                f"{locked._meta.verbose_name} cannot be {ReviewAction(action).label.lower()}."
+            )
+        if rule.comment_required and not comment:
+            raise WorkflowError("Say why: the pledgers read this comment.")
+        if check is not None:
+            check(locked)
+
+        now = timezone.now()
+        from_state = locked.review_state
+        changes: dict[str, Any] = {"review_state": rule.target, "version": F("version") + 1}
+        if action == ReviewAction.SUBMIT:
+            changes["submitted_at"] = now
+        if action == ReviewAction.PUBLISH and locked.published_at is None:
+            changes["published_at"] = now
+        type(subject).objects.filter(pk=locked.pk).update(**changes)
+        locked.refresh_from_db()
+
+        pledge = locked if isinstance(locked, Pledge) else locked.pledge
+        event = ReviewEvent.objects.create(
+            pledge=pledge,
+            update=None if isinstance(locked, Pledge) else locked,
+            action=action,
+            from_state=from_state,
+            to_state=rule.target,
+            actor=by,
+            comment=comment,
+            created_at=now,
+        )
+        if isinstance(locked, Pledge):
+            version_record(pledge=locked, action=action, by=by)
+
+        transaction.on_commit(lambda: review_event_notify.delay(event.pk))
+
+    # The caller's object reflects the new state.
+    for name in ("review_state", "version", "submitted_at", "published_at"):
+        setattr(subject, name, getattr(locked, name))
+    return event
+
+
+def version_record(*, pledge: Pledge, action: str, by: Any) -> PledgeVersion:
+    """Freeze the pledge as it stands now as its next version."""
+    number = (pledge.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return PledgeVersion.objects.create(
+        pledge=pledge,
+        number=number,
+        action=action,
+        review_state=pledge.review_state,
+        snapshot=pledge_snapshot(pledge),
+        created_by=by,
+    )
