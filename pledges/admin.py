@@ -319,6 +319,7 @@ class PledgeInReviewAdmin(admin.ModelAdmin):
     )
     list_select_related = ("lead_organisation", "cycle")
     search_fields = ("reference", "title", "lead_organisation__name")
+    ordering = ("submitted_at", "id")
     actions = REVIEW_ACTIONS
 
     def get_queryset(self, request):

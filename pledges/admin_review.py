@@ -150,4 +150,4 @@ def smart_score(pledge: Pledge) -> str:
 
 
 def in_review_queryset(queryset: QuerySet[Pledge]) -> QuerySet[Pledge]:
-    return queryset.filter(review_state=ReviewState.SUBMITTED).order_by("submitted_at", "id")
+    return queryset.filter(review_state=ReviewState.SUBMITTED)

@@ -39,8 +39,8 @@ def smart_check(pledge: Pledge) -> SmartReport:
     Reads the pledge's targets and objective links: callers listing many pledges prefetch
     `targets` and `objective_links`.
     """
+    # Counted as the form's counter counts, ignoring surrounding white space.
     description = len(pledge.description.strip())
-    # Measured as the form counts it, ignoring surrounding white space.
     specific = []
     if not pledge.title.strip():
         specific.append("a title")

@@ -131,3 +131,14 @@ class ObservationFactory(factory.django.DjangoModelFactory):
     period_start = dt.date(2020, 1, 1)
     period_end = dt.date(2020, 12, 31)
     value = 12.5
+
+
+def complete_pledge(**kwargs) -> Pledge:
+    """A draft that passes every SMART criterion, ready to submit."""
+    from pledges.models import PledgeObjective
+
+    kwargs.setdefault("deadline", dt.date(2030, 12, 31))
+    pledge = PledgeFactory(**kwargs)
+    PledgeObjective.objects.create(pledge=pledge, objective=objective(6), main_rank=1)
+    PledgeTargetFactory(pledge=pledge)
+    return pledge
