@@ -225,13 +225,13 @@ class PledgeQuerySet(models.QuerySet["Pledge"]):
 
     def of_organisation(self, organisation: Organisation) -> PledgeQuerySet:
         """Pledges the organisation leads or has accepted to partner in."""
-        return self.filter(
-            Q(lead_organisation=organisation)
-            | Q(
-                partner_links__organisation=organisation,
-                partner_links__status=PartnerStatus.ACCEPTED,
-            )
-        ).distinct()
+        return self.of_organisation_any([organisation])
+
+    def of_organisation_any(self, organisations: list[Organisation]) -> PledgeQuerySet:
+        co_owned = PledgePartner.objects.filter(
+            organisation__in=organisations, status=PartnerStatus.ACCEPTED
+        ).values("pledge_id")
+        return self.filter(Q(lead_organisation__in=organisations) | Q(pk__in=co_owned))
 
 
 class Pledge(models.Model):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count
+from django.utils import timezone
 
 from indicators.models import Objective
-from pledges.models import PledgeObjective, ReviewState
+from pledges.models import Organisation, Pledge, PledgeObjective, ReviewCycle, ReviewState
 
 
 def objectives_with_pledge_counts() -> list[Objective]:
@@ -25,3 +28,28 @@ def objectives_with_pledge_counts() -> list[Objective]:
     for objective in objectives:
         objective.published_pledges = counts.get(objective.pk, 0)
     return objectives
+
+
+def portal_pledges(*, organisations: list[Organisation]) -> list[Pledge]:
+    """Pledges the organisations lead or co-own, newest first, for the portal's list."""
+    if not organisations:
+        return []
+    return list(
+        Pledge.objects.of_organisation_any(organisations)
+        .select_related("lead_organisation", "cycle")
+        .annotate(update_count=Count("updates", distinct=True))
+        .order_by("-updated_at")
+    )
+
+
+def current_cycle(today: dt.date | None = None) -> ReviewCycle | None:
+    """The cycle pledges are made for now: the first whose Forum has not ended yet.
+
+    A Forum without known dates is taken to end with its year.
+    """
+    today = today or timezone.localdate()
+    for cycle in ReviewCycle.objects.order_by("forum_year"):
+        ends = cycle.forum_end or dt.date(cycle.forum_year, 12, 31)
+        if ends >= today:
+            return cycle
+    return ReviewCycle.objects.order_by("forum_year").last()

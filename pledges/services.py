@@ -3,14 +3,29 @@ an event recorded."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from pledges.models import Organisation, Pledge, ReviewAction, ReviewCycle, ReviewEvent, ReviewState
-from pledges.permissions import can_create_pledge_for
+from indicators.models import Area, GuidingPrinciple, Indicator, Objective
+from pledges.models import (
+    MAX_MAIN_OBJECTIVES,
+    Membership,
+    MembershipRole,
+    Organisation,
+    Pledge,
+    PledgeObjective,
+    PledgeTarget,
+    ReviewAction,
+    ReviewCycle,
+    ReviewEvent,
+    ReviewState,
+)
+from pledges.permissions import can_create_pledge_for, can_edit_pledge
 from pledges.smart import smart_check
 from pledges.workflow import WorkflowError, review_transition
 
@@ -95,3 +110,116 @@ def pledge_reject(*, pledge: Pledge, by: Any, comment: str) -> ReviewEvent:
 def pledge_withdraw(*, pledge: Pledge, by: Any, comment: str = "") -> ReviewEvent:
     """Withdraw a published pledge; it stays on record as withdrawn."""
     return review_transition(subject=pledge, action=ReviewAction.WITHDRAW, by=by, comment=comment)
+
+
+class StaleEdit(WorkflowError):
+    """The pledge was saved by someone else after this editor opened it."""
+
+
+@dataclass(frozen=True)
+class TargetData:
+    """One target as the pledge form hands it over; `id` is None for a new one."""
+
+    id: int | None
+    indicator: Indicator | None
+    own_metric: str
+    unit: str
+    baseline_value: Decimal | None
+    baseline_year: int | None
+    target_value: Decimal | None
+    target_year: int | None
+
+
+@dataclass(frozen=True)
+class PledgeContent:
+    """Everything an owner edits on a pledge, apart from its review state."""
+
+    fields: dict[str, Any]
+    main_objectives: list[Objective]
+    further_objectives: list[Objective]
+    principles: list[GuidingPrinciple]
+    areas: list[Area]
+    targets: list[TargetData]
+
+
+def pledge_update(
+    *, pledge: Pledge, by: Any, content: PledgeContent, expected_version: int
+) -> Pledge:
+    """Save an owner's edit of a draft (or of a pledge returned for changes).
+
+    Raises PermissionDenied unless `by` may edit the pledge now, and StaleEdit when the pledge
+    changed since `expected_version` was read, so that a second editor never silently
+    overwrites the first. Targets left out of `content.targets` are removed.
+    """
+    if not can_edit_pledge(by, pledge):
+        raise PermissionDenied(
+            "Only its owners can edit this pledge, and not while it is reviewed."
+        )
+    if len(content.main_objectives) > MAX_MAIN_OBJECTIVES:
+        raise WorkflowError(f"Choose at most {MAX_MAIN_OBJECTIVES} main objectives.")
+    with transaction.atomic():
+        locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
+        if locked.version != expected_version:
+            raise StaleEdit(
+                "Someone else saved this pledge after you opened it. Reload the page to see "
+                "their changes; copy anything of yours you want to keep first."
+            )
+        for name, value in content.fields.items():
+            setattr(locked, name, value)
+        locked.version += 1
+        locked.save()
+
+        locked.objective_links.all().delete()
+        PledgeObjective.objects.bulk_create(
+            [
+                PledgeObjective(pledge=locked, objective=objective, main_rank=rank)
+                for rank, objective in enumerate(content.main_objectives, start=1)
+            ]
+            + [
+                PledgeObjective(pledge=locked, objective=objective)
+                for objective in content.further_objectives
+                if objective not in content.main_objectives
+            ]
+        )
+        locked.principles.set(content.principles)
+        locked.areas.set(content.areas)
+
+        kept = [t.id for t in content.targets if t.id is not None]
+        locked.targets.exclude(pk__in=kept).delete()
+        existing = {t.pk: t for t in locked.targets.all()}
+        for position, data in enumerate(content.targets):
+            target = existing.get(data.id) if data.id is not None else None
+            if data.id is not None and target is None:
+                raise WorkflowError("A target of another pledge cannot be edited here.")
+            target = target or PledgeTarget(pledge=locked)
+            for name in (
+                "indicator",
+                "own_metric",
+                "unit",
+                "baseline_value",
+                "baseline_year",
+                "target_value",
+                "target_year",
+            ):
+                setattr(target, name, getattr(data, name))
+            target.position = position
+            target.save()
+    pledge.refresh_from_db()
+    return pledge
+
+
+@transaction.atomic
+def organisation_register(
+    *, by: Any, name: str, kind: str, country: Area | None, acronym: str = "", website: str = ""
+) -> Organisation:
+    """Register a new organisation, with its registrant as focal point.
+
+    It waits for accreditation by the secretariat: its members can draft but not submit.
+    """
+    if not by.is_authenticated:
+        raise PermissionDenied("Log in to register an organisation.")
+    organisation = Organisation.objects.create(
+        name=name, kind=kind, country=country, acronym=acronym, website=website, accredited=False
+    )
+    Membership.objects.create(user=by, organisation=organisation, role=MembershipRole.FOCAL_POINT)
+    return organisation

@@ -30,21 +30,34 @@ def django_db_setup(django_db_setup, django_db_blocker):
 # --- The cast ---------------------------------------------------------------------------------
 
 
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def with_second_factor(user: User) -> User:
+    """Staff need an authenticator before the admin lets them in."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
 @pytest.fixture
 def secretariat(db) -> User:
-    """Staff with the secretariat's permissions (not a superuser)."""
+    """Staff with the secretariat's permissions (not a superuser), second factor set up."""
     from django.contrib.auth.models import Permission
 
     user = UserFactory(email="secretariat@un.example", is_staff=True)
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label__in=["indicators", "pledges", "tracker"])
     )
-    return user
+    return with_second_factor(user)
 
 
 @pytest.fixture
 def superuser(db) -> User:
-    return UserFactory(email="root@un.example", is_staff=True, is_superuser=True)
+    return with_second_factor(
+        UserFactory(email="root@un.example", is_staff=True, is_superuser=True)
+    )
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -43,6 +45,9 @@ from pledges.services import pledge_create
 from tracker.seeding.texts import THEMES, Theme, description_for
 
 DEMO_PASSWORD = "gcm-demo-2026"  # noqa: S105 - printed to the developer on purpose
+# The demo secretariat's authenticator key, public like the password: `demo_code` prints the
+# current code for whoever has no authenticator app at hand.
+DEMO_TOTP_SECRET = "GCMDEMOSECRETARIATGCMDEMOSECRETA"  # noqa: S105
 SECRETARIAT_EMAIL = "secretariat@example.org"
 FOCAL_POINT_EMAIL = "focal@example.org"
 MEMBER_EMAIL = "member@example.org"
@@ -166,7 +171,8 @@ def _users() -> dict[str, object]:
         SECRETARIAT_EMAIL, DEMO_PASSWORD, full_name="Sam Secretariat", is_staff=True
     )
     secretariat.groups.add(group)
-    return {
+    TOTP.activate(secretariat, DEMO_TOTP_SECRET)
+    users = {
         SECRETARIAT_EMAIL: secretariat,
         FOCAL_POINT_EMAIL: User.objects.create_user(
             FOCAL_POINT_EMAIL, DEMO_PASSWORD, full_name="Fatima Focal"
@@ -175,6 +181,11 @@ def _users() -> dict[str, object]:
             MEMBER_EMAIL, DEMO_PASSWORD, full_name="Miguel Member"
         ),
     }
+    # Demo addresses are taken as verified, or the mandatory verification would lock them out.
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users.values()]
+    )
+    return users
 
 
 def _organisations() -> list[Organisation]:

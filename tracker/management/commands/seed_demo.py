@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indicators.models import Objective
-from tracker.seeding.demo import DEMO_PASSWORD, demo_seed
+from tracker.seeding.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_seed
 
 
 class Command(BaseCommand):
@@ -42,3 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for role, email in result.logins:
             self.stdout.write(f"  {email:<28} {role}")
+        self.stdout.write(
+            f"The secretariat also needs its second factor: add the key {DEMO_TOTP_SECRET} to an "
+            "authenticator app, or run `manage.py demo_code` for the current code."
+        )

@@ -1,0 +1,251 @@
+"""Portal forms. They validate input and hand plain data to services; they save nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models.functions import Lower
+
+from indicators.models import Area, AreaKind, GuidingPrinciple, Indicator, Objective
+from pledges.models import (
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    MAX_MAIN_OBJECTIVES,
+    Organisation,
+    OrganisationKind,
+    Pledge,
+    PledgeTarget,
+    ReviewCycle,
+    ReviewState,
+)
+from pledges.selectors import current_cycle
+from pledges.services import PledgeContent, TargetData
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "acronym", "kind", "country", "website"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = Area.objects.countries().order_by("name")
+        self.fields["kind"].choices = OrganisationKind.choices
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if Organisation.objects.annotate(lower=Lower("name")).filter(lower=name.lower()).exists():
+            raise forms.ValidationError(
+                "An organisation of this name is registered already: ask its focal point to "
+                "invite you."
+            )
+        return name
+
+
+class PledgeCreateForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+    cycle = forms.ModelChoiceField(
+        label="Review cycle", queryset=ReviewCycle.objects.order_by("forum_year")
+    )
+    title = forms.CharField(max_length=300)
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].initial = current_cycle()
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in organisations]
+        )
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0]
+
+
+class PledgeForm(forms.ModelForm):
+    """The pledge itself. Only the title is needed to save a draft; submission checks the rest."""
+
+    main_objectives = forms.ModelMultipleChoiceField(
+        queryset=Objective.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=f"Up to {MAX_MAIN_OBJECTIVES}, in order of importance.",
+    )
+    further_objectives = forms.ModelMultipleChoiceField(
+        queryset=Objective.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    principles_chosen = forms.ModelMultipleChoiceField(
+        label="Guiding principles",
+        queryset=GuidingPrinciple.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    areas_chosen = forms.ModelMultipleChoiceField(
+        label="Countries and regions of implementation",
+        queryset=Area.objects.exclude(kind=AreaKind.WORLD).order_by("kind", "name"),
+        required=False,
+        help_text="Hold Ctrl (Cmd on a Mac) to choose several. Leave empty for a global pledge.",
+    )
+    matches_reference = forms.CharField(
+        label="Matches pledge",
+        max_length=20,
+        required=False,
+        help_text="Reference of the published pledge this one funds or supports (GCM-2022-0042).",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "title",
+            "description",
+            "form_financial",
+            "form_human_resources",
+            "form_process",
+            "form_policy",
+            "joint_kind",
+            "mirrors_gcr",
+            "is_global",
+            "start_date",
+            "deadline",
+            "amount",
+            "currency",
+        ]
+        widgets = {
+            "description": forms.Textarea(
+                attrs={"data-counter": f"{DESCRIPTION_MIN},{DESCRIPTION_MAX}", "rows": 12}
+            ),
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pledge = self.instance
+        self.fields["description"].max_length = DESCRIPTION_MAX
+        self.fields["description"].widget.attrs["maxlength"] = DESCRIPTION_MAX
+        if not self.is_bound:
+            links = list(pledge.objective_links.select_related("objective"))
+            self.initial.update(
+                main_objectives=[
+                    link.objective
+                    for link in sorted(links, key=lambda link: link.main_rank or 0)
+                    if link.main_rank
+                ],
+                further_objectives=[link.objective for link in links if not link.main_rank],
+                principles_chosen=list(pledge.principles.all()),
+                areas_chosen=list(pledge.areas.all()),
+                matches_reference=pledge.matches.reference if pledge.matches_id else "",
+                version=pledge.version,
+            )
+
+    def clean_main_objectives(self) -> list[Objective]:
+        chosen = list(self.cleaned_data["main_objectives"])
+        if len(chosen) > MAX_MAIN_OBJECTIVES:
+            raise forms.ValidationError(f"Choose at most {MAX_MAIN_OBJECTIVES} main objectives.")
+        return chosen
+
+    def clean_currency(self) -> str:
+        return self.cleaned_data["currency"].strip().upper()
+
+    def clean_matches_reference(self) -> Pledge | None:
+        reference = self.cleaned_data["matches_reference"].strip().upper()
+        if not reference:
+            return None
+        matched = Pledge.objects.filter(
+            reference=reference, review_state=ReviewState.PUBLISHED
+        ).first()
+        if matched is None:
+            raise forms.ValidationError("No published pledge has this reference.")
+        if matched.pk == self.instance.pk:
+            raise forms.ValidationError("A pledge cannot match itself.")
+        return matched
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        amount, currency = data.get("amount"), data.get("currency", "")
+        if amount is not None and len(currency) != 3:
+            self.add_error("currency", "Give the ISO 4217 code of the amount's currency, e.g. USD.")
+        start, deadline = data.get("start_date"), data.get("deadline")
+        if start and deadline and deadline < start:
+            self.add_error("deadline", "The deadline cannot come before the start.")
+        main = set(data.get("main_objectives") or [])
+        if main & set(data.get("further_objectives") or []):
+            self.add_error(
+                "further_objectives", "An objective is either main or further, not both."
+            )
+        return data
+
+    def content(self, targets: list[TargetData]) -> PledgeContent:
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self._meta.fields}
+        fields["matches"] = data["matches_reference"]
+        return PledgeContent(
+            fields=fields,
+            main_objectives=data["main_objectives"],
+            further_objectives=list(data["further_objectives"]),
+            principles=list(data["principles_chosen"]),
+            areas=list(data["areas_chosen"]),
+            targets=targets,
+        )
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = PledgeTarget
+        fields = [
+            "indicator",
+            "own_metric",
+            "unit",
+            "baseline_value",
+            "baseline_year",
+            "target_value",
+            "target_year",
+        ]
+        labels = {"indicator": "Indicator of the GCM set", "own_metric": "or a metric of your own"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(
+            indicator_set__is_current=True
+        ).select_related("indicator_set")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("DELETE"):
+            return data
+        if bool(data.get("indicator")) == bool(data.get("own_metric", "").strip()):
+            raise forms.ValidationError("Choose an indicator of the set or name your own metric.")
+        baseline, target = data.get("baseline_year"), data.get("target_year")
+        if baseline and target and target < baseline:
+            self.add_error("target_year", "The target year cannot come before the baseline year.")
+        for name in ("baseline_year", "target_year"):
+            year = data.get(name)
+            if year is not None and not 1990 <= year <= 2100:
+                self.add_error(name, "Give a year between 1990 and 2100.")
+        return data
+
+
+TargetFormSet = forms.inlineformset_factory(
+    Pledge, PledgeTarget, form=TargetForm, extra=1, can_delete=True
+)
+
+
+def targets_from(formset: forms.BaseInlineFormSet) -> list[TargetData]:
+    """The targets the owner kept, in order, as plain data for the service."""
+    targets = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data or data.get("DELETE"):
+            continue
+        targets.append(
+            TargetData(
+                id=form.instance.pk,
+                indicator=data.get("indicator"),
+                own_metric=data.get("own_metric", "").strip(),
+                unit=data.get("unit", ""),
+                baseline_value=data.get("baseline_value"),
+                baseline_year=data.get("baseline_year"),
+                target_value=data.get("target_value"),
+                target_year=data.get("target_year"),
+            )
+        )
+    return targets

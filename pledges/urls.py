@@ -1,0 +1,15 @@
+from django.urls import path
+
+from pledges.views import portal
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", portal.home, name="home"),
+    path("organisations/new/", portal.organisation_register, name="organisation_register"),
+    path("pledges/new/", portal.pledge_create, name="pledge_create"),
+    path("pledges/<str:reference>/", portal.pledge_detail, name="pledge_detail"),
+    path("pledges/<str:reference>/edit/", portal.pledge_edit, name="pledge_edit"),
+    path("pledges/<str:reference>/submit/", portal.pledge_submit, name="pledge_submit"),
+    path("pledges/<str:reference>/withdraw/", portal.pledge_withdraw, name="pledge_withdraw"),
+]

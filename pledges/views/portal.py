@@ -1,0 +1,183 @@
+"""The stakeholder portal: an organisation's pledges, drafting, submitting."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pledges import services
+from pledges.forms import (
+    OrganisationForm,
+    PledgeCreateForm,
+    PledgeForm,
+    TargetFormSet,
+    targets_from,
+)
+from pledges.models import Membership, Organisation, Pledge
+from pledges.permissions import can_edit_pledge, can_view_pledge, is_owner, organisation_ids_of
+from pledges.selectors import portal_pledges
+from pledges.smart import smart_check
+
+
+def _pledge_for(request: HttpRequest, reference: str) -> Pledge:
+    """The pledge, if this user may see it; a 404 otherwise, so nothing leaks about others'."""
+    pledge = get_object_or_404(
+        Pledge.objects.select_related("lead_organisation", "cycle"), reference=reference
+    )
+    if not can_view_pledge(request.user, pledge) or (
+        not is_owner(request.user, pledge) and not request.user.is_staff
+    ):
+        raise Http404
+    return pledge
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = list(
+        Membership.objects.filter(user=request.user).select_related("organisation__country")
+    )
+    organisations = [m.organisation for m in memberships]
+    return render(
+        request,
+        "pledges/portal/home.html",
+        {"memberships": memberships, "pledges": portal_pledges(organisations=organisations)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_register(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.organisation_register(by=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            f"{organisation.name} is registered and waits for accreditation by the secretariat. "
+            "You can draft pledges meanwhile.",
+        )
+        return redirect("portal:home")
+    return render(request, "pledges/portal/organisation_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pledge_create(request: HttpRequest) -> HttpResponse:
+    organisations = list(Organisation.objects.filter(pk__in=organisation_ids_of(request.user)))
+    if not organisations:
+        messages.info(
+            request, "Register your organisation first, or ask its focal point to invite you."
+        )
+        return redirect("portal:organisation_register")
+    form = PledgeCreateForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        pledge = services.pledge_create(
+            by=request.user,
+            cycle=form.cleaned_data["cycle"],
+            lead_organisation=form.cleaned_data["organisation"],
+            title=form.cleaned_data["title"],
+        )
+        messages.success(request, f"Draft {pledge.reference} created. Save it at any time.")
+        return redirect("portal:pledge_edit", reference=pledge.reference)
+    return render(request, "pledges/portal/pledge_create.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pledge_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    pledge = _pledge_for(request, reference)
+    if not can_edit_pledge(request.user, pledge):
+        raise PermissionDenied("This pledge cannot be edited now.")
+    form = PledgeForm(request.POST or None, instance=pledge)
+    targets = TargetFormSet(request.POST or None, instance=pledge, prefix="targets")
+    if request.method == "POST":
+        if form.is_valid() and targets.is_valid():
+            try:
+                services.pledge_update(
+                    pledge=pledge,
+                    by=request.user,
+                    content=form.content(targets_from(targets)),
+                    expected_version=form.cleaned_data["version"],
+                )
+                if "submit" in request.POST:
+                    services.pledge_submit(pledge=pledge, by=request.user)
+                    messages.success(request, f"{pledge.reference} is submitted for review.")
+                    return redirect("portal:pledge_detail", reference=pledge.reference)
+            except ValidationError as error:
+                # Saved as a draft, but not submittable yet, or someone else saved first:
+                # the form keeps what was typed either way.
+                for message in error.messages:
+                    messages.error(request, message)
+                if isinstance(error, services.StaleEdit):
+                    return render(
+                        request,
+                        "pledges/portal/pledge_form.html",
+                        _form_context(pledge, form, targets),
+                        status=409,
+                    )
+            else:
+                messages.success(request, "Draft saved.")
+            return redirect("portal:pledge_edit", reference=pledge.reference)
+        messages.error(request, "Some fields need attention; nothing was saved yet.")
+        return render(
+            request,
+            "pledges/portal/pledge_form.html",
+            _form_context(pledge, form, targets),
+            status=400,
+        )
+    return render(request, "pledges/portal/pledge_form.html", _form_context(pledge, form, targets))
+
+
+def _form_context(pledge: Pledge, form: PledgeForm, targets: TargetFormSet) -> dict:
+    return {"pledge": pledge, "form": form, "targets": targets, "smart": smart_check(pledge)}
+
+
+@login_required
+def pledge_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    pledge = _pledge_for(request, reference)
+    return render(
+        request,
+        "pledges/portal/pledge_detail.html",
+        {
+            "pledge": pledge,
+            "smart": smart_check(pledge),
+            "can_edit": can_edit_pledge(request.user, pledge),
+            "events": pledge.review_events.filter(update=None).select_related("actor"),
+            "targets": pledge.targets.select_related("indicator"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def pledge_submit(request: HttpRequest, reference: str) -> HttpResponse:
+    pledge = _pledge_for(request, reference)
+    try:
+        services.pledge_submit(pledge=pledge, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        text = error.messages if isinstance(error, ValidationError) else [str(error)]
+        for message in text:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"{pledge.reference} is submitted for review.")
+    return redirect("portal:pledge_detail", reference=pledge.reference)
+
+
+@login_required
+@require_POST
+def pledge_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    pledge = _pledge_for(request, reference)
+    try:
+        services.pledge_withdraw(
+            pledge=pledge, by=request.user, comment=request.POST.get("comment", "")
+        )
+    except (ValidationError, PermissionDenied) as error:
+        text = error.messages if isinstance(error, ValidationError) else [str(error)]
+        for message in text:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"{pledge.reference} is withdrawn.")
+    return redirect("portal:pledge_detail", reference=pledge.reference)

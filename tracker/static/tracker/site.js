@@ -1,0 +1,20 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("DOMContentLoaded", () => {
+  // Character counters for fields with data-counter (e.g. the pledge description).
+  for (const field of document.querySelectorAll("textarea[data-counter]")) {
+    const [min, max] = field.dataset.counter.split(",").map(Number);
+    const output = document.createElement("p");
+    output.className = "counter";
+    output.setAttribute("aria-live", "polite");
+    output.id = `${field.id}-counter`;
+    field.setAttribute("aria-describedby", `${field.getAttribute("aria-describedby") || ""} ${output.id}`.trim());
+    field.insertAdjacentElement("afterend", output);
+    const update = () => {
+      const length = field.value.trim().length;
+      const hint = length < min ? `${min - length} more needed` : length > max ? `${length - max} too many` : "within the limits";
+      output.textContent = `${length} of ${min}–${max} characters: ${hint}.`;
+    };
+    field.addEventListener("input", update);
+    update();
+  }
+});
