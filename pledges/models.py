@@ -181,6 +181,7 @@ class RegionalReview(models.Model):
 
 class ReviewAction(models.TextChoices):
     CREATE = "create", "Created"
+    EDIT = "edit", "Edited"
     SUBMIT = "submit", "Submitted"
     REQUEST_CHANGES = "request_changes", "Changes requested"
     PUBLISH = "publish", "Published"

@@ -27,7 +27,7 @@ from pledges.models import (
 )
 from pledges.permissions import can_create_pledge_for, can_edit_pledge
 from pledges.smart import smart_check
-from pledges.workflow import WorkflowError, review_transition
+from pledges.workflow import WorkflowError, review_transition, version_record
 
 # Two drafts created at the same instant may pick the same number; the loser tries again.
 REFERENCE_ATTEMPTS = 5
@@ -204,6 +204,7 @@ def pledge_update(
                 setattr(target, name, getattr(data, name))
             target.position = position
             target.save()
+        version_record(pledge=locked, action=ReviewAction.EDIT, by=by)
     pledge.refresh_from_db()
     return pledge
 

@@ -27,6 +27,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_framework", stdout=io.StringIO())
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs a third of a second per user by design; tests need not pay it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # --- The cast ---------------------------------------------------------------------------------
 
 
