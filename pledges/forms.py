@@ -21,6 +21,7 @@ from pledges.models import (
 )
 from pledges.selectors import current_cycle
 from pledges.services import PledgeContent, TargetData
+from pledges.uploads import validate_evidence_file
 
 
 class OrganisationForm(forms.ModelForm):
@@ -249,3 +250,24 @@ def targets_from(formset: forms.BaseInlineFormSet) -> list[TargetData]:
             )
         )
     return targets
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    url = forms.URLField(label="Link", required=False, max_length=1000)
+    file = forms.FileField(
+        required=False,
+        help_text="Up to 25 MB: PDF, text, Word, Excel, PowerPoint or OpenDocument.",
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload:
+            validate_evidence_file(upload)
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and bool(data.get("url")) == bool(data.get("file")):
+            raise forms.ValidationError("Give either a link or a file.")
+        return data

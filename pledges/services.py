@@ -8,12 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from indicators.models import Area, GuidingPrinciple, Indicator, Objective
 from pledges.models import (
     MAX_MAIN_OBJECTIVES,
+    Evidence,
     Membership,
     MembershipRole,
     Organisation,
@@ -27,6 +29,7 @@ from pledges.models import (
 )
 from pledges.permissions import can_create_pledge_for, can_edit_pledge
 from pledges.smart import smart_check
+from pledges.uploads import validate_evidence_file
 from pledges.workflow import WorkflowError, review_transition, version_record
 
 # Two drafts created at the same instant may pick the same number; the loser tries again.
@@ -224,3 +227,40 @@ def organisation_register(
     )
     Membership.objects.create(user=by, organisation=organisation, role=MembershipRole.FOCAL_POINT)
     return organisation
+
+
+def evidence_add(
+    *,
+    pledge: Pledge,
+    by: Any,
+    title: str,
+    url: str = "",
+    file: UploadedFile | None = None,
+) -> Evidence:
+    """Attach a link or a file to a pledge its owners may edit; the file is checked first."""
+    if not can_edit_pledge(by, pledge):
+        raise PermissionDenied("Only its owners can add evidence, and not while it is reviewed.")
+    if bool(url) == bool(file):
+        raise WorkflowError("Give either a link or a file.")
+    content_type = validate_evidence_file(file) if file else ""
+    return Evidence.objects.create(
+        pledge=pledge,
+        title=title,
+        url=url,
+        file=file or "",
+        content_type=content_type,
+        size=file.size if file else None,
+        uploaded_by=by,
+    )
+
+
+def evidence_remove(*, evidence: Evidence, by: Any) -> None:
+    """Remove evidence from a pledge its owners may edit, file included."""
+    if not can_edit_pledge(by, evidence.pledge):
+        raise PermissionDenied("Only its owners can remove evidence, and not while it is reviewed.")
+    stored = evidence.file.name if evidence.file else ""
+    storage = evidence.file.storage if evidence.file else None
+    evidence.delete()
+    if stored and storage is not None:
+        # Only once the row is gone for good: a rolled-back delete must keep its file.
+        transaction.on_commit(lambda: storage.delete(stored))

@@ -12,4 +12,15 @@ urlpatterns = [
     path("pledges/<str:reference>/edit/", portal.pledge_edit, name="pledge_edit"),
     path("pledges/<str:reference>/submit/", portal.pledge_submit, name="pledge_submit"),
     path("pledges/<str:reference>/withdraw/", portal.pledge_withdraw, name="pledge_withdraw"),
+    path("pledges/<str:reference>/evidence/", portal.evidence_add, name="evidence_add"),
+    path(
+        "pledges/<str:reference>/evidence/<int:evidence_id>/",
+        portal.evidence_download,
+        name="evidence_download",
+    ),
+    path(
+        "pledges/<str:reference>/evidence/<int:evidence_id>/remove/",
+        portal.evidence_remove,
+        name="evidence_remove",
+    ),
 ]

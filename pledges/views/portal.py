@@ -5,19 +5,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pledges import services
 from pledges.forms import (
+    EvidenceForm,
     OrganisationForm,
     PledgeCreateForm,
     PledgeForm,
     TargetFormSet,
     targets_from,
 )
-from pledges.models import Membership, Organisation, Pledge
+from pledges.models import Evidence, Membership, Organisation, Pledge
 from pledges.permissions import can_edit_pledge, can_view_pledge, is_owner, organisation_ids_of
 from pledges.selectors import portal_pledges
 from pledges.smart import smart_check
@@ -132,7 +133,14 @@ def pledge_edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _form_context(pledge: Pledge, form: PledgeForm, targets: TargetFormSet) -> dict:
-    return {"pledge": pledge, "form": form, "targets": targets, "smart": smart_check(pledge)}
+    return {
+        "pledge": pledge,
+        "form": form,
+        "targets": targets,
+        "smart": smart_check(pledge),
+        "evidence_form": EvidenceForm(),
+        "evidence": pledge.evidence.filter(update=None),
+    }
 
 
 @login_required
@@ -181,3 +189,49 @@ def pledge_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.success(request, f"{pledge.reference} is withdrawn.")
     return redirect("portal:pledge_detail", reference=pledge.reference)
+
+
+@login_required
+@require_POST
+def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
+    pledge = _pledge_for(request, reference)
+    if not can_edit_pledge(request.user, pledge):
+        raise PermissionDenied("Evidence can be added to drafts only.")
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.evidence_add(pledge=pledge, by=request.user, **form.cleaned_data)
+        messages.success(request, "Evidence added.")
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label or 'Evidence'}: {error}")
+    return redirect("portal:pledge_edit", reference=pledge.reference)
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, reference: str, evidence_id: int) -> HttpResponse:
+    pledge = _pledge_for(request, reference)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, pledge=pledge)
+    services.evidence_remove(evidence=evidence, by=request.user)
+    messages.success(request, "Evidence removed.")
+    return redirect("portal:pledge_edit", reference=pledge.reference)
+
+
+def evidence_download(request: HttpRequest, reference: str, evidence_id: int) -> FileResponse:
+    """Stream an evidence file to whoever may see its pledge; files are never served directly."""
+    pledge = get_object_or_404(Pledge, reference=reference)
+    if not can_view_pledge(request.user, pledge):
+        raise Http404
+    evidence = get_object_or_404(Evidence, pk=evidence_id, pledge=pledge)
+    if not evidence.file:
+        raise Http404
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.file.name.rsplit("/", 1)[-1],
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
