@@ -1,12 +1,13 @@
 """The secretariat's workbench. Workflow state changes through services only: read-only here."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from pledges import services
 from pledges.admin_review import (
     REVIEW_ACTIONS,
     CommissionFilter,
@@ -41,8 +42,18 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+@admin.action(description="Accredit selected organisations", permissions=["change"])
+def accredit(modeladmin, request, queryset):
+    done = 0
+    for organisation in queryset.filter(accredited=False):
+        services.organisation_accredit(organisation=organisation, by=request.user)
+        done += 1
+    modeladmin.message_user(request, f"{done} organisation(s) accredited.", messages.SUCCESS)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    actions = [accredit]
     list_display = ("name", "acronym", "kind", "country", "accredited", "created_at")
     list_filter = ("kind", "accredited")
     list_select_related = ("country",)

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from pledges.models import Membership, ReviewAction, ReviewEvent
+from pledges.models import Membership, PledgePartner, ReviewAction, ReviewEvent
 from pledges.permissions import owner_organisation_ids
 
 # Who hears of each step: the secretariat of what owners do, the owners of what it decides.
@@ -63,4 +63,31 @@ def review_event_send(event: ReviewEvent) -> int:
     recipients = review_event_recipients(event)
     if recipients:
         review_event_message(event, recipients).send()
+    return len(recipients)
+
+
+def partnership_invite_send(link: PledgePartner) -> int:
+    """Invite the members of an organisation to partner in a pledge; the number told."""
+    recipients = sorted(
+        set(
+            Membership.objects.filter(
+                organisation=link.organisation, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+    )
+    if not recipients:
+        return 0
+    context = {"link": link, "pledge": link.pledge, "site_url": settings.SITE_URL}
+    message = EmailMultiAlternatives(
+        subject=" ".join(
+            render_to_string("emails/partnership_invite_subject.txt", context).split()
+        ),
+        body=render_to_string("emails/partnership_invite_body.txt", context),
+        to=[settings.DEFAULT_FROM_EMAIL],
+        bcc=recipients,
+    )
+    message.attach_alternative(
+        render_to_string("emails/partnership_invite_body.html", context), "text/html"
+    )
+    message.send()
     return len(recipients)

@@ -85,6 +85,11 @@ class PledgeForm(forms.ModelForm):
         required=False,
         help_text="Hold Ctrl (Cmd on a Mac) to choose several. Leave empty for a global pledge.",
     )
+    partner_organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text="Accredited organisations pledging with you; each is asked to accept.",
+    )
     matches_reference = forms.CharField(
         label="Matches pledge",
         max_length=20,
@@ -121,6 +126,11 @@ class PledgeForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         pledge = self.instance
+        self.fields["partner_organisations"].queryset = (
+            Organisation.objects.filter(accredited=True)
+            .exclude(pk=pledge.lead_organisation_id)
+            .order_by("name")
+        )
         self.fields["description"].max_length = DESCRIPTION_MAX
         self.fields["description"].widget.attrs["maxlength"] = DESCRIPTION_MAX
         if not self.is_bound:
@@ -134,6 +144,11 @@ class PledgeForm(forms.ModelForm):
                 further_objectives=[link.objective for link in links if not link.main_rank],
                 principles_chosen=list(pledge.principles.all()),
                 areas_chosen=list(pledge.areas.all()),
+                partner_organisations=[
+                    link.organisation
+                    for link in pledge.partner_links.select_related("organisation")
+                    if link.status != "declined"
+                ],
                 matches_reference=pledge.matches.reference if pledge.matches_id else "",
                 version=pledge.version,
             )
@@ -186,6 +201,7 @@ class PledgeForm(forms.ModelForm):
             principles=list(data["principles_chosen"]),
             areas=list(data["areas_chosen"]),
             targets=targets,
+            partners=list(data["partner_organisations"]),
         )
 
 

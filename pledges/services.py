@@ -3,7 +3,7 @@ an event recorded."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from indicators.models import Area, GuidingPrinciple, Indicator, Objective
 from pledges.models import (
@@ -19,16 +20,24 @@ from pledges.models import (
     Membership,
     MembershipRole,
     Organisation,
+    PartnerStatus,
     Pledge,
     PledgeObjective,
+    PledgePartner,
     PledgeTarget,
     ReviewAction,
     ReviewCycle,
     ReviewEvent,
     ReviewState,
 )
-from pledges.permissions import can_create_pledge_for, can_edit_pledge
+from pledges.permissions import (
+    can_create_pledge_for,
+    can_edit_pledge,
+    can_review,
+    is_member_of,
+)
 from pledges.smart import smart_check
+from pledges.tasks import partnership_invite_notify
 from pledges.uploads import validate_evidence_file
 from pledges.workflow import WorkflowError, review_transition, version_record
 
@@ -143,6 +152,7 @@ class PledgeContent:
     principles: list[GuidingPrinciple]
     areas: list[Area]
     targets: list[TargetData]
+    partners: list[Organisation] = field(default_factory=list)
 
 
 def pledge_update(
@@ -186,6 +196,7 @@ def pledge_update(
         )
         locked.principles.set(content.principles)
         locked.areas.set(content.areas)
+        invited = _partners_sync(locked, content.partners)
 
         kept = [t.id for t in content.targets if t.id is not None]
         locked.targets.exclude(pk__in=kept).delete()
@@ -208,8 +219,49 @@ def pledge_update(
             target.position = position
             target.save()
         version_record(pledge=locked, action=ReviewAction.EDIT, by=by)
+        for link_id in invited:
+            transaction.on_commit(lambda link_id=link_id: partnership_invite_notify.delay(link_id))
     pledge.refresh_from_db()
     return pledge
+
+
+def _partners_sync(pledge: Pledge, wanted: list[Organisation]) -> list[int]:
+    """Make the pledge's partners the `wanted` organisations; the ids of new invitations.
+
+    A partner stays in whatever state it is (invited, accepted); one left out is removed.
+    """
+    if pledge.lead_organisation in wanted:
+        raise WorkflowError("The lead organisation cannot also be a partner.")
+    if any(not organisation.accredited for organisation in wanted):
+        raise WorkflowError("Partners are chosen among accredited organisations.")
+    pledge.partner_links.exclude(organisation__in=wanted).delete()
+    present = set(pledge.partner_links.values_list("organisation_id", flat=True))
+    created = PledgePartner.objects.bulk_create(
+        [PledgePartner(pledge=pledge, organisation=o) for o in wanted if o.pk not in present]
+    )
+    return [link.pk for link in created]
+
+
+def partnership_respond(*, link: PledgePartner, by: Any, accept: bool) -> PledgePartner:
+    """A partner organisation accepts (and co-owns the pledge from then on) or declines."""
+    if not is_member_of(by, link.organisation):
+        raise PermissionDenied("Only members of the invited organisation can answer.")
+    with transaction.atomic():
+        locked = PledgePartner.objects.select_for_update().get(pk=link.pk)
+        if locked.status != PartnerStatus.INVITED:
+            raise WorkflowError(
+                f"This invitation was {locked.get_status_display().lower()} already."
+            )
+        locked.status = PartnerStatus.ACCEPTED if accept else PartnerStatus.DECLINED
+        locked.responded_at = timezone.now()
+        locked.save(update_fields=["status", "responded_at"])
+        ReviewEvent.objects.create(
+            pledge=locked.pledge,
+            action=ReviewAction.COMMENT,
+            actor=by,
+            comment=f"{locked.organisation} {locked.get_status_display().lower()} to partner.",
+        )
+    return locked
 
 
 @transaction.atomic
@@ -264,3 +316,16 @@ def evidence_remove(*, evidence: Evidence, by: Any) -> None:
     if stored and storage is not None:
         # Only once the row is gone for good: a rolled-back delete must keep its file.
         transaction.on_commit(lambda: storage.delete(stored))
+
+
+def organisation_accredit(*, organisation: Organisation, by: Any) -> Organisation:
+    """The secretariat accredits an organisation: its members may submit pledges from now on."""
+    if not can_review(by):
+        raise PermissionDenied("Only the secretariat accredits organisations.")
+    updated = Organisation.objects.filter(pk=organisation.pk, accredited=False).update(
+        accredited=True, accredited_at=timezone.now()
+    )
+    organisation.refresh_from_db()
+    if not updated:
+        raise WorkflowError(f"{organisation} is accredited already.")
+    return organisation

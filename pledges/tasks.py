@@ -7,8 +7,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
-from pledges.emails import review_event_send
-from pledges.models import ReviewEvent
+from pledges.emails import partnership_invite_send, review_event_send
+from pledges.models import PartnerStatus, PledgePartner, ReviewEvent
 
 
 @shared_task(
@@ -31,3 +31,20 @@ def review_event_notify(event_id: int) -> int:
         # Release the claim so that the retry can send it.
         ReviewEvent.objects.filter(pk=event_id).update(notified_at=None)
         raise
+
+
+@shared_task(
+    name="pledges.partnership_invite_notify",
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    max_retries=6,
+)
+def partnership_invite_notify(link_id: int) -> int:
+    """Tell the members of an organisation invited to partner in a pledge."""
+    link = (
+        PledgePartner.objects.select_related("pledge__lead_organisation", "organisation")
+        .filter(pk=link_id, status=PartnerStatus.INVITED)
+        .first()
+    )
+    # Withdrawn or answered before the worker got here: there is nothing to tell.
+    return partnership_invite_send(link) if link else 0

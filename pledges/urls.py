@@ -8,6 +8,11 @@ urlpatterns = [
     path("", portal.home, name="home"),
     path("organisations/new/", portal.organisation_register, name="organisation_register"),
     path("pledges/new/", portal.pledge_create, name="pledge_create"),
+    path(
+        "partnerships/<int:link_id>/<str:answer>/",
+        portal.partnership_respond,
+        name="partnership_respond",
+    ),
     path("pledges/<str:reference>/", portal.pledge_detail, name="pledge_detail"),
     path("pledges/<str:reference>/edit/", portal.pledge_edit, name="pledge_edit"),
     path("pledges/<str:reference>/submit/", portal.pledge_submit, name="pledge_submit"),

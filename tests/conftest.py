@@ -43,6 +43,20 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_in_process():
+    """Tasks queued by the code under test run at once, in the test, and raise their errors.
+
+    Only the tests that start a real worker (`celery_worker`) send through the broker.
+    """
+    from tracker.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+
+
 # --- The cast ---------------------------------------------------------------------------------
 
 
@@ -99,6 +113,14 @@ def outsider(db) -> User:
     return MembershipFactory(user__email="other@elsewhere.example").user
 
 
+@pytest.fixture
+def real_broker():
+    """Tasks go through the configured broker, as in production (no worker is started)."""
+    from tracker.celery import app
+
+    app.conf.task_always_eager = False
+
+
 # --- A real Celery worker ---------------------------------------------------------------------
 
 
@@ -109,8 +131,10 @@ def celery_worker() -> Iterator[subprocess.Popen]:
     Started per test so tests without it really have no worker; it is ready once it has
     answered a ping through the broker.
     """
+    from tracker.celery import app
     from tracker.tasks import ping
 
+    app.conf.task_always_eager = False
     process = subprocess.Popen(
         [
             sys.executable,

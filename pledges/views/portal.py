@@ -18,7 +18,14 @@ from pledges.forms import (
     TargetFormSet,
     targets_from,
 )
-from pledges.models import Evidence, Membership, Organisation, Pledge
+from pledges.models import (
+    Evidence,
+    Membership,
+    Organisation,
+    PartnerStatus,
+    Pledge,
+    PledgePartner,
+)
 from pledges.permissions import can_edit_pledge, can_view_pledge, is_owner, organisation_ids_of
 from pledges.selectors import portal_pledges
 from pledges.smart import smart_check
@@ -45,7 +52,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "pledges/portal/home.html",
-        {"memberships": memberships, "pledges": portal_pledges(organisations=organisations)},
+        {
+            "memberships": memberships,
+            "pledges": portal_pledges(organisations=organisations),
+            "partnership_invitations": PledgePartner.objects.filter(
+                organisation__in=organisations, status=PartnerStatus.INVITED
+            ).select_related("pledge__lead_organisation", "organisation"),
+        },
     )
 
 
@@ -235,3 +248,25 @@ def evidence_download(request: HttpRequest, reference: str, evidence_id: int) ->
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@login_required
+@require_POST
+def partnership_respond(request: HttpRequest, link_id: int, answer: str) -> HttpResponse:
+    link = get_object_or_404(
+        PledgePartner.objects.select_related("pledge", "organisation"),
+        pk=link_id,
+        organisation_id__in=organisation_ids_of(request.user),
+    )
+    try:
+        services.partnership_respond(link=link, by=request.user, accept=answer == "accept")
+    except (ValidationError, PermissionDenied) as error:
+        text = error.messages if isinstance(error, ValidationError) else [str(error)]
+        for message in text:
+            messages.error(request, message)
+    else:
+        verb = "accepted" if answer == "accept" else "declined"
+        messages.success(
+            request, f"{link.organisation} {verb} to partner in {link.pledge.reference}."
+        )
+    return redirect("portal:home")

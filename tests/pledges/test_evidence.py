@@ -94,6 +94,7 @@ def test_member_uploads_evidence_that_owners_can_download(client, member, organi
     download = client.get(url)
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
+    download.close()
     assert download["Content-Disposition"].startswith("attachment")
 
     client.force_login(outsider)
@@ -148,4 +149,6 @@ def test_published_evidence_is_public(client, member, secretariat, organisation)
     services.pledge_submit(pledge=pledge, by=member)
     services.pledge_publish(pledge=pledge, by=secretariat)
     url = reverse("portal:evidence_download", args=[pledge.reference, evidence.pk])
-    assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 200
+    response.close()

@@ -15,7 +15,8 @@ def test_a_task_goes_through_the_broker_to_a_worker_and_back(celery_worker):
     assert result.successful()
 
 
-def test_the_embedded_broker_needs_no_server_unless_one_is_configured():
+def test_the_embedded_broker_needs_no_server_unless_one_is_configured(settings):
     broker = app.conf.broker_url
     assert broker.startswith(("sqla+sqlite:///", "redis://"))
-    assert not app.conf.task_always_eager
+    # Tasks are never run in the web process by configuration; only tests do that.
+    assert not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False)

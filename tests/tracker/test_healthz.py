@@ -24,7 +24,7 @@ def test_healthy_when_database_broker_and_worker_answer(client, celery_worker):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_unhealthy_when_no_worker_answers(client):
+def test_unhealthy_when_no_worker_answers(client, real_broker):
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
