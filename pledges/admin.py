@@ -17,6 +17,8 @@ from pledges.admin_review import (
 )
 from pledges.models import (
     Evidence,
+    Invitation,
+    JoinRequest,
     Membership,
     Organisation,
     Pledge,
@@ -497,3 +499,23 @@ class PledgeVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "organisation", "role", "invited_by", "created_at", "accepted_at")
+    list_filter = ("role",)
+    list_select_related = ("organisation", "invited_by")
+    search_fields = ("email", "organisation__name")
+    readonly_fields = ("token", "invited_by", "created_at", "accepted_at", "accepted_by")
+    autocomplete_fields = ("organisation",)
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "status", "created_at", "decided_by", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("user", "organisation", "decided_by")
+    search_fields = ("user__email", "organisation__name")
+    readonly_fields = ("status", "decided_by", "decided_at", "created_at")
+    autocomplete_fields = ("user", "organisation")

@@ -1,13 +1,25 @@
-"""Named e-mails: one function per message, each rendering a subject / text / HTML triple."""
+"""Named e-mails: one function per message, each rendering a subject / text / HTML triple
+under templates/emails/<name>_{subject.txt,body.txt,body.html}."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from pledges.models import Membership, PledgePartner, ReviewAction, ReviewEvent
+from pledges.models import (
+    Invitation,
+    JoinRequest,
+    Membership,
+    MembershipRole,
+    Organisation,
+    PledgePartner,
+    ReviewAction,
+    ReviewEvent,
+)
 from pledges.permissions import owner_organisation_ids
 
 # Who hears of each step: the secretariat of what owners do, the owners of what it decides.
@@ -20,74 +32,65 @@ TO_OWNERS = {
 }
 
 
+def _send(name: str, context: dict[str, Any], recipients: list[str]) -> int:
+    """Render and send one message to `recipients` (blind copies); the number sent to."""
+    if not recipients:
+        return 0
+    context = {**context, "site_url": settings.SITE_URL}
+    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=render_to_string(f"emails/{name}_body.txt", context),
+        to=[settings.DEFAULT_FROM_EMAIL] if len(recipients) > 1 else recipients,
+        bcc=recipients if len(recipients) > 1 else [],
+    )
+    message.attach_alternative(render_to_string(f"emails/{name}_body.html", context), "text/html")
+    message.send()
+    return len(recipients)
+
+
+def _members(organisation_ids: set[int], role: str | None = None) -> list[str]:
+    memberships = Membership.objects.filter(
+        organisation_id__in=organisation_ids, user__is_active=True
+    )
+    if role:
+        memberships = memberships.filter(role=role)
+    return sorted(set(memberships.values_list("user__email", flat=True)))
+
+
 def review_event_recipients(event: ReviewEvent) -> list[str]:
     """Addresses to tell of this review step, without its author."""
     if event.action in TO_SECRETARIAT:
-        users = get_user_model().objects.filter(is_staff=True, is_active=True)
+        emails = get_user_model().objects.filter(is_staff=True, is_active=True)
+        recipients = set(emails.values_list("email", flat=True))
     elif event.action in TO_OWNERS:
-        users = get_user_model().objects.filter(
-            is_active=True,
-            pk__in=Membership.objects.filter(
-                organisation_id__in=owner_organisation_ids(event.pledge)
-            ).values("user_id"),
-        )
+        recipients = set(_members(owner_organisation_ids(event.pledge)))
     else:
         return []
     if event.actor_id:
-        users = users.exclude(pk=event.actor_id)
-    return sorted(set(users.values_list("email", flat=True)))
-
-
-def review_event_message(event: ReviewEvent, recipients: list[str]) -> EmailMultiAlternatives:
-    context = {
-        "event": event,
-        "pledge": event.pledge,
-        "update": event.update,
-        "site_url": settings.SITE_URL,
-    }
-    subject = render_to_string("emails/review_event_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string("emails/review_event_body.txt", context),
-        to=[settings.DEFAULT_FROM_EMAIL],
-        bcc=recipients,
-    )
-    message.attach_alternative(
-        render_to_string("emails/review_event_body.html", context), "text/html"
-    )
-    return message
+        recipients.discard(event.actor.email)
+    return sorted(recipients)
 
 
 def review_event_send(event: ReviewEvent) -> int:
-    """Tell the people concerned of a review step; the number of recipients."""
-    recipients = review_event_recipients(event)
-    if recipients:
-        review_event_message(event, recipients).send()
-    return len(recipients)
+    """Tell the people concerned of a review step."""
+    context = {"event": event, "pledge": event.pledge, "update": event.update}
+    return _send("review_event", context, review_event_recipients(event))
 
 
 def partnership_invite_send(link: PledgePartner) -> int:
-    """Invite the members of an organisation to partner in a pledge; the number told."""
-    recipients = sorted(
-        set(
-            Membership.objects.filter(
-                organisation=link.organisation, user__is_active=True
-            ).values_list("user__email", flat=True)
-        )
-    )
-    if not recipients:
-        return 0
-    context = {"link": link, "pledge": link.pledge, "site_url": settings.SITE_URL}
-    message = EmailMultiAlternatives(
-        subject=" ".join(
-            render_to_string("emails/partnership_invite_subject.txt", context).split()
-        ),
-        body=render_to_string("emails/partnership_invite_body.txt", context),
-        to=[settings.DEFAULT_FROM_EMAIL],
-        bcc=recipients,
-    )
-    message.attach_alternative(
-        render_to_string("emails/partnership_invite_body.html", context), "text/html"
-    )
-    message.send()
-    return len(recipients)
+    """Invite the members of an organisation to partner in a pledge."""
+    context = {"link": link, "pledge": link.pledge}
+    return _send("partnership_invite", context, _members({link.organisation_id}))
+
+
+def invitation_send(invitation: Invitation) -> int:
+    """Send the invitation link to the invited address."""
+    return _send("invitation", {"invitation": invitation}, [invitation.email])
+
+
+def join_request_send(request: JoinRequest) -> int:
+    """Tell an organisation's focal points that someone asks to join."""
+    organisation: Organisation = request.organisation
+    recipients = _members({organisation.pk}, role=MembershipRole.FOCAL_POINT)
+    return _send("join_request", {"request": request}, recipients)

@@ -6,6 +6,7 @@ from typing import Any
 
 from pledges.models import (
     Membership,
+    MembershipRole,
     Organisation,
     PartnerStatus,
     Pledge,
@@ -70,3 +71,14 @@ def can_review(user: Any) -> bool:
 def reviewable_owner(user: Any, subject: Pledge | ProgressUpdate) -> bool:
     pledge = subject if isinstance(subject, Pledge) else subject.pledge
     return is_owner(user, pledge)
+
+
+def can_manage_members(user: Any, organisation: Organisation) -> bool:
+    """Focal points invite and remove members and approve requests; so may the secretariat."""
+    if is_secretariat(user):
+        return True
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return Membership.objects.filter(
+        user=user, organisation=organisation, role=MembershipRole.FOCAL_POINT
+    ).exists()

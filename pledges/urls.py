@@ -1,12 +1,39 @@
 from django.urls import path
 
-from pledges.views import portal
+from pledges.views import organisations, portal
 
 app_name = "portal"
 
 urlpatterns = [
     path("", portal.home, name="home"),
     path("organisations/new/", portal.organisation_register, name="organisation_register"),
+    path("organisations/join/", organisations.organisation_join, name="organisation_join"),
+    path(
+        "organisations/<int:organisation_id>/",
+        organisations.organisation_detail,
+        name="organisation_detail",
+    ),
+    path(
+        "organisations/<int:organisation_id>/invite/",
+        organisations.member_invite,
+        name="member_invite",
+    ),
+    path(
+        "organisations/<int:organisation_id>/members/<int:membership_id>/remove/",
+        organisations.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "organisations/<int:organisation_id>/members/<int:membership_id>/focal-point/",
+        organisations.focal_point_transfer,
+        name="focal_point_transfer",
+    ),
+    path(
+        "organisations/<int:organisation_id>/requests/<int:request_id>/<str:answer>/",
+        organisations.join_request_decide,
+        name="join_request_decide",
+    ),
+    path("invitations/<str:token>/", organisations.invitation_accept, name="invitation_accept"),
     path("pledges/new/", portal.pledge_create, name="pledge_create"),
     path(
         "partnerships/<int:link_id>/<str:answer>/",

@@ -17,8 +17,6 @@ from indicators.models import Area, GuidingPrinciple, Indicator, Objective
 from pledges.models import (
     MAX_MAIN_OBJECTIVES,
     Evidence,
-    Membership,
-    MembershipRole,
     Organisation,
     PartnerStatus,
     Pledge,
@@ -33,7 +31,6 @@ from pledges.models import (
 from pledges.permissions import (
     can_create_pledge_for,
     can_edit_pledge,
-    can_review,
     is_member_of,
 )
 from pledges.smart import smart_check
@@ -264,23 +261,6 @@ def partnership_respond(*, link: PledgePartner, by: Any, accept: bool) -> Pledge
     return locked
 
 
-@transaction.atomic
-def organisation_register(
-    *, by: Any, name: str, kind: str, country: Area | None, acronym: str = "", website: str = ""
-) -> Organisation:
-    """Register a new organisation, with its registrant as focal point.
-
-    It waits for accreditation by the secretariat: its members can draft but not submit.
-    """
-    if not by.is_authenticated:
-        raise PermissionDenied("Log in to register an organisation.")
-    organisation = Organisation.objects.create(
-        name=name, kind=kind, country=country, acronym=acronym, website=website, accredited=False
-    )
-    Membership.objects.create(user=by, organisation=organisation, role=MembershipRole.FOCAL_POINT)
-    return organisation
-
-
 def evidence_add(
     *,
     pledge: Pledge,
@@ -316,16 +296,3 @@ def evidence_remove(*, evidence: Evidence, by: Any) -> None:
     if stored and storage is not None:
         # Only once the row is gone for good: a rolled-back delete must keep its file.
         transaction.on_commit(lambda: storage.delete(stored))
-
-
-def organisation_accredit(*, organisation: Organisation, by: Any) -> Organisation:
-    """The secretariat accredits an organisation: its members may submit pledges from now on."""
-    if not can_review(by):
-        raise PermissionDenied("Only the secretariat accredits organisations.")
-    updated = Organisation.objects.filter(pk=organisation.pk, accredited=False).update(
-        accredited=True, accredited_at=timezone.now()
-    )
-    organisation.refresh_from_db()
-    if not updated:
-        raise WorkflowError(f"{organisation} is accredited already.")
-    return organisation

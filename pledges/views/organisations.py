@@ -1,0 +1,196 @@
+"""Portal pages for an organisation's people: members, invitations, requests to join."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pledges import services
+from pledges.models import (
+    Invitation,
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    MembershipRole,
+    Organisation,
+)
+from pledges.permissions import can_manage_members, is_member_of
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
+
+
+class JoinForm(forms.Form):
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Tell the focal point who you are.",
+    )
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
+    """Run a service; show its refusal as a message instead of an error page."""
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return False
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _organisation_of_member(request: HttpRequest, organisation_id: int) -> Organisation:
+    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    if not (is_member_of(request.user, organisation) or request.user.is_staff):
+        raise Http404
+    return organisation
+
+
+@login_required
+def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = _organisation_of_member(request, organisation_id)
+    manager = can_manage_members(request.user, organisation)
+    return render(
+        request,
+        "pledges/portal/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "manager": manager,
+            "memberships": organisation.memberships.select_related("user").order_by("user__email"),
+            "invitations": organisation.invitations.filter(accepted_at__isnull=True)
+            if manager
+            else [],
+            "join_requests": organisation.join_requests.filter(
+                status=JoinRequestStatus.PENDING
+            ).select_related("user")
+            if manager
+            else [],
+            "invite_form": InviteForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_invite(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = _organisation_of_member(request, organisation_id)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: services.member_invite(
+                organisation=organisation, by=request.user, **form.cleaned_data
+            ),
+            f"Invitation sent to {form.cleaned_data['email']}.",
+        )
+    else:
+        messages.error(request, "Give a valid e-mail address.")
+    return redirect("portal:organisation_detail", organisation_id=organisation.pk)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
+    organisation = _organisation_of_member(request, organisation_id)
+    membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
+    _attempt(
+        request,
+        lambda: services.member_remove(membership=membership, by=request.user),
+        f"{membership.user} is no longer a member.",
+    )
+    if membership.user_id == request.user.pk:
+        return redirect("portal:home")
+    return redirect("portal:organisation_detail", organisation_id=organisation.pk)
+
+
+@login_required
+@require_POST
+def focal_point_transfer(
+    request: HttpRequest, organisation_id: int, membership_id: int
+) -> HttpResponse:
+    organisation = _organisation_of_member(request, organisation_id)
+    membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
+    _attempt(
+        request,
+        lambda: services.focal_point_transfer(
+            organisation=organisation, to=membership, by=request.user
+        ),
+        f"{membership.user} is now focal point.",
+    )
+    return redirect("portal:organisation_detail", organisation_id=organisation.pk)
+
+
+@login_required
+@require_POST
+def join_request_decide(
+    request: HttpRequest, organisation_id: int, request_id: int, answer: str
+) -> HttpResponse:
+    organisation = _organisation_of_member(request, organisation_id)
+    join_request = get_object_or_404(JoinRequest, pk=request_id, organisation=organisation)
+    _attempt(
+        request,
+        lambda: services.join_request_decide(
+            request=join_request, by=request.user, approve=answer == "approve"
+        ),
+        f"Request of {join_request.user} answered.",
+    )
+    return redirect("portal:organisation_detail", organisation_id=organisation.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_join(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    organisations = Organisation.objects.none()
+    if query:
+        organisations = Organisation.objects.filter(name__icontains=query).select_related(
+            "country"
+        )[:25]
+    if request.method == "POST":
+        organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
+        form = JoinForm(request.POST)
+        if form.is_valid():
+            _attempt(
+                request,
+                lambda: services.join_request_create(
+                    organisation=organisation, by=request.user, message=form.cleaned_data["message"]
+                ),
+                f"Your request to join {organisation} is sent to its focal point.",
+            )
+        return redirect("portal:home")
+    return render(
+        request,
+        "pledges/portal/organisation_join.html",
+        {"query": query, "organisations": organisations, "form": JoinForm()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organisation"), token=token, accepted_at__isnull=True
+    )
+    if request.method == "POST":
+        accepted = _attempt(
+            request,
+            lambda: services.invitation_accept(token=token, by=request.user),
+            f"Welcome to {invitation.organisation}.",
+        )
+        if accepted:
+            return redirect("portal:home")
+    return render(request, "pledges/portal/invitation.html", {"invitation": invitation})
