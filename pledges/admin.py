@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from pledges import services
 from pledges.admin_review import (
@@ -13,6 +13,7 @@ from pledges.admin_review import (
     CommissionFilter,
     SmartScoreFilter,
     in_review_queryset,
+    possible_duplicates,
     smart_score,
 )
 from pledges.models import (
@@ -224,10 +225,17 @@ class PledgeAdmin(admin.ModelAdmin):
     search_fields = ("reference", "title", "lead_organisation__name", "lead_organisation__acronym")
     autocomplete_fields = ("lead_organisation", "matches", "areas", "created_by")
     filter_horizontal = ("principles",)
-    readonly_fields = ("reference", *WORKFLOW_FIELDS, "created_at", "updated_at")
+    readonly_fields = (
+        "reference",
+        *WORKFLOW_FIELDS,
+        "merged_into",
+        "created_at",
+        "updated_at",
+        "similar_pledges",
+    )
     show_full_result_count = False
     fieldsets = (
-        (None, {"fields": ("reference", "cycle", "title", "description")}),
+        (None, {"fields": ("reference", "cycle", "title", "description", "similar_pledges")}),
         (
             "Form and partners",
             {
@@ -270,6 +278,10 @@ class PledgeAdmin(admin.ModelAdmin):
     @admin.display(description="SMART")
     def smart(self, pledge: Pledge) -> str:
         return smart_score(pledge)
+
+    @admin.display(description="possible duplicates")
+    def similar_pledges(self, pledge: Pledge) -> str:
+        return _duplicates_html(pledge) or "none found"
 
     def get_urls(self):
         compare = self.admin_site.admin_view(self.compare_view)
@@ -322,7 +334,10 @@ class PledgeInReviewAdmin(admin.ModelAdmin):
         "cycle",
         "submitted_at",
         "smart",
+        "duplicates",
     )
+    # Each row looks for its possible duplicates: one query a row, so pages stay short.
+    list_per_page = 25
     list_filter = (
         "cycle",
         "objectives",
@@ -346,6 +361,10 @@ class PledgeInReviewAdmin(admin.ModelAdmin):
         # A pledge has one page; the queue links to it rather than repeating it.
         return redirect("admin:pledges_pledge_change", object_id)
 
+    @admin.display(description="possible duplicates")
+    def duplicates(self, pledge: Pledge) -> str:
+        return _duplicates_html(pledge) or "—"
+
     @admin.display(description="organisation kind", ordering="lead_organisation__kind")
     def organisation_kind(self, pledge: Pledge) -> str:
         return pledge.lead_organisation.get_kind_display()
@@ -353,6 +372,21 @@ class PledgeInReviewAdmin(admin.ModelAdmin):
     @admin.display(description="SMART")
     def smart(self, pledge: Pledge) -> str:
         return smart_score(pledge)
+
+
+def _duplicates_html(pledge: Pledge) -> str:
+    return format_html_join(
+        ", ",
+        '<a href="{}">{}</a> ({}%)',
+        (
+            (
+                reverse("admin:pledges_pledge_change", args=[s.pledge.pk]),
+                s.pledge.reference,
+                round(s.score * 100),
+            )
+            for s in possible_duplicates(pledge)
+        ),
+    )
 
 
 class TargetMeasurementInline(admin.TabularInline):

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from indicators.models import Area
 from pledges import services
 from pledges.models import Pledge, ReviewState
+from pledges.similarity import Similar, candidates_for, similar_pledges
 from pledges.smart import smart_check
 
 
@@ -107,7 +108,58 @@ def withdraw(modeladmin, request, queryset):
     _apply(modeladmin, request, queryset, services.pledge_withdraw, "withdrawn")
 
 
-REVIEW_ACTIONS = [publish, request_changes, reject, withdraw]
+class MergeForm(forms.Form):
+    into = forms.CharField(
+        label="Merge into pledge", max_length=20, help_text="Reference, e.g. GCM-2026-0042."
+    )
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), required=False)
+
+    def clean_into(self) -> Pledge:
+        reference = self.cleaned_data["into"].strip().upper()
+        try:
+            return Pledge.objects.get(reference=reference)
+        except Pledge.DoesNotExist:
+            raise forms.ValidationError(f"No pledge has the reference {reference}.") from None
+
+
+@admin.action(description="Merge selected duplicates into another pledge", permissions=["change"])
+def merge(modeladmin, request, queryset):
+    form = MergeForm(request.POST if "into" in request.POST else None)
+    if form.is_valid():
+        into = form.cleaned_data["into"]
+
+        def merge_one(*, pledge: Pledge, by: Any, comment: str) -> Any:
+            return services.pledge_merge(duplicate=pledge, into=into, by=by, comment=comment)
+
+        _apply(
+            modeladmin,
+            request,
+            queryset,
+            merge_one,
+            f"merged into {into.reference}",
+            comment=form.cleaned_data["comment"],
+        )
+        return None
+    return TemplateResponse(
+        request,
+        "admin/pledges/review_comment.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Merge duplicates",
+            "pledges": queryset,
+            "form": form,
+            "action": request.POST["action"],
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+REVIEW_ACTIONS = [publish, request_changes, reject, withdraw, merge]
+
+
+def possible_duplicates(pledge: Pledge) -> list[Similar]:
+    return similar_pledges(pledge=pledge, candidates=candidates_for(True, set()), limit=3)
 
 
 class CommissionFilter(admin.SimpleListFilter):

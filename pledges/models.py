@@ -278,6 +278,7 @@ class ReviewState(models.TextChoices):
     PUBLISHED = "published", "Published"
     REJECTED = "rejected", "Rejected"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    MERGED = "merged", "Merged into another pledge"
 
 
 class ImplementationStatus(models.TextChoices):
@@ -341,6 +342,14 @@ class Pledge(models.Model):
     )
     partners = models.ManyToManyField(
         Organisation, through="PledgePartner", related_name="partner_pledges", blank=True
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        help_text="Set when the secretariat merged this duplicate into another pledge.",
     )
     matches = models.ForeignKey(
         "self",
@@ -418,6 +427,14 @@ class Pledge(models.Model):
                 name="pledge_amount_has_currency",
             ),
             models.CheckConstraint(condition=~Q(matches=F("id")), name="pledge_not_own_match"),
+            models.CheckConstraint(
+                condition=Q(review_state="merged", merged_into__isnull=False)
+                | (~Q(review_state="merged") & Q(merged_into__isnull=True)),
+                name="merged_pledge_names_its_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("id")), name="pledge_not_merged_into_itself"
+            ),
             models.CheckConstraint(
                 condition=~Q(review_state=ReviewState.PUBLISHED) | Q(published_at__isnull=False),
                 name="published_pledge_has_date",

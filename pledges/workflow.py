@@ -65,6 +65,11 @@ TRANSITIONS: dict[str, Transition] = {
     ReviewAction.WITHDRAW: Transition(
         frozenset({ReviewState.PUBLISHED}), ReviewState.WITHDRAWN, EITHER
     ),
+    ReviewAction.MERGE: Transition(
+        frozenset({ReviewState.SUBMITTED, ReviewState.CHANGES_REQUESTED, ReviewState.PUBLISHED}),
+        ReviewState.MERGED,
+        SECRETARIAT,
+    ),
 }
 
 
@@ -87,12 +92,14 @@ def review_transition(
     by: Any,
     comment: str = "",
     check: Any = None,
+    also: dict[str, Any] | None = None,
 ) -> ReviewEvent:
     """Move `subject` through the workflow on behalf of `by`.
 
     Raises PermissionDenied when `by` may not make this move, WorkflowError when the subject is
     not in a state the move starts from, a required comment is missing, or `check(subject)`
-    (a precondition of the caller's) raises it. Nothing is written then.
+    (a precondition of the caller's) raises it. Nothing is written then. `also` names further
+    fields the move sets (such as the pledge a duplicate is merged into).
     """
     rule = TRANSITIONS[action]
     comment = comment.strip()
@@ -118,6 +125,7 @@ def review_transition(
             changes["submitted_at"] = now
         if action == ReviewAction.PUBLISH and locked.published_at is None:
             changes["published_at"] = now
+        changes.update(also or {})
         type(subject).objects.filter(pk=locked.pk).update(**changes)
         locked.refresh_from_db()
 

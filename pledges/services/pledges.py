@@ -296,3 +296,39 @@ def evidence_remove(*, evidence: Evidence, by: Any) -> None:
     if stored and storage is not None:
         # Only once the row is gone for good: a rolled-back delete must keep its file.
         transaction.on_commit(lambda: storage.delete(stored))
+
+
+def pledge_merge(*, duplicate: Pledge, into: Pledge, by: Any, comment: str = "") -> ReviewEvent:
+    """Merge a duplicate into another pledge: the duplicate stays on record as merged, and its
+    lead and partner organisations become partners of the pledge it was merged into."""
+    if into.pk == duplicate.pk:
+        raise WorkflowError("A pledge cannot be merged into itself.")
+    if into.review_state in (ReviewState.MERGED, ReviewState.REJECTED, ReviewState.WITHDRAWN):
+        raise WorkflowError(f"{into.reference} is {into.get_review_state_display().lower()}.")
+    with transaction.atomic():
+        event = review_transition(
+            subject=duplicate,
+            action=ReviewAction.MERGE,
+            by=by,
+            comment=comment or f"Merged into {into.reference}.",
+            also={"merged_into": into},
+        )
+        owners = {duplicate.lead_organisation_id} | set(
+            duplicate.partner_links.filter(status=PartnerStatus.ACCEPTED).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        owners.discard(into.lead_organisation_id)
+        for organisation_id in owners:
+            PledgePartner.objects.update_or_create(
+                pledge=into,
+                organisation_id=organisation_id,
+                defaults={"status": PartnerStatus.ACCEPTED, "responded_at": timezone.now()},
+            )
+        ReviewEvent.objects.create(
+            pledge=into,
+            action=ReviewAction.MERGE,
+            actor=by,
+            comment=f"{duplicate.reference} was merged into this pledge.",
+        )
+    return event

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +30,7 @@ from pledges.models import (
 )
 from pledges.permissions import can_edit_pledge, can_view_pledge, is_owner, organisation_ids_of
 from pledges.selectors import portal_pledges
+from pledges.similarity import candidates_for, similar_pledges
 from pledges.smart import smart_check
 
 
@@ -129,7 +132,7 @@ def pledge_edit(request: HttpRequest, reference: str) -> HttpResponse:
                     return render(
                         request,
                         "pledges/portal/pledge_form.html",
-                        _form_context(pledge, form, targets),
+                        _form_context(pledge, form, targets, request.user),
                         status=409,
                     )
             else:
@@ -139,18 +142,27 @@ def pledge_edit(request: HttpRequest, reference: str) -> HttpResponse:
         return render(
             request,
             "pledges/portal/pledge_form.html",
-            _form_context(pledge, form, targets),
+            _form_context(pledge, form, targets, request.user),
             status=400,
         )
-    return render(request, "pledges/portal/pledge_form.html", _form_context(pledge, form, targets))
+    return render(
+        request,
+        "pledges/portal/pledge_form.html",
+        _form_context(pledge, form, targets, request.user),
+    )
 
 
-def _form_context(pledge: Pledge, form: PledgeForm, targets: TargetFormSet) -> dict:
+def _form_context(
+    pledge: Pledge, form: PledgeForm, targets: TargetFormSet, user: Any
+) -> dict[str, Any]:
     return {
         "pledge": pledge,
         "form": form,
         "targets": targets,
         "smart": smart_check(pledge),
+        "similar": similar_pledges(
+            pledge=pledge, candidates=candidates_for(False, organisation_ids_of(user)), limit=5
+        ),
         "evidence_form": EvidenceForm(),
         "evidence": pledge.evidence.filter(update=None),
     }

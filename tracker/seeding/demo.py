@@ -41,7 +41,7 @@ from pledges.models import (
     ReviewState,
     TargetMeasurement,
 )
-from pledges.services import pledge_create
+from pledges.services import pledge_create, pledge_merge
 from tracker.seeding.texts import THEMES, Theme, description_for
 
 DEMO_PASSWORD = "gcm-demo-2026"  # noqa: S105 - printed to the developer on purpose
@@ -279,6 +279,9 @@ def _pledges(rng: random.Random, organisations: list[Organisation], users: dict)
     # A few published pledges match another one: support pledges for the first ones.
     for supporter, supported in zip(published[-4:], published[:4], strict=True):
         Pledge.objects.filter(pk=supporter.pk).update(matches=supported)
+    # One submitted pledge turns out to repeat a published one: the secretariat merges it.
+    duplicate = Pledge.objects.filter(review_state=ReviewState.SUBMITTED).order_by("pk").first()
+    pledge_merge(duplicate=duplicate, into=published[0], by=secretariat)
     return len(states), update_count
 
 

@@ -1,0 +1,139 @@
+"""Possible duplicates: pledges whose title or description resembles another's.
+
+PostgreSQL scores with trigram similarity (pg_trgm, enabled by a migration); other databases
+use a portable word-overlap score over a bounded pool of likely candidates. Both give a score
+from 0 to 1 and keep what reaches THRESHOLD.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Greatest
+
+from pledges.models import Pledge, ReviewState
+
+THRESHOLD = 0.35
+SAME_ORGANISATION_BONUS = 0.1
+POOL_SIZE = 500
+STOPWORDS = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "from",
+        "that",
+        "this",
+        "will",
+        "our",
+        "their",
+        "all",
+        "its",
+        "into",
+        "are",
+        "was",
+        "were",
+        "have",
+        "has",
+        "been",
+        "also",
+        "which",
+        "who",
+        "per",
+        "each",
+        "more",
+        "most",
+        "such",
+        "than",
+        "them",
+        "they",
+        "these",
+        "those",
+        "through",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Similar:
+    pledge: Pledge
+    score: float
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]{3,}", text.lower()) if w not in STOPWORDS}
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def similar_pledges(
+    *, pledge: Pledge, candidates: QuerySet[Pledge], limit: int = 5
+) -> list[Similar]:
+    """The `limit` candidates most like `pledge`, best first, above the threshold.
+
+    `candidates` is what the viewer may see; the pledge itself is left out.
+    """
+    candidates = candidates.exclude(pk=pledge.pk).select_related("lead_organisation")
+    if connection.vendor == "postgresql":
+        scored = (
+            candidates.annotate(
+                similarity=Greatest(
+                    TrigramSimilarity("title", pledge.title),
+                    TrigramSimilarity("description", pledge.description[:2000]),
+                )
+            )
+            .filter(similarity__gte=THRESHOLD - SAME_ORGANISATION_BONUS)
+            .order_by("-similarity")[: limit * 3]
+        )
+        results = [
+            Similar(p, p.similarity + (SAME_ORGANISATION_BONUS if _same_lead(p, pledge) else 0))
+            for p in scored
+        ]
+    else:
+        # Without trigram indexes, score in Python over the likeliest candidates only: the same
+        # organisation's pledges and those sharing a main objective, most recent first.
+        objectives = pledge.objective_links.filter(main_rank__isnull=False).values("objective")
+        pool = (
+            candidates.filter(
+                Q(lead_organisation=pledge.lead_organisation_id)
+                | Q(
+                    objective_links__objective__in=objectives,
+                    objective_links__main_rank__isnull=False,
+                )
+            )
+            .distinct()
+            .order_by("-created_at")[:POOL_SIZE]
+        )
+        title, description = _words(pledge.title), _words(pledge.description)
+        results = []
+        for other in pool:
+            score = max(
+                _overlap(title, _words(other.title)),
+                _overlap(description, _words(other.description)),
+            )
+            if _same_lead(other, pledge):
+                score += SAME_ORGANISATION_BONUS
+            results.append(Similar(other, score))
+    kept = [r for r in results if r.score >= THRESHOLD]
+    return sorted(kept, key=lambda r: -r.score)[:limit]
+
+
+def _same_lead(a: Pledge, b: Pledge) -> bool:
+    return a.lead_organisation_id == b.lead_organisation_id
+
+
+def candidates_for(viewer_is_secretariat: bool, organisation_ids: set[int]) -> QuerySet[Pledge]:
+    """Pledges a viewer may be shown as similar: the secretariat sees all but others' drafts
+    stay private to their owners."""
+    if viewer_is_secretariat:
+        return Pledge.objects.exclude(review_state=ReviewState.DRAFT)
+    return Pledge.objects.filter(
+        Q(review_state=ReviewState.PUBLISHED) | Q(lead_organisation__in=organisation_ids)
+    )
