@@ -232,10 +232,25 @@ class PledgeAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "similar_pledges",
+        "compare_link",
+        "revision_of",
     )
     show_full_result_count = False
     fieldsets = (
-        (None, {"fields": ("reference", "cycle", "title", "description", "similar_pledges")}),
+        (
+            None,
+            {
+                "fields": (
+                    "reference",
+                    "revision_of",
+                    "compare_link",
+                    "cycle",
+                    "title",
+                    "description",
+                    "similar_pledges",
+                )
+            },
+        ),
         (
             "Form and partners",
             {
@@ -279,6 +294,16 @@ class PledgeAdmin(admin.ModelAdmin):
     def smart(self, pledge: Pledge) -> str:
         return smart_score(pledge)
 
+    @admin.display(description="compare")
+    def compare_link(self, pledge: Pledge) -> str:
+        if not pledge.pk or not pledge.history_pledge.versions.exists():
+            return "no versions yet"
+        url = reverse("admin:pledges_pledge_compare", args=[pledge.pk])
+        label = (
+            "revision against the published pledge" if pledge.revision_of_id else "latest changes"
+        )
+        return format_html('<a href="{}">Compare: {}</a>', url, label)
+
     @admin.display(description="possible duplicates")
     def similar_pledges(self, pledge: Pledge) -> str:
         return _duplicates_html(pledge) or "none found"
@@ -295,13 +320,17 @@ class PledgeAdmin(admin.ModelAdmin):
         pledge = get_object_or_404(Pledge, pk=pledge_id)
         if not self.has_view_permission(request, pledge):
             raise Http404
+        # A revision's versions are kept with the pledge it revises.
+        pledge = pledge.history_pledge
         versions = {v.number: v for v in pledge.versions.select_related("created_by")}
         if not versions:
             raise Http404("This pledge has no versions yet.")
         latest = max(versions)
         try:
             b = int(request.GET.get("b", latest))
-            a = int(request.GET.get("a", b - 1))
+            # By default, what changed since the version the public sees (or the one before).
+            published = [n for n, v in versions.items() if n < b and v.action == "publish"]
+            a = int(request.GET.get("a", max(published) if published else b - 1))
         except ValueError:
             raise Http404("Versions are numbers.") from None
         if a not in versions or b not in versions:

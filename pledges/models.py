@@ -343,6 +343,15 @@ class Pledge(models.Model):
     partners = models.ManyToManyField(
         Organisation, through="PledgePartner", related_name="partner_pledges", blank=True
     )
+    revision_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        help_text="Set on the proposed revision of a published pledge, which stays public as "
+        "published until the revision is published over it.",
+    )
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -402,7 +411,19 @@ class Pledge(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["cycle", "sequence"], name="pledge_sequence_in_cycle"),
+            models.UniqueConstraint(
+                fields=["cycle", "sequence"],
+                condition=Q(revision_of__isnull=True),
+                name="pledge_sequence_in_cycle",
+            ),
+            models.UniqueConstraint(
+                fields=["revision_of"],
+                condition=Q(revision_of__isnull=False),
+                name="one_open_revision_per_pledge",
+            ),
+            models.CheckConstraint(
+                condition=~Q(revision_of=F("id")), name="pledge_not_own_revision"
+            ),
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("description"), DESCRIPTION_MAX),
                 name="pledge_description_max_length",
@@ -452,6 +473,11 @@ class Pledge(models.Model):
     @staticmethod
     def reference_for(cycle: ReviewCycle, sequence: int) -> str:
         return f"GCM-{cycle.forum_year}-{sequence:04d}"
+
+    @property
+    def history_pledge(self) -> Pledge:
+        """Where review events and versions are kept: a revision's go on its pledge."""
+        return self.revision_of if self.revision_of_id else self
 
     @property
     def forms(self) -> list[str]:
@@ -584,6 +610,10 @@ class PledgeTarget(models.Model):
     target_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     target_year = models.PositiveSmallIntegerField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # On a revision's target: the published target it changes, so reported values stay with it.
+    revises = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["pledge", "position", "id"]

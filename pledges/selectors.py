@@ -36,7 +36,9 @@ def portal_pledges(*, organisations: list[Organisation]) -> list[Pledge]:
         return []
     return list(
         Pledge.objects.of_organisation_any(organisations)
+        .filter(revision_of__isnull=True)
         .select_related("lead_organisation", "cycle")
+        .prefetch_related("revisions")
         .annotate(update_count=Count("updates", distinct=True))
         .order_by("-updated_at")
     )

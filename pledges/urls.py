@@ -44,6 +44,7 @@ urlpatterns = [
     path("pledges/<str:reference>/edit/", portal.pledge_edit, name="pledge_edit"),
     path("pledges/<str:reference>/submit/", portal.pledge_submit, name="pledge_submit"),
     path("pledges/<str:reference>/withdraw/", portal.pledge_withdraw, name="pledge_withdraw"),
+    path("pledges/<str:reference>/revise/", portal.pledge_revise, name="pledge_revise"),
     path("pledges/<str:reference>/evidence/", portal.evidence_add, name="evidence_add"),
     path(
         "pledges/<str:reference>/evidence/<int:evidence_id>/",

@@ -129,7 +129,7 @@ def review_transition(
         type(subject).objects.filter(pk=locked.pk).update(**changes)
         locked.refresh_from_db()
 
-        pledge = locked if isinstance(locked, Pledge) else locked.pledge
+        pledge = (locked if isinstance(locked, Pledge) else locked.pledge).history_pledge
         event = ReviewEvent.objects.create(
             pledge=pledge,
             update=None if isinstance(locked, Pledge) else locked,
@@ -137,7 +137,10 @@ def review_transition(
             from_state=from_state,
             to_state=rule.target,
             actor=by,
-            comment=comment,
+            # Events of a revision are kept on the published pledge; say which they concern.
+            comment=f"(Revision) {comment}".strip()
+            if locked.history_pledge is not locked and isinstance(locked, Pledge)
+            else comment,
             created_at=now,
         )
         if isinstance(locked, Pledge):
@@ -152,10 +155,14 @@ def review_transition(
 
 
 def version_record(*, pledge: Pledge, action: str, by: Any) -> PledgeVersion:
-    """Freeze the pledge as it stands now as its next version."""
-    number = (pledge.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    """Freeze the pledge as it stands now as its next version.
+
+    A revision's versions join those of the published pledge it revises, so the two compare.
+    """
+    history = pledge.history_pledge
+    number = (history.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     return PledgeVersion.objects.create(
-        pledge=pledge,
+        pledge=history,
         number=number,
         action=action,
         review_state=pledge.review_state,

@@ -32,6 +32,7 @@ from pledges.permissions import (
     can_create_pledge_for,
     can_edit_pledge,
     is_member_of,
+    is_owner,
 )
 from pledges.smart import smart_check
 from pledges.tasks import partnership_invite_notify
@@ -107,8 +108,20 @@ def pledge_request_changes(*, pledge: Pledge, by: Any, comment: str) -> ReviewEv
 
 
 def pledge_publish(*, pledge: Pledge, by: Any, comment: str = "") -> ReviewEvent:
-    """Make a submitted pledge public."""
-    return review_transition(subject=pledge, action=ReviewAction.PUBLISH, by=by, comment=comment)
+    """Make a submitted pledge public; a submitted revision replaces what its pledge says."""
+    if not pledge.revision_of_id:
+        return review_transition(
+            subject=pledge, action=ReviewAction.PUBLISH, by=by, comment=comment
+        )
+    with transaction.atomic():
+        event = review_transition(
+            subject=pledge,
+            action=ReviewAction.PUBLISH,
+            by=by,
+            comment=comment or "Revision published.",
+        )
+        _revision_apply(pledge)
+    return event
 
 
 def pledge_reject(*, pledge: Pledge, by: Any, comment: str) -> ReviewEvent:
@@ -332,3 +345,120 @@ def pledge_merge(*, duplicate: Pledge, into: Pledge, by: Any, comment: str = "")
             comment=f"{duplicate.reference} was merged into this pledge.",
         )
     return event
+
+
+# Fields a revision carries over to the published pledge when it is published.
+REVISED_FIELDS = (
+    "title",
+    "description",
+    "form_financial",
+    "form_human_resources",
+    "form_process",
+    "form_policy",
+    "joint_kind",
+    "matches",
+    "mirrors_gcr",
+    "is_global",
+    "start_date",
+    "deadline",
+    "amount",
+    "currency",
+)
+
+
+def pledge_revise(*, pledge: Pledge, by: Any) -> Pledge:
+    """Open a revision of a published pledge: a draft copy its owners edit and submit, while
+    the pledge stays public exactly as published. An open revision is returned as it is."""
+    if not is_owner(by, pledge):
+        raise PermissionDenied("Only its owners can revise this pledge.")
+    if pledge.review_state != ReviewState.PUBLISHED or pledge.revision_of_id:
+        raise WorkflowError("Only a published pledge can be revised.")
+    with transaction.atomic():
+        Pledge.objects.select_for_update().get(pk=pledge.pk)
+        current = pledge.revisions.first()
+        if current is not None and current.review_state != ReviewState.REJECTED:
+            return current
+        if current is not None:
+            current.delete()  # its history is kept on the pledge
+        revision = Pledge.objects.create(
+            cycle=pledge.cycle,
+            sequence=pledge.sequence,
+            reference=f"{pledge.reference}-R",
+            revision_of=pledge,
+            lead_organisation=pledge.lead_organisation,
+            created_by=by,
+            **{name: getattr(pledge, name) for name in REVISED_FIELDS},
+        )
+        _copy_links(source=pledge, target=revision)
+        for target in pledge.targets.all():
+            source_id = target.pk
+            target.pk = None
+            target.pledge = revision
+            target.revises_id = source_id
+            target.save()
+        ReviewEvent.objects.create(
+            pledge=pledge,
+            action=ReviewAction.EDIT,
+            actor=by,
+            comment="Revision started; the pledge stays public as published until it is reviewed.",
+        )
+    return revision
+
+
+def _copy_links(*, source: Pledge, target: Pledge) -> None:
+    """Objectives, principles, areas and partners, as the source has them."""
+    target.objective_links.all().delete()
+    PledgeObjective.objects.bulk_create(
+        [
+            PledgeObjective(pledge=target, objective_id=link.objective_id, main_rank=link.main_rank)
+            for link in source.objective_links.all()
+        ]
+    )
+    target.principles.set(source.principles.all())
+    target.areas.set(source.areas.all())
+    target.partner_links.all().delete()
+    PledgePartner.objects.bulk_create(
+        [
+            PledgePartner(
+                pledge=target,
+                organisation_id=link.organisation_id,
+                status=link.status,
+                invited_email=link.invited_email,
+                responded_at=link.responded_at,
+            )
+            for link in source.partner_links.all()
+        ]
+    )
+
+
+def _revision_apply(revision: Pledge) -> Pledge:
+    """Write a published revision over its pledge, then drop the revision row.
+
+    The version frozen by the publish step is the revision's content, which is what the pledge
+    says from now on.
+    """
+    pledge = Pledge.objects.select_for_update().get(pk=revision.revision_of_id)
+    for name in REVISED_FIELDS:
+        setattr(pledge, name, getattr(revision, name))
+    pledge.version += 1
+    pledge.save()
+    _copy_links(source=revision, target=pledge)
+    kept = {t.revises_id for t in revision.targets.all() if t.revises_id}
+    dropped = pledge.targets.exclude(pk__in=kept)
+    if dropped.filter(measurements__isnull=False).exists():
+        raise WorkflowError(
+            "The revision removes a target that progress updates have reported on: keep it."
+        )
+    dropped.delete()
+    fields = ["indicator", "own_metric", "unit", "baseline_value", "baseline_year"]
+    fields += ["target_value", "target_year", "position"]
+    for target in revision.targets.all():
+        kept_target = pledge.targets.filter(pk=target.revises_id).first() or PledgeTarget(
+            pledge=pledge
+        )
+        for name in fields:
+            setattr(kept_target, name, getattr(target, name))
+        kept_target.save()
+    revision.evidence.update(pledge=pledge)
+    revision.delete()
+    return pledge

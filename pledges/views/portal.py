@@ -178,7 +178,13 @@ def pledge_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "pledge": pledge,
             "smart": smart_check(pledge),
             "can_edit": can_edit_pledge(request.user, pledge),
-            "events": pledge.review_events.filter(update=None).select_related("actor"),
+            "can_revise": pledge.review_state == "published"
+            and not pledge.revision_of_id
+            and is_owner(request.user, pledge),
+            "revision": pledge.revisions.first(),
+            "events": pledge.history_pledge.review_events.filter(update=None).select_related(
+                "actor"
+            ),
             "targets": pledge.targets.select_related("indicator"),
         },
     )
@@ -282,3 +288,22 @@ def partnership_respond(request: HttpRequest, link_id: int, answer: str) -> Http
             request, f"{link.organisation} {verb} to partner in {link.pledge.reference}."
         )
     return redirect("portal:home")
+
+
+@login_required
+@require_POST
+def pledge_revise(request: HttpRequest, reference: str) -> HttpResponse:
+    pledge = _pledge_for(request, reference)
+    try:
+        revision = services.pledge_revise(pledge=pledge, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        text = error.messages if isinstance(error, ValidationError) else [str(error)]
+        for message in text:
+            messages.error(request, message)
+        return redirect("portal:pledge_detail", reference=pledge.reference)
+    messages.info(
+        request,
+        f"Edit the revision; {pledge.reference} stays public as published until the "
+        "secretariat publishes your changes.",
+    )
+    return redirect("portal:pledge_edit", reference=revision.reference)
