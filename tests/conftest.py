@@ -23,8 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the GCM framework once into the test database; each test rolls back its own rows."""
+    from django.db import connection
+
     with django_db_blocker.unblock():
         call_command("load_framework", stdout=io.StringIO())
+        # Tests that commit (with a worker) restore this state afterwards, framework included.
+        connection._test_serialized_contents = connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture(autouse=True)
@@ -124,33 +128,51 @@ def real_broker():
 # --- A real Celery worker ---------------------------------------------------------------------
 
 
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for a worker process to share it."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def mail_folder(tmp_path) -> Path:
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    return folder
+
+
 @pytest.fixture
 def celery_worker() -> Iterator[subprocess.Popen]:
-    """A real `celery worker` process on the configured broker and the tests' own queue.
+    """A real `celery worker` process on the configured broker and the tests' own queue."""
+    yield from _worker({})
 
-    Started per test so tests without it really have no worker; it is ready once it has
-    answered a ping through the broker.
+
+@pytest.fixture
+def celery_worker_on_test_db(transactional_db, mail_folder) -> Iterator[subprocess.Popen]:
+    """A real worker that reads the test database and writes its e-mails into `mail_folder`.
+
+    Tests using it commit their writes (the worker sees nothing else); their data is reset
+    afterwards from the state saved once the framework was loaded.
     """
+    yield from _worker({"DATABASE_URL": database_url(), "EMAIL_FILE_PATH": str(mail_folder)})
+
+
+def _worker(env: dict[str, str]) -> Iterator[subprocess.Popen]:
+    """Start a worker; it is ready once it has answered a ping through the broker. Started
+    per test, so that tests without one really have no worker."""
     from tracker.celery import app
     from tracker.tasks import ping
 
     app.conf.task_always_eager = False
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "tracker",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
+    command = [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--pool=solo"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    process = subprocess.Popen(  # noqa: S603 - our own command line
+        [*command, "--loglevel=WARNING"], cwd=ROOT, env=os.environ | env
     )
     try:
         deadline = time.monotonic() + 60

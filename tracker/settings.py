@@ -146,6 +146,8 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # A file, not memory, so that a worker process in the tests can share it.
+            "TEST": {"NAME": str(VAR_DIR / "test-tracker.sqlite3")},
         }
     }
 
@@ -231,7 +233,8 @@ STORAGES = {
 # E-mail
 # ---------------------------------------------------------------------------------------------
 
-# With EMAIL_HOST set, mail goes out over SMTP; without it, it is printed to the console.
+# With EMAIL_HOST set, mail goes out over SMTP; with EMAIL_FILE_PATH, into files there;
+# otherwise it is printed to the console.
 _email_host = env_str("EMAIL_HOST")
 if _email_host:
     MAILERS = {
@@ -245,6 +248,14 @@ if _email_host:
                 "use_tls": env_bool("EMAIL_USE_TLS", default=True),
                 "timeout": 20,
             },
+        }
+    }
+elif _email_file_path := env_str("EMAIL_FILE_PATH"):
+    # Each message as a file in this folder: for staging sites and for tests of workers.
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": _email_file_path},
         }
     }
 else:
