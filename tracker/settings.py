@@ -146,8 +146,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
-            # A file, not memory, so that a worker process in the tests can share it.
-            "TEST": {"NAME": str(VAR_DIR / "test-tracker.sqlite3")},
+            # A file, not memory, so that a worker process in the tests can share it; one per
+            # test run, so that two runs in one checkout never share it.
+            "TEST": {"NAME": str(VAR_DIR / f"test-tracker-{os.getpid()}.sqlite3")},
         }
     }
 

@@ -167,3 +167,25 @@ def test_state_changing_pages_refuse_get(client, member, draft):
     client.force_login(member)
     for name in ("portal:pledge_submit", "portal:pledge_withdraw"):
         assert client.get(reverse(name, args=[draft.reference])).status_code == 405
+
+
+@pytest.mark.parametrize("action", ["publish", "request_changes", "reject", "withdraw", "merge"])
+@pytest.mark.parametrize("who", CAST)
+def test_admin_review_actions_are_the_secretariats_alone(client, cast, draft, member, who, action):
+    services.pledge_submit(pledge=draft, by=member)
+    if action == "withdraw":
+        services.pledge_publish(pledge=draft, by=cast["secretariat"])
+    before = type(draft).objects.get(pk=draft.pk).review_state
+    data = {"action": action, "_selected_action": [draft.pk], "comment": "Forged"}
+    if action == "merge":
+        from tests.factories import PledgeFactory
+
+        data["into"] = PledgeFactory(published=True).reference
+    response = client_as(client, cast, who).post(reverse("admin:pledges_pledge_changelist"), data)
+    draft.refresh_from_db()
+    if who == "secretariat":
+        assert draft.review_state != before
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+        assert draft.review_state == before
