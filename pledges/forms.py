@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from indicators.models import Area, AreaKind, GuidingPrinciple, Indicator, Objective
 from pledges.models import (
@@ -92,9 +94,10 @@ class PledgeForm(forms.ModelForm):
     )
     matches_reference = forms.CharField(
         label="Matches pledge",
-        max_length=20,
+        max_length=320,
         required=False,
-        help_text="Reference of the published pledge this one funds or supports (GCM-2022-0042).",
+        help_text="The published pledge this one funds or supports: type its reference "
+        "(GCM-2022-0042) or words of its title.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -131,6 +134,9 @@ class PledgeForm(forms.ModelForm):
             .exclude(pk=pledge.lead_organisation_id)
             .order_by("name")
         )
+        self.fields["matches_reference"].widget.attrs.update(
+            {"list": "matches-options", "data-lookup": reverse("portal:pledge_lookup")}
+        )
         self.fields["description"].max_length = DESCRIPTION_MAX
         self.fields["description"].widget.attrs["maxlength"] = DESCRIPTION_MAX
         if not self.is_bound:
@@ -163,9 +169,12 @@ class PledgeForm(forms.ModelForm):
         return self.cleaned_data["currency"].strip().upper()
 
     def clean_matches_reference(self) -> Pledge | None:
-        reference = self.cleaned_data["matches_reference"].strip().upper()
-        if not reference:
+        text = self.cleaned_data["matches_reference"].strip()
+        if not text:
             return None
+        # The reference may come with its title, as the search suggestions show it.
+        found = re.search(r"GCM-\d{4}-\d{4,}", text, re.IGNORECASE)
+        reference = found.group(0).upper() if found else text.upper()
         matched = Pledge.objects.filter(
             reference=reference, review_state=ReviewState.PUBLISHED
         ).first()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from indicators.models import Objective
@@ -55,3 +55,13 @@ def current_cycle(today: dt.date | None = None) -> ReviewCycle | None:
         if ends >= today:
             return cycle
     return ReviewCycle.objects.order_by("forum_year").last()
+
+
+def published_pledges_matching(query: str, *, limit: int = 10) -> list[Pledge]:
+    """Published pledges whose reference or title contains `query`, newest first."""
+    return list(
+        Pledge.objects.published()
+        .filter(Q(reference__icontains=query) | Q(title__icontains=query))
+        .order_by("-published_at")
+        .only("reference", "title")[:limit]
+    )

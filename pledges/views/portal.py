@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,7 +29,7 @@ from pledges.models import (
     PledgePartner,
 )
 from pledges.permissions import can_edit_pledge, can_view_pledge, is_owner, organisation_ids_of
-from pledges.selectors import portal_pledges
+from pledges.selectors import portal_pledges, published_pledges_matching
 from pledges.similarity import candidates_for, similar_pledges
 from pledges.smart import smart_check
 
@@ -307,3 +307,13 @@ def pledge_revise(request: HttpRequest, reference: str) -> HttpResponse:
         "secretariat publishes your changes.",
     )
     return redirect("portal:pledge_edit", reference=revision.reference)
+
+
+@login_required
+def pledge_lookup(request: HttpRequest) -> JsonResponse:
+    """Published pledges by reference or title, for the "matches pledge" field."""
+    query = request.GET.get("q", "").strip()
+    if len(query) < 2:
+        return JsonResponse({"results": []})
+    found = published_pledges_matching(query, limit=10)
+    return JsonResponse({"results": [{"reference": p.reference, "title": p.title} for p in found]})

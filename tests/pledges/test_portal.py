@@ -199,3 +199,32 @@ def test_portal_home_lists_led_and_co_owned_pledges(
         response = client.get(reverse("portal:home"))
     listed = {p.pk for p in response.context["pledges"]}
     assert listed == {p.pk for p in [*led, co_owned]}
+
+
+def test_matching_pledges_are_found_by_reference_or_title(client, member, organisation):
+    from tests.factories import PledgeFactory
+
+    shelter = PledgeFactory(published=True, title="Family shelters in port cities")
+    PledgeFactory(title="Family shelters draft")  # drafts are nobody's to match
+    url = reverse("portal:pledge_lookup")
+    assert client.get(url, {"q": "shelters"}).status_code == 302  # log in first
+    client.force_login(member)
+    found = client.get(url, {"q": "shelters"}).json()["results"]
+    assert found == [{"reference": shelter.reference, "title": shelter.title}]
+    assert client.get(url, {"q": shelter.reference.lower()}).json()["results"][0]["title"]
+    assert client.get(url, {"q": "x"}).json() == {"results": []}
+
+    pledge = complete_pledge(lead_organisation=organisation)
+    data = form_data(pledge, matches_reference=f"{shelter.reference} {shelter.title}")
+    client.post(reverse("portal:pledge_edit", args=[pledge.reference]), data)
+    pledge.refresh_from_db()
+    assert pledge.matches == shelter
+
+
+def test_matching_an_unknown_pledge_is_a_field_error(client, member, organisation):
+    pledge = complete_pledge(lead_organisation=organisation)
+    client.force_login(member)
+    data = form_data(pledge, matches_reference="GCM-1999-0001")
+    response = client.post(reverse("portal:pledge_edit", args=[pledge.reference]), data)
+    assert response.status_code == 400
+    assert "No published pledge has this reference" in response.content.decode()

@@ -17,4 +17,25 @@ document.addEventListener("DOMContentLoaded", () => {
     field.addEventListener("input", update);
     update();
   }
+
+  // Suggestions for fields with data-lookup: published pledges by reference or title.
+  for (const field of document.querySelectorAll("input[data-lookup]")) {
+    const options = document.getElementById(field.getAttribute("list"));
+    let timer;
+    field.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const query = field.value.trim();
+        if (query.length < 2) return;
+        const response = await fetch(`${field.dataset.lookup}?q=${encodeURIComponent(query)}`);
+        if (!response.ok) return;
+        const { results } = await response.json();
+        options.replaceChildren(...results.map(({ reference, title }) => {
+          const option = document.createElement("option");
+          option.value = `${reference} ${title}`;
+          return option;
+        }));
+      }, 250);
+    });
+  }
 });
