@@ -79,8 +79,11 @@ def review_event_send(event: ReviewEvent) -> int:
 
 
 def partnership_invite_send(link: PledgePartner) -> int:
-    """Invite the members of an organisation to partner in a pledge."""
+    """Invite the members of an organisation (or, when it is not registered yet, the address
+    given for it) to partner in a pledge."""
     context = {"link": link, "pledge": link.pledge}
+    if link.organisation_id is None:
+        return _send("partnership_invite", context, [link.invited_email])
     return _send("partnership_invite", context, _members({link.organisation_id}))
 
 

@@ -92,6 +92,12 @@ class PledgeForm(forms.ModelForm):
         required=False,
         help_text="Accredited organisations pledging with you; each is asked to accept.",
     )
+    partner_emails = forms.CharField(
+        label="Invite partners not registered yet",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="E-mail addresses, one per line: each is asked to register and accept.",
+    )
     matches_reference = forms.CharField(
         label="Matches pledge",
         max_length=320,
@@ -153,8 +159,13 @@ class PledgeForm(forms.ModelForm):
                 partner_organisations=[
                     link.organisation
                     for link in pledge.partner_links.select_related("organisation")
-                    if link.status != "declined"
+                    if link.organisation_id and link.status != "declined"
                 ],
+                partner_emails="\n".join(
+                    pledge.partner_links.filter(organisation__isnull=True).values_list(
+                        "invited_email", flat=True
+                    )
+                ),
                 matches_reference=pledge.matches.reference if pledge.matches_id else "",
                 version=pledge.version,
             )
@@ -164,6 +175,19 @@ class PledgeForm(forms.ModelForm):
         if len(chosen) > MAX_MAIN_OBJECTIVES:
             raise forms.ValidationError(f"Choose at most {MAX_MAIN_OBJECTIVES} main objectives.")
         return chosen
+
+    def clean_partner_emails(self) -> list[str]:
+        addresses = [a for a in re.split(r"[\s,;]+", self.cleaned_data["partner_emails"]) if a]
+        validate = forms.EmailField().clean
+        wrong = []
+        for address in addresses:
+            try:
+                validate(address)
+            except forms.ValidationError:
+                wrong.append(address)
+        if wrong:
+            raise forms.ValidationError(f"Not e-mail addresses: {', '.join(wrong)}.")
+        return addresses
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].strip().upper()
@@ -211,6 +235,7 @@ class PledgeForm(forms.ModelForm):
             areas=list(data["areas_chosen"]),
             targets=targets,
             partners=list(data["partner_organisations"]),
+            partner_emails=data["partner_emails"],
         )
 
 

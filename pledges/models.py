@@ -537,8 +537,13 @@ class PledgePartner(models.Model):
     """A partner organisation of a joint pledge; once it accepts, it co-owns the pledge."""
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="partner_links")
+    # Empty while the invitation waits for someone who has not registered the organisation.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="partner_links"
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partner_links",
     )
     status = models.CharField(
         max_length=10, choices=PartnerStatus.choices, default=PartnerStatus.INVITED
@@ -553,10 +558,19 @@ class PledgePartner(models.Model):
             models.UniqueConstraint(
                 fields=["pledge", "organisation"], name="pledge_partner_unique"
             ),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | ~Q(invited_email=""),
+                name="partner_is_an_organisation_or_an_address",
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | Q(status="invited"),
+                name="only_organisations_answer",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} in {self.pledge.reference} ({self.get_status_display()})"
+        who = self.organisation or self.invited_email
+        return f"{who} in {self.pledge.reference} ({self.get_status_display()})"
 
 
 class PledgeObjective(models.Model):

@@ -42,7 +42,8 @@ def pledge_snapshot(pledge: Pledge) -> dict[str, Any]:
         "joint_kind": pledge.get_joint_kind_display(),
         "lead_organisation": str(pledge.lead_organisation),
         "partners": [
-            f"{link.organisation}" + ("" if link.status == PartnerStatus.ACCEPTED else " (invited)")
+            f"{link.organisation or link.invited_email}"
+            + ("" if link.status == PartnerStatus.ACCEPTED else " (invited)")
             for link in partners
             if link.status != PartnerStatus.DECLINED
         ],

@@ -36,6 +36,7 @@ urlpatterns = [
     path("invitations/<str:token>/", organisations.invitation_accept, name="invitation_accept"),
     path("pledges/new/", portal.pledge_create, name="pledge_create"),
     path("pledges/lookup/", portal.pledge_lookup, name="pledge_lookup"),
+    path("partnerships/<int:link_id>/claim/", portal.partnership_claim, name="partnership_claim"),
     path(
         "partnerships/<int:link_id>/<str:answer>/",
         portal.partnership_respond,

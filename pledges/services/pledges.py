@@ -163,6 +163,7 @@ class PledgeContent:
     areas: list[Area]
     targets: list[TargetData]
     partners: list[Organisation] = field(default_factory=list)
+    partner_emails: list[str] = field(default_factory=list)
 
 
 def pledge_update(
@@ -206,7 +207,7 @@ def pledge_update(
         )
         locked.principles.set(content.principles)
         locked.areas.set(content.areas)
-        invited = _partners_sync(locked, content.partners)
+        invited = _partners_sync(locked, content.partners, content.partner_emails)
 
         kept = [t.id for t in content.targets if t.id is not None]
         locked.targets.exclude(pk__in=kept).delete()
@@ -235,8 +236,9 @@ def pledge_update(
     return pledge
 
 
-def _partners_sync(pledge: Pledge, wanted: list[Organisation]) -> list[int]:
-    """Make the pledge's partners the `wanted` organisations; the ids of new invitations.
+def _partners_sync(pledge: Pledge, wanted: list[Organisation], emails: list[str]) -> list[int]:
+    """Make the pledge's partners the `wanted` organisations and the invitations sent to
+    `emails` (for organisations not registered yet); the ids of the new invitations.
 
     A partner stays in whatever state it is (invited, accepted); one left out is removed.
     """
@@ -244,12 +246,40 @@ def _partners_sync(pledge: Pledge, wanted: list[Organisation]) -> list[int]:
         raise WorkflowError("The lead organisation cannot also be a partner.")
     if any(not organisation.accredited for organisation in wanted):
         raise WorkflowError("Partners are chosen among accredited organisations.")
-    pledge.partner_links.exclude(organisation__in=wanted).delete()
-    present = set(pledge.partner_links.values_list("organisation_id", flat=True))
+    links = pledge.partner_links
+    links.filter(organisation__isnull=False).exclude(organisation__in=wanted).delete()
+    emails = sorted({e.strip().lower() for e in emails if e.strip()})
+    links.filter(organisation__isnull=True).exclude(invited_email__in=emails).delete()
+    present = set(links.values_list("organisation_id", flat=True))
+    addressed = set(links.filter(organisation__isnull=True).values_list("invited_email", flat=True))
     created = PledgePartner.objects.bulk_create(
         [PledgePartner(pledge=pledge, organisation=o) for o in wanted if o.pk not in present]
+        + [PledgePartner(pledge=pledge, invited_email=e) for e in emails if e not in addressed]
     )
     return [link.pk for link in created]
+
+
+def partnership_claim(*, link: PledgePartner, by: Any, organisation: Organisation) -> PledgePartner:
+    """Someone invited by e-mail accepts to partner, for an organisation they belong to."""
+    if link.organisation_id is not None or by.email.lower() != link.invited_email.lower():
+        raise PermissionDenied("This invitation was sent to another address.")
+    if not is_member_of(by, organisation):
+        raise PermissionDenied("Answer for an organisation you belong to.")
+    if not organisation.accredited:
+        raise WorkflowError(
+            f"{organisation} waits for accreditation; accept once the secretariat accredits it."
+        )
+    if (
+        organisation.pk == link.pledge.lead_organisation_id
+        or link.pledge.partner_links.filter(organisation=organisation).exists()
+    ):
+        raise WorkflowError(f"{organisation} takes part in this pledge already.")
+    with transaction.atomic():
+        PledgePartner.objects.filter(pk=link.pk, organisation__isnull=True).update(
+            organisation=organisation
+        )
+        link.refresh_from_db()
+        return partnership_respond(link=link, by=by, accept=True)
 
 
 def partnership_respond(*, link: PledgePartner, by: Any, accept: bool) -> PledgePartner:

@@ -61,6 +61,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "partnership_invitations": PledgePartner.objects.filter(
                 organisation__in=organisations, status=PartnerStatus.INVITED
             ).select_related("pledge__lead_organisation", "organisation"),
+            "address_invitations": PledgePartner.objects.filter(
+                organisation__isnull=True, invited_email__iexact=request.user.email
+            ).select_related("pledge__lead_organisation"),
+            "accredited": [o for o in organisations if o.accredited],
         },
     )
 
@@ -317,3 +321,26 @@ def pledge_lookup(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"results": []})
     found = published_pledges_matching(query, limit=10)
     return JsonResponse({"results": [{"reference": p.reference, "title": p.title} for p in found]})
+
+
+@login_required
+@require_POST
+def partnership_claim(request: HttpRequest, link_id: int) -> HttpResponse:
+    link = get_object_or_404(
+        PledgePartner.objects.select_related("pledge"),
+        pk=link_id,
+        organisation__isnull=True,
+        invited_email__iexact=request.user.email,
+    )
+    organisation = get_object_or_404(
+        Organisation, pk=request.POST.get("organisation"), pk__in=organisation_ids_of(request.user)
+    )
+    try:
+        services.partnership_claim(link=link, by=request.user, organisation=organisation)
+    except (ValidationError, PermissionDenied) as error:
+        text = error.messages if isinstance(error, ValidationError) else [str(error)]
+        for message in text:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"{organisation} now partners in {link.pledge.reference}.")
+    return redirect("portal:home")

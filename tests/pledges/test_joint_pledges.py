@@ -195,3 +195,54 @@ def test_from_sign_up_to_a_published_joint_pledge(client, secretariat, partner_m
     assert any("Changes requested" in s for s in subjects)
     published = next(m for m in mail.outbox if "Published" in m.subject)
     assert set(recipients(published)) == {"lead@coast.example", partner_member.email}
+
+
+def test_a_partner_not_registered_yet_is_invited_by_email_and_accepts_later(
+    client, member, organisation, django_capture_on_commit_callbacks
+):
+    pledge = complete_pledge(lead_organisation=organisation, joint_kind="partnership")
+    client.force_login(member)
+    data = form_data(pledge, joint_kind="partnership", partner_emails="chair@newcoop.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("portal:pledge_edit", args=[pledge.reference]), data)
+    link = pledge.partner_links.get()
+    assert (link.organisation, link.invited_email) == (None, "chair@newcoop.example")
+    assert recipients(mail.outbox[-1]) == ["chair@newcoop.example"]
+    assert "/accounts/signup/" in mail.outbox[-1].body
+
+    # The invited person signs up, registers the organisation, which gets accredited.
+    newcomer = MembershipFactory(
+        user__email="Chair@NewCoop.example", organisation__name="New Cooperative"
+    ).user
+    cooperative = newcomer.memberships.get().organisation
+    client.force_login(newcomer)
+    home = client.get(reverse("portal:home")).content.decode()
+    assert pledge.reference in home
+    client.post(
+        reverse("portal:partnership_claim", args=[link.pk]), {"organisation": cooperative.pk}
+    )
+    link.refresh_from_db()
+    assert (link.organisation, link.status) == (cooperative, "accepted")
+    assert client.get(reverse("portal:pledge_edit", args=[pledge.reference])).status_code == 200
+
+
+def test_an_address_invitation_is_for_that_address_only(client, outsider, organisation):
+    pledge = complete_pledge(lead_organisation=organisation)
+    link = pledge.partner_links.create(invited_email="someone@else.example")
+    client.force_login(outsider)
+    other = outsider.memberships.get().organisation
+    response = client.post(
+        reverse("portal:partnership_claim", args=[link.pk]), {"organisation": other.pk}
+    )
+    assert response.status_code == 404
+    link.refresh_from_db()
+    assert link.organisation is None
+
+
+def test_wrong_partner_addresses_are_field_errors(client, member, organisation):
+    pledge = complete_pledge(lead_organisation=organisation)
+    client.force_login(member)
+    data = form_data(pledge, partner_emails="ok@example.org, not-an-address")
+    response = client.post(reverse("portal:pledge_edit", args=[pledge.reference]), data)
+    assert response.status_code == 400
+    assert "Not e-mail addresses: not-an-address" in response.content.decode()

@@ -194,8 +194,9 @@ def test_portal_home_lists_led_and_co_owned_pledges(
     co_owned.partner_links.create(organisation=organisation, status="accepted")
     PledgeFactory()  # somebody else's
     client.force_login(member)
-    # Session, user, memberships, the pledges with their update counts.
-    with django_assert_max_num_queries(6):
+    # Session, user, memberships, the pledges with their update counts, their revisions,
+    # invitations to the user's organisations and to the user's own address.
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("portal:home"))
     listed = {p.pk for p in response.context["pledges"]}
     assert listed == {p.pk for p in [*led, co_owned]}
