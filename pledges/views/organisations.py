@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,6 +19,7 @@ from pledges.models import (
     Organisation,
 )
 from pledges.permissions import can_manage_members, is_member_of
+from pledges.views.feedback import attempt
 
 
 class InviteForm(forms.Form):
@@ -36,21 +33,6 @@ class JoinForm(forms.Form):
         required=False,
         help_text="Tell the focal point who you are.",
     )
-
-
-def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service; show its refusal as a message instead of an error page."""
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return False
-    except PermissionDenied as error:
-        messages.error(request, str(error))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _organisation_of_member(request: HttpRequest, organisation_id: int) -> Organisation:
@@ -90,7 +72,7 @@ def member_invite(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _organisation_of_member(request, organisation_id)
     form = InviteForm(request.POST)
     if form.is_valid():
-        _attempt(
+        attempt(
             request,
             lambda: services.member_invite(
                 organisation=organisation, by=request.user, **form.cleaned_data
@@ -107,7 +89,7 @@ def member_invite(request: HttpRequest, organisation_id: int) -> HttpResponse:
 def member_remove(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
     organisation = _organisation_of_member(request, organisation_id)
     membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
-    _attempt(
+    attempt(
         request,
         lambda: services.member_remove(membership=membership, by=request.user),
         f"{membership.user} is no longer a member.",
@@ -124,7 +106,7 @@ def focal_point_transfer(
 ) -> HttpResponse:
     organisation = _organisation_of_member(request, organisation_id)
     membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
-    _attempt(
+    attempt(
         request,
         lambda: services.focal_point_transfer(
             organisation=organisation, to=membership, by=request.user
@@ -141,7 +123,7 @@ def join_request_decide(
 ) -> HttpResponse:
     organisation = _organisation_of_member(request, organisation_id)
     join_request = get_object_or_404(JoinRequest, pk=request_id, organisation=organisation)
-    _attempt(
+    attempt(
         request,
         lambda: services.join_request_decide(
             request=join_request, by=request.user, approve=answer == "approve"
@@ -164,7 +146,7 @@ def organisation_join(request: HttpRequest) -> HttpResponse:
         organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
         form = JoinForm(request.POST)
         if form.is_valid():
-            _attempt(
+            attempt(
                 request,
                 lambda: services.join_request_create(
                     organisation=organisation, by=request.user, message=form.cleaned_data["message"]
@@ -186,7 +168,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         Invitation.objects.select_related("organisation"), token=token, accepted_at__isnull=True
     )
     if request.method == "POST":
-        accepted = _attempt(
+        accepted = attempt(
             request,
             lambda: services.invitation_accept(token=token, by=request.user),
             f"Welcome to {invitation.organisation}.",

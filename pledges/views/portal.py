@@ -32,6 +32,7 @@ from pledges.permissions import can_edit_pledge, can_view_pledge, is_owner, orga
 from pledges.selectors import portal_pledges, published_pledges_matching
 from pledges.similarity import candidates_for, similar_pledges
 from pledges.smart import smart_check
+from pledges.views.feedback import attempt
 
 
 def _pledge_for(request: HttpRequest, reference: str) -> Pledge:
@@ -198,14 +199,11 @@ def pledge_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def pledge_submit(request: HttpRequest, reference: str) -> HttpResponse:
     pledge = _pledge_for(request, reference)
-    try:
-        services.pledge_submit(pledge=pledge, by=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        text = error.messages if isinstance(error, ValidationError) else [str(error)]
-        for message in text:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"{pledge.reference} is submitted for review.")
+    attempt(
+        request,
+        lambda: services.pledge_submit(pledge=pledge, by=request.user),
+        f"{pledge.reference} is submitted for review.",
+    )
     return redirect("portal:pledge_detail", reference=pledge.reference)
 
 
@@ -213,16 +211,12 @@ def pledge_submit(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def pledge_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     pledge = _pledge_for(request, reference)
-    try:
-        services.pledge_withdraw(
-            pledge=pledge, by=request.user, comment=request.POST.get("comment", "")
-        )
-    except (ValidationError, PermissionDenied) as error:
-        text = error.messages if isinstance(error, ValidationError) else [str(error)]
-        for message in text:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"{pledge.reference} is withdrawn.")
+    comment = request.POST.get("comment", "")
+    attempt(
+        request,
+        lambda: services.pledge_withdraw(pledge=pledge, by=request.user, comment=comment),
+        f"{pledge.reference} is withdrawn.",
+    )
     return redirect("portal:pledge_detail", reference=pledge.reference)
 
 
@@ -280,17 +274,12 @@ def partnership_respond(request: HttpRequest, link_id: int, answer: str) -> Http
         pk=link_id,
         organisation_id__in=organisation_ids_of(request.user),
     )
-    try:
-        services.partnership_respond(link=link, by=request.user, accept=answer == "accept")
-    except (ValidationError, PermissionDenied) as error:
-        text = error.messages if isinstance(error, ValidationError) else [str(error)]
-        for message in text:
-            messages.error(request, message)
-    else:
-        verb = "accepted" if answer == "accept" else "declined"
-        messages.success(
-            request, f"{link.organisation} {verb} to partner in {link.pledge.reference}."
-        )
+    verb = "accepted" if answer == "accept" else "declined"
+    attempt(
+        request,
+        lambda: services.partnership_respond(link=link, by=request.user, accept=answer == "accept"),
+        f"{link.organisation} {verb} to partner in {link.pledge.reference}.",
+    )
     return redirect("portal:home")
 
 
@@ -298,18 +287,14 @@ def partnership_respond(request: HttpRequest, link_id: int, answer: str) -> Http
 @require_POST
 def pledge_revise(request: HttpRequest, reference: str) -> HttpResponse:
     pledge = _pledge_for(request, reference)
-    try:
-        revision = services.pledge_revise(pledge=pledge, by=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        text = error.messages if isinstance(error, ValidationError) else [str(error)]
-        for message in text:
-            messages.error(request, message)
-        return redirect("portal:pledge_detail", reference=pledge.reference)
-    messages.info(
+    revision = attempt(
         request,
+        lambda: services.pledge_revise(pledge=pledge, by=request.user),
         f"Edit the revision; {pledge.reference} stays public as published until the "
         "secretariat publishes your changes.",
     )
+    if revision is None:
+        return redirect("portal:pledge_detail", reference=pledge.reference)
     return redirect("portal:pledge_edit", reference=revision.reference)
 
 
@@ -335,12 +320,9 @@ def partnership_claim(request: HttpRequest, link_id: int) -> HttpResponse:
     organisation = get_object_or_404(
         Organisation, pk=request.POST.get("organisation"), pk__in=organisation_ids_of(request.user)
     )
-    try:
-        services.partnership_claim(link=link, by=request.user, organisation=organisation)
-    except (ValidationError, PermissionDenied) as error:
-        text = error.messages if isinstance(error, ValidationError) else [str(error)]
-        for message in text:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"{organisation} now partners in {link.pledge.reference}.")
+    attempt(
+        request,
+        lambda: services.partnership_claim(link=link, by=request.user, organisation=organisation),
+        f"{organisation} now partners in {link.pledge.reference}.",
+    )
     return redirect("portal:home")
