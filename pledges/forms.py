@@ -95,7 +95,7 @@ class PledgeForm(forms.ModelForm):
     partner_emails = forms.CharField(
         label="Invite partners not registered yet",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "short"}),
         help_text="E-mail addresses, one per line: each is asked to register and accept.",
     )
     matches_reference = forms.CharField(

@@ -65,3 +65,8 @@ def published_pledges_matching(query: str, *, limit: int = 10) -> list[Pledge]:
         .order_by("-published_at")
         .only("reference", "title")[:limit]
     )
+
+
+def published_pledge_count() -> int:
+    """Published pledges, each counted once however many objectives it advances."""
+    return Pledge.objects.published().count()

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from pledges.selectors import objectives_with_pledge_counts
+from pledges.selectors import objectives_with_pledge_counts, published_pledge_count
 from tracker.health import run_checks
 
 
@@ -19,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "tracker/home.html",
         {
             "objectives": objectives,
-            "total_published": sum(o.published_pledges for o in objectives),
+            "total_published": published_pledge_count(),
         },
     )
 

@@ -58,17 +58,21 @@ def test_counts_published_pledges_only(client):
     link(published, 7)
     link(PledgeFactory(published=True), 6, rank=1)
     link(PledgeFactory(), 6, rank=1)  # a draft is not public
-    counts = {o.number: o.published_pledges for o in client.get("/").context["objectives"]}
+    response = client.get("/")
+    counts = {o.number: o.published_pledges for o in response.context["objectives"]}
     assert counts[6] == 2
     assert counts[7] == 1
     assert counts[1] == 0
+    # Two pledges, though one counts under two objectives.
+    assert response.context["total_published"] == 2
 
 
 def test_home_page_queries_do_not_grow_with_pledges(client, django_assert_max_num_queries):
     for number in range(1, 10):
         link(PledgeFactory(published=True), number, rank=1)
-    # Published pledge counts grouped by objective, then the objectives; nothing per objective.
-    with django_assert_max_num_queries(2):
+    # Published pledge counts grouped by objective, the objectives, the number of published
+    # pledges; nothing per objective.
+    with django_assert_max_num_queries(3):
         client.get("/")
 
 
