@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from pledges import services
 from pledges.admin_review import (
     REVIEW_ACTIONS,
+    UPDATE_REVIEW_ACTIONS,
     CommissionFilter,
     SmartScoreFilter,
     in_review_queryset,
@@ -459,6 +460,7 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     search_fields = ("pledge__reference", "pledge__title", "organisation__name", "narrative")
     autocomplete_fields = ("pledge", "organisation", "author")
     readonly_fields = (*WORKFLOW_FIELDS, "created_at", "updated_at")
+    actions = UPDATE_REVIEW_ACTIONS
     show_full_result_count = False
     inlines = [TargetMeasurementInline, UpdateEvidenceInline, UpdateReviewEventInline]
 

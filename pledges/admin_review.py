@@ -29,22 +29,25 @@ class CommentForm(forms.Form):
 def _apply(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,
-    pledges: QuerySet[Pledge],
+    subjects: QuerySet[Any],
     service: Callable[..., Any],
     done: str,
     **kwargs: Any,
 ) -> None:
+    """Call `service(subject, by, **kwargs)` for each subject; report what worked and why
+    the rest did not."""
     succeeded, failed = 0, []
-    for pledge in pledges:
+    noun = modeladmin.model._meta.verbose_name
+    for subject in subjects:
         try:
-            service(pledge=pledge, by=request.user, **kwargs)
+            service(subject, request.user, **kwargs)
         except (ValidationError, PermissionDenied) as error:
             reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            failed.append(f"{pledge.reference}: {reason}")
+            failed.append(f"{subject}: {reason}")
         else:
             succeeded += 1
     if succeeded:
-        modeladmin.message_user(request, f"{succeeded} pledge(s) {done}.", messages.SUCCESS)
+        modeladmin.message_user(request, f"{succeeded} {noun}(s) {done}.", messages.SUCCESS)
     for failure in failed:
         modeladmin.message_user(request, failure, messages.ERROR)
 
@@ -52,12 +55,12 @@ def _apply(
 def _with_comment(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,
-    pledges: QuerySet[Pledge],
+    pledges: QuerySet[Any],
     service: Callable[..., Any],
     title: str,
     done: str,
 ) -> HttpResponse | None:
-    """Ask for the comment on an intermediate page, then apply the service to each pledge."""
+    """Ask for the comment on an intermediate page, then apply the service to each subject."""
     form = CommentForm(request.POST if "comment" in request.POST else None)
     if form.is_valid():
         _apply(modeladmin, request, pledges, service, done, comment=form.cleaned_data["comment"])
@@ -79,7 +82,13 @@ def _with_comment(
 
 @admin.action(description="Publish selected pledges", permissions=["change"])
 def publish(modeladmin, request, queryset):
-    _apply(modeladmin, request, queryset, services.pledge_publish, "published")
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        lambda p, by: services.pledge_publish(pledge=p, by=by),
+        "published",
+    )
 
 
 @admin.action(
@@ -90,7 +99,7 @@ def request_changes(modeladmin, request, queryset):
         modeladmin,
         request,
         queryset,
-        services.pledge_request_changes,
+        lambda p, by, comment: services.pledge_request_changes(pledge=p, by=by, comment=comment),
         "Request changes",
         "returned to their owners",
     )
@@ -99,13 +108,24 @@ def request_changes(modeladmin, request, queryset):
 @admin.action(description="Reject selected pledges (with a reason)", permissions=["change"])
 def reject(modeladmin, request, queryset):
     return _with_comment(
-        modeladmin, request, queryset, services.pledge_reject, "Reject pledges", "rejected"
+        modeladmin,
+        request,
+        queryset,
+        lambda p, by, comment: services.pledge_reject(pledge=p, by=by, comment=comment),
+        "Reject pledges",
+        "rejected",
     )
 
 
 @admin.action(description="Withdraw selected published pledges", permissions=["change"])
 def withdraw(modeladmin, request, queryset):
-    _apply(modeladmin, request, queryset, services.pledge_withdraw, "withdrawn")
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        lambda p, by: services.pledge_withdraw(pledge=p, by=by),
+        "withdrawn",
+    )
 
 
 class MergeForm(forms.Form):
@@ -128,7 +148,7 @@ def merge(modeladmin, request, queryset):
     if form.is_valid():
         into = form.cleaned_data["into"]
 
-        def merge_one(*, pledge: Pledge, by: Any, comment: str) -> Any:
+        def merge_one(pledge: Pledge, by: Any, comment: str) -> Any:
             return services.pledge_merge(duplicate=pledge, into=into, by=by, comment=comment)
 
         _apply(
@@ -155,7 +175,56 @@ def merge(modeladmin, request, queryset):
     )
 
 
-REVIEW_ACTIONS = [publish, request_changes, reject, withdraw, merge]
+@admin.action(description="Confirm fulfilment of selected pledges", permissions=["change"])
+def confirm_fulfilled(modeladmin, request, queryset):
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        lambda p, by: services.pledge_confirm_fulfilled(pledge=p, by=by),
+        "confirmed fulfilled",
+    )
+
+
+REVIEW_ACTIONS = [publish, request_changes, reject, withdraw, merge, confirm_fulfilled]
+
+
+@admin.action(description="Publish selected updates", permissions=["change"])
+def publish_updates(modeladmin, request, queryset):
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        lambda u, by: services.update_publish(update=u, by=by),
+        "published",
+    )
+
+
+@admin.action(description="Request changes (with a comment)", permissions=["change"])
+def request_update_changes(modeladmin, request, queryset):
+    return _with_comment(
+        modeladmin,
+        request,
+        queryset,
+        lambda u, by, comment: services.update_request_changes(update=u, by=by, comment=comment),
+        "Request changes",
+        "returned to their owners",
+    )
+
+
+@admin.action(description="Reject selected updates (with a reason)", permissions=["change"])
+def reject_updates(modeladmin, request, queryset):
+    return _with_comment(
+        modeladmin,
+        request,
+        queryset,
+        lambda u, by, comment: services.update_reject(update=u, by=by, comment=comment),
+        "Reject updates",
+        "rejected",
+    )
+
+
+UPDATE_REVIEW_ACTIONS = [publish_updates, request_update_changes, reject_updates]
 
 
 def possible_duplicates(pledge: Pledge) -> list[Similar]:

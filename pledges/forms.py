@@ -18,11 +18,12 @@ from pledges.models import (
     OrganisationKind,
     Pledge,
     PledgeTarget,
+    ProgressUpdate,
     ReviewCycle,
     ReviewState,
 )
 from pledges.selectors import current_cycle
-from pledges.services import PledgeContent, TargetData
+from pledges.services import Measurement, PledgeContent, TargetData
 from pledges.uploads import validate_evidence_file
 
 
@@ -321,3 +322,97 @@ class EvidenceForm(forms.Form):
         if not self.errors and bool(data.get("url")) == bool(data.get("file")):
             raise forms.ValidationError("Give either a link or a file.")
         return data
+
+
+class UpdateForm(forms.ModelForm):
+    """A progress update, with a value field for each target of the pledge."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), help_text="The owner organisation that reports."
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "reported_on",
+            "implementation_status",
+            "percent_complete",
+            "narrative",
+            "challenges",
+            "support_needed",
+            "amount_committed",
+            "amount_disbursed",
+        ]
+        widgets = {
+            "reported_on": forms.DateInput(attrs={"type": "date"}),
+            "narrative": forms.Textarea(attrs={"rows": 6}),
+            "challenges": forms.Textarea(attrs={"rows": 3, "class": "short"}),
+            "support_needed": forms.Textarea(attrs={"rows": 3, "class": "short"}),
+        }
+
+    def __init__(
+        self, *args: Any, pledge: Pledge, organisations: list[Organisation], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.pledge = pledge
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in organisations]
+        )
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0]
+        if self.instance.pk:
+            self.fields["organisation"].disabled = True
+            self.fields["organisation"].initial = self.instance.organisation
+            self.initial.setdefault("version", self.instance.version)
+        self.fields["percent_complete"].widget.attrs.update(min=0, max=100)
+        self.targets = list(pledge.targets.select_related("indicator"))
+        existing = (
+            {m.target_id: m for m in self.instance.measurements.all()} if self.instance.pk else {}
+        )
+        for target in self.targets:
+            found = existing.get(target.pk)
+            self.fields[f"value_{target.pk}"] = forms.DecimalField(
+                label=f"{target.metric_name} ({target.unit})"
+                if target.unit
+                else target.metric_name,
+                required=False,
+                max_digits=20,
+                decimal_places=4,
+                initial=found.value if found else None,
+                help_text=f"Baseline {target.baseline_value} ({target.baseline_year}), "
+                f"target {target.target_value} ({target.target_year}).",
+            )
+            self.fields[f"measured_{target.pk}"] = forms.DateField(
+                label="measured on",
+                required=False,
+                initial=found.measured_on if found else None,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+
+    def target_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"value_{t.pk}"], self[f"measured_{t.pk}"]) for t in self.targets]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for target in self.targets:
+            value, measured = data.get(f"value_{target.pk}"), data.get(f"measured_{target.pk}")
+            if value is not None and measured is None:
+                data[f"measured_{target.pk}"] = data.get("reported_on")
+            if measured is not None and value is None:
+                self.add_error(f"value_{target.pk}", "Give the value measured on that date.")
+        percent = data.get("percent_complete")
+        if percent is not None and percent > 100:
+            self.add_error("percent_complete", "At most 100.")
+        return data
+
+    def update_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+    def measurements(self) -> list[Measurement]:
+        data = self.cleaned_data
+        return [
+            Measurement(target, data[f"value_{target.pk}"], data[f"measured_{target.pk}"])
+            for target in self.targets
+            if data.get(f"value_{target.pk}") is not None
+        ]

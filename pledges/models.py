@@ -262,6 +262,7 @@ class RegionalReview(models.Model):
 class ReviewAction(models.TextChoices):
     CREATE = "create", "Created"
     EDIT = "edit", "Edited"
+    CONFIRM = "confirm", "Fulfilment confirmed"
     SUBMIT = "submit", "Submitted"
     REQUEST_CHANGES = "request_changes", "Changes requested"
     PUBLISH = "publish", "Published"
@@ -405,6 +406,16 @@ class Pledge(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # A pledge its owners report fulfilled is fulfilled once the secretariat confirms it; it is
+    # then locked against edits.
+    fulfilment_confirmed_at = models.DateTimeField(null=True, blank=True)
+    fulfilment_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = PledgeQuerySet.as_manager()
 
@@ -486,6 +497,11 @@ class Pledge(models.Model):
         return [
             str(self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)
         ]
+
+    @property
+    def is_locked(self) -> bool:
+        """Confirmed fulfilled: nothing more to edit or report."""
+        return self.fulfilment_confirmed_at is not None
 
     @property
     def is_joint(self) -> bool:

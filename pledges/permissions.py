@@ -59,8 +59,26 @@ def can_view_pledge(user: Any, pledge: Pledge) -> bool:
 
 
 def can_edit_pledge(user: Any, pledge: Pledge) -> bool:
-    """Owners edit drafts and pledges returned to them; nobody edits a pledge under review."""
-    return pledge.review_state in EDITABLE_STATES and is_owner(user, pledge)
+    """Owners edit drafts and pledges returned to them; nobody edits a pledge under review,
+    nor one confirmed fulfilled."""
+    return (
+        pledge.review_state in EDITABLE_STATES and not pledge.is_locked and is_owner(user, pledge)
+    )
+
+
+def can_report_on(user: Any, pledge: Pledge) -> bool:
+    """Owners report progress on their published pledge until it is confirmed fulfilled."""
+    return (
+        pledge.review_state == ReviewState.PUBLISHED
+        and not pledge.revision_of_id
+        and not pledge.is_locked
+        and is_owner(user, pledge)
+    )
+
+
+def can_edit_update(user: Any, update: ProgressUpdate) -> bool:
+    """Owners edit their drafts and updates returned to them, not one under review."""
+    return update.review_state in EDITABLE_STATES and can_report_on(user, update.pledge)
 
 
 def can_review(user: Any) -> bool:

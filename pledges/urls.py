@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges.views import organisations, portal
+from pledges.views import organisations, portal, updates
 
 app_name = "portal"
 
@@ -47,6 +47,9 @@ urlpatterns = [
     path("pledges/<str:reference>/submit/", portal.pledge_submit, name="pledge_submit"),
     path("pledges/<str:reference>/withdraw/", portal.pledge_withdraw, name="pledge_withdraw"),
     path("pledges/<str:reference>/revise/", portal.pledge_revise, name="pledge_revise"),
+    path("pledges/<str:reference>/updates/new/", updates.update_new, name="update_new"),
+    path("updates/<int:update_id>/edit/", updates.update_edit, name="update_edit"),
+    path("updates/<int:update_id>/submit/", updates.update_submit, name="update_submit"),
     path("pledges/<str:reference>/evidence/", portal.evidence_add, name="evidence_add"),
     path(
         "pledges/<str:reference>/evidence/<int:evidence_id>/",

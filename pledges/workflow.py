@@ -130,6 +130,7 @@ def review_transition(
         locked.refresh_from_db()
 
         pledge = (locked if isinstance(locked, Pledge) else locked.pledge).history_pledge
+        is_revision = isinstance(locked, Pledge) and locked.revision_of_id is not None
         event = ReviewEvent.objects.create(
             pledge=pledge,
             update=None if isinstance(locked, Pledge) else locked,
@@ -138,9 +139,7 @@ def review_transition(
             to_state=rule.target,
             actor=by,
             # Events of a revision are kept on the published pledge; say which they concern.
-            comment=f"(Revision) {comment}".strip()
-            if locked.history_pledge is not locked and isinstance(locked, Pledge)
-            else comment,
+            comment=f"(Revision) {comment}".strip() if is_revision else comment,
             created_at=now,
         )
         if isinstance(locked, Pledge):

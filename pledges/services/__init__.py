@@ -30,8 +30,20 @@ from pledges.services.pledges import (
     pledge_update,
     pledge_withdraw,
 )
+from pledges.services.updates import (
+    Measurement,
+    pledge_confirm_fulfilled,
+    pledge_status_refresh,
+    update_create,
+    update_edit,
+    update_publish,
+    update_reject,
+    update_request_changes,
+    update_submit,
+)
 
 __all__ = [
+    "Measurement",
     "PledgeContent",
     "StaleEdit",
     "TargetData",
@@ -48,6 +60,7 @@ __all__ = [
     "organisation_register",
     "partnership_claim",
     "partnership_respond",
+    "pledge_confirm_fulfilled",
     "pledge_create",
     "pledge_merge",
     "pledge_next_sequence",
@@ -55,7 +68,14 @@ __all__ = [
     "pledge_reject",
     "pledge_request_changes",
     "pledge_revise",
+    "pledge_status_refresh",
     "pledge_submit",
     "pledge_update",
     "pledge_withdraw",
+    "update_create",
+    "update_edit",
+    "update_publish",
+    "update_reject",
+    "update_request_changes",
+    "update_submit",
 ]

@@ -403,6 +403,8 @@ def pledge_revise(*, pledge: Pledge, by: Any) -> Pledge:
         raise PermissionDenied("Only its owners can revise this pledge.")
     if pledge.review_state != ReviewState.PUBLISHED or pledge.revision_of_id:
         raise WorkflowError("Only a published pledge can be revised.")
+    if pledge.is_locked:
+        raise WorkflowError("This pledge is confirmed fulfilled: it is locked against edits.")
     with transaction.atomic():
         Pledge.objects.select_for_update().get(pk=pledge.pk)
         current = pledge.revisions.first()

@@ -27,8 +27,16 @@ from pledges.models import (
     PartnerStatus,
     Pledge,
     PledgePartner,
+    ProgressUpdate,
 )
-from pledges.permissions import can_edit_pledge, can_view_pledge, is_owner, organisation_ids_of
+from pledges.permissions import (
+    can_edit_pledge,
+    can_report_on,
+    can_view_pledge,
+    is_owner,
+    organisation_ids_of,
+)
+from pledges.progress import fulfilment_claimed, target_progress
 from pledges.selectors import portal_pledges, published_pledges_matching
 from pledges.similarity import candidates_for, similar_pledges
 from pledges.smart import smart_check
@@ -157,6 +165,14 @@ def pledge_edit(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _visible_updates(request: HttpRequest, pledge: Pledge) -> list[ProgressUpdate]:
+    """Published updates, and the owners' own in any state."""
+    updates = pledge.updates.select_related("organisation").prefetch_related("measurements__target")
+    if not (is_owner(request.user, pledge) or request.user.is_staff):
+        updates = updates.filter(review_state="published")
+    return list(updates.order_by("-reported_on", "-id"))
+
+
 def _form_context(
     pledge: Pledge, form: PledgeForm, targets: TargetFormSet, user: Any
 ) -> dict[str, Any]:
@@ -187,10 +203,11 @@ def pledge_detail(request: HttpRequest, reference: str) -> HttpResponse:
             and not pledge.revision_of_id
             and is_owner(request.user, pledge),
             "revision": pledge.revisions.first(),
-            "events": pledge.history_pledge.review_events.filter(update=None).select_related(
-                "actor"
-            ),
-            "targets": pledge.targets.select_related("indicator"),
+            "events": pledge.history_pledge.review_events.select_related("actor", "update"),
+            "progress": target_progress(pledge),
+            "updates": _visible_updates(request, pledge),
+            "can_report": can_report_on(request.user, pledge),
+            "fulfilment_claimed": fulfilment_claimed(pledge),
         },
     )
 

@@ -1,0 +1,92 @@
+"""What a pledge's published progress updates say: its implementation status and how far each
+target has come. One place, used by pages, the API and reports alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pledges.models import (
+    ImplementationStatus,
+    Pledge,
+    PledgeTarget,
+    ProgressUpdate,
+    ReviewState,
+    TargetMeasurement,
+)
+
+
+def derived_status(pledge: Pledge) -> str:
+    """The status the latest published update reports.
+
+    "Fulfilled" holds only once the secretariat has confirmed it; until then a pledge its
+    owners report fulfilled counts as partially fulfilled. No update: planned.
+    """
+    if pledge.is_locked:
+        return ImplementationStatus.FULFILLED
+    latest = (
+        ProgressUpdate.objects.filter(pledge=pledge, review_state=ReviewState.PUBLISHED)
+        .order_by("-reported_on", "-published_at", "-id")
+        .values_list("implementation_status", flat=True)
+        .first()
+    )
+    if latest is None:
+        return ImplementationStatus.PLANNED
+    if latest == ImplementationStatus.FULFILLED:
+        return ImplementationStatus.PARTIALLY_FULFILLED
+    return latest
+
+
+def fulfilment_claimed(pledge: Pledge) -> bool:
+    """The latest published update says fulfilled and the secretariat has not confirmed yet."""
+    if pledge.is_locked:
+        return False
+    latest = (
+        ProgressUpdate.objects.filter(pledge=pledge, review_state=ReviewState.PUBLISHED)
+        .order_by("-reported_on", "-published_at", "-id")
+        .first()
+    )
+    return latest is not None and latest.implementation_status == ImplementationStatus.FULFILLED
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    target: PledgeTarget
+    latest: Decimal | None
+    measured_on: dt.date | None
+    # Share of the way from baseline to target, 0 to 1 (beyond 1 when surpassed), or None.
+    share: float | None
+
+
+def target_progress(pledge: Pledge) -> list[TargetProgress]:
+    """Each target with the latest published value reported for it: two queries."""
+    targets = list(pledge.targets.select_related("indicator").order_by("position", "id"))
+    latest: dict[int, TargetMeasurement] = {}
+    measurements = TargetMeasurement.objects.filter(
+        target__in=targets, update__review_state=ReviewState.PUBLISHED
+    ).order_by("measured_on", "id")
+    for measurement in measurements:
+        latest[measurement.target_id] = measurement
+    results = []
+    for target in targets:
+        found = latest.get(target.pk)
+        value = found.value if found else None
+        results.append(
+            TargetProgress(
+                target=target,
+                latest=value,
+                measured_on=found.measured_on if found else None,
+                share=_share(target, value),
+            )
+        )
+    return results
+
+
+def _share(target: PledgeTarget, value: Decimal | None) -> float | None:
+    if value is None or target.baseline_value is None or target.target_value is None:
+        return None
+    distance = target.target_value - target.baseline_value
+    if distance == 0:
+        return 1.0 if value == target.target_value else None
+    return max(float((value - target.baseline_value) / distance), 0.0)
