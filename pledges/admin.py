@@ -297,8 +297,8 @@ class PledgeAdmin(admin.ModelAdmin):
 
     @admin.display(description="compare")
     def compare_link(self, pledge: Pledge) -> str:
-        if not pledge.pk or not pledge.history_pledge.versions.exists():
-            return "no versions yet"
+        if not pledge.pk or pledge.history_pledge.versions.count() < 2:
+            return "fewer than two versions yet"
         url = reverse("admin:pledges_pledge_compare", args=[pledge.pk])
         label = (
             "revision against the published pledge" if pledge.revision_of_id else "latest changes"

@@ -25,6 +25,7 @@ from pledges.permissions import owner_organisation_ids
 # Who hears of each step: the secretariat of what owners do, the owners of what it decides.
 TO_SECRETARIAT = {ReviewAction.SUBMIT}
 TO_OWNERS = {
+    ReviewAction.MERGE,
     ReviewAction.REQUEST_CHANGES,
     ReviewAction.PUBLISH,
     ReviewAction.REJECT,

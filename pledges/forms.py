@@ -67,11 +67,17 @@ class PledgeCreateForm(forms.Form):
 class PledgeForm(forms.ModelForm):
     """The pledge itself. Only the title is needed to save a draft; submission checks the rest."""
 
-    main_objectives = forms.ModelMultipleChoiceField(
+    main_objective_1 = forms.ModelChoiceField(
+        label="First main objective", queryset=Objective.objects.all(), required=False
+    )
+    main_objective_2 = forms.ModelChoiceField(
+        label="Second main objective", queryset=Objective.objects.all(), required=False
+    )
+    main_objective_3 = forms.ModelChoiceField(
+        label="Third main objective",
         queryset=Objective.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=f"Up to {MAX_MAIN_OBJECTIVES}, in order of importance.",
+        help_text=f"Up to {MAX_MAIN_OBJECTIVES} main objectives, in order of importance.",
     )
     further_objectives = forms.ModelMultipleChoiceField(
         queryset=Objective.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
@@ -148,12 +154,9 @@ class PledgeForm(forms.ModelForm):
         self.fields["description"].widget.attrs["maxlength"] = DESCRIPTION_MAX
         if not self.is_bound:
             links = list(pledge.objective_links.select_related("objective"))
+            ranked = {link.main_rank: link.objective for link in links if link.main_rank}
             self.initial.update(
-                main_objectives=[
-                    link.objective
-                    for link in sorted(links, key=lambda link: link.main_rank or 0)
-                    if link.main_rank
-                ],
+                **{f"main_objective_{rank}": ranked.get(rank) for rank in (1, 2, 3)},
                 further_objectives=[link.objective for link in links if not link.main_rank],
                 principles_chosen=list(pledge.principles.all()),
                 areas_chosen=list(pledge.areas.all()),
@@ -170,12 +173,6 @@ class PledgeForm(forms.ModelForm):
                 matches_reference=pledge.matches.reference if pledge.matches_id else "",
                 version=pledge.version,
             )
-
-    def clean_main_objectives(self) -> list[Objective]:
-        chosen = list(self.cleaned_data["main_objectives"])
-        if len(chosen) > MAX_MAIN_OBJECTIVES:
-            raise forms.ValidationError(f"Choose at most {MAX_MAIN_OBJECTIVES} main objectives.")
-        return chosen
 
     def clean_partner_emails(self) -> list[str]:
         addresses = [a for a in re.split(r"[\s,;]+", self.cleaned_data["partner_emails"]) if a]
@@ -205,9 +202,18 @@ class PledgeForm(forms.ModelForm):
         ).first()
         if matched is None:
             raise forms.ValidationError("No published pledge has this reference.")
-        if matched.pk == self.instance.pk:
+        if matched.pk in (self.instance.pk, self.instance.revision_of_id):
             raise forms.ValidationError("A pledge cannot match itself.")
         return matched
+
+    def clean_description(self) -> str:
+        description = self.cleaned_data["description"]
+        # A draft may be unfinished; a pledge returned for changes was complete once and stays so.
+        if self.instance.review_state != "draft" and len(description.strip()) < DESCRIPTION_MIN:
+            raise forms.ValidationError(
+                f"A pledge under review keeps at least {DESCRIPTION_MIN} characters."
+            )
+        return description
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -217,8 +223,12 @@ class PledgeForm(forms.ModelForm):
         start, deadline = data.get("start_date"), data.get("deadline")
         if start and deadline and deadline < start:
             self.add_error("deadline", "The deadline cannot come before the start.")
-        main = set(data.get("main_objectives") or [])
-        if main & set(data.get("further_objectives") or []):
+        chosen = [data.get(f"main_objective_{rank}") for rank in (1, 2, 3)]
+        main = [objective for objective in chosen if objective is not None]
+        if len(set(main)) < len(main):
+            self.add_error("main_objective_2", "Choose each main objective once.")
+        data["main_objectives"] = list(dict.fromkeys(main))
+        if set(main) & set(data.get("further_objectives") or []):
             self.add_error(
                 "further_objectives", "An objective is either main or further, not both."
             )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.mfa.utils import is_mfa_enabled
+
 from pledges.models import (
     Membership,
     MembershipRole,
@@ -18,7 +20,13 @@ EDITABLE_STATES = frozenset({ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED})
 
 
 def is_secretariat(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    """Staff with a second factor set up: without it, staff have no secretariat powers."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    cached = getattr(user, "_has_second_factor", None)
+    if cached is None:
+        cached = user._has_second_factor = is_mfa_enabled(user)
+    return cached
 
 
 def organisation_ids_of(user: Any) -> set[int]:

@@ -58,7 +58,9 @@ def _zip_kind(upload: UploadedFile) -> str | None:
         with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                # Read a few bytes only: an entry's declared size can hide a huge expansion.
+                with archive.open("mimetype") as entry:
+                    mimetype = entry.read(100).decode("ascii", "replace").strip()
                 return next((k for k, v in ODF_TYPES.items() if v == mimetype), None)
             if "[Content_Types].xml" in names:
                 for kind, folder in OOXML_PARTS.items():

@@ -39,6 +39,7 @@ from pledges.tasks import partnership_invite_notify
 from pledges.uploads import validate_evidence_file
 from pledges.workflow import WorkflowError, review_transition, version_record
 
+MAX_ADDRESS_INVITATIONS = 10
 # Two drafts created at the same instant may pick the same number; the loser tries again.
 REFERENCE_ATTEMPTS = 5
 
@@ -130,8 +131,18 @@ def pledge_reject(*, pledge: Pledge, by: Any, comment: str) -> ReviewEvent:
 
 
 def pledge_withdraw(*, pledge: Pledge, by: Any, comment: str = "") -> ReviewEvent:
-    """Withdraw a published pledge; it stays on record as withdrawn."""
-    return review_transition(subject=pledge, action=ReviewAction.WITHDRAW, by=by, comment=comment)
+    """Withdraw a published pledge; it stays on record as withdrawn, any open revision closes."""
+    with transaction.atomic():
+        event = review_transition(
+            subject=pledge, action=ReviewAction.WITHDRAW, by=by, comment=comment
+        )
+        _revisions_close(pledge)
+    return event
+
+
+def _revisions_close(pledge: Pledge) -> None:
+    # Their history is kept on the pledge; the copies themselves have nothing left to say.
+    pledge.revisions.all().delete()
 
 
 class StaleEdit(WorkflowError):
@@ -249,6 +260,15 @@ def _partners_sync(pledge: Pledge, wanted: list[Organisation], emails: list[str]
     links = pledge.partner_links
     links.filter(organisation__isnull=False).exclude(organisation__in=wanted).delete()
     emails = sorted({e.strip().lower() for e in emails if e.strip()})
+    # Invitations by address reach people outside the tracker: only accredited organisations
+    # send them, and only a few per pledge, so that nobody can use the site to send spam.
+    if emails and not pledge.lead_organisation.accredited:
+        raise WorkflowError(
+            "Invitations by e-mail can be sent once your organisation is accredited; meanwhile "
+            "choose partners among accredited organisations."
+        )
+    if len(emails) > MAX_ADDRESS_INVITATIONS:
+        raise WorkflowError(f"Invite at most {MAX_ADDRESS_INVITATIONS} partners by e-mail.")
     links.filter(organisation__isnull=True).exclude(invited_email__in=emails).delete()
     present = set(links.values_list("organisation_id", flat=True))
     addressed = set(links.filter(organisation__isnull=True).values_list("invited_email", flat=True))
@@ -296,7 +316,7 @@ def partnership_respond(*, link: PledgePartner, by: Any, accept: bool) -> Pledge
         locked.responded_at = timezone.now()
         locked.save(update_fields=["status", "responded_at"])
         ReviewEvent.objects.create(
-            pledge=locked.pledge,
+            pledge=locked.pledge.history_pledge,
             action=ReviewAction.COMMENT,
             actor=by,
             comment=f"{locked.organisation} {locked.get_status_display().lower()} to partner.",
@@ -346,6 +366,8 @@ def pledge_merge(*, duplicate: Pledge, into: Pledge, by: Any, comment: str = "")
     lead and partner organisations become partners of the pledge it was merged into."""
     if into.pk == duplicate.pk:
         raise WorkflowError("A pledge cannot be merged into itself.")
+    if into.revision_of_id or duplicate.revision_of_id:
+        raise WorkflowError("Revisions are not merged: merge the pledges they revise.")
     if into.review_state in (ReviewState.MERGED, ReviewState.REJECTED, ReviewState.WITHDRAWN):
         raise WorkflowError(f"{into.reference} is {into.get_review_state_display().lower()}.")
     with transaction.atomic():
@@ -356,6 +378,7 @@ def pledge_merge(*, duplicate: Pledge, into: Pledge, by: Any, comment: str = "")
             comment=comment or f"Merged into {into.reference}.",
             also={"merged_into": into},
         )
+        _revisions_close(duplicate)
         owners = {duplicate.lead_organisation_id} | set(
             duplicate.partner_links.filter(status=PartnerStatus.ACCEPTED).values_list(
                 "organisation_id", flat=True
@@ -437,8 +460,9 @@ def pledge_revise(*, pledge: Pledge, by: Any) -> Pledge:
     return revision
 
 
-def _copy_links(*, source: Pledge, target: Pledge) -> None:
-    """Objectives, principles, areas and partners, as the source has them."""
+def _copy_links(*, source: Pledge, target: Pledge, partners: bool = True) -> None:
+    """Objectives, principles, areas and (unless told not to) partners, as the source has
+    them."""
     target.objective_links.all().delete()
     PledgeObjective.objects.bulk_create(
         [
@@ -448,6 +472,8 @@ def _copy_links(*, source: Pledge, target: Pledge) -> None:
     )
     target.principles.set(source.principles.all())
     target.areas.set(source.areas.all())
+    if not partners:
+        return
     target.partner_links.all().delete()
     PledgePartner.objects.bulk_create(
         [
@@ -463,6 +489,31 @@ def _copy_links(*, source: Pledge, target: Pledge) -> None:
     )
 
 
+def _partners_apply(*, revision: Pledge, pledge: Pledge) -> None:
+    """The revision's partners, each keeping the latest answer it gave on the pledge."""
+
+    def key(link: PledgePartner) -> tuple[int | None, str]:
+        return (link.organisation_id, link.invited_email)
+
+    current = {key(link): link for link in pledge.partner_links.all()}
+    wanted = {key(link): link for link in revision.partner_links.all()}
+    dropped = [link.pk for k, link in current.items() if k not in wanted]
+    pledge.partner_links.filter(pk__in=dropped).delete()
+    PledgePartner.objects.bulk_create(
+        [
+            PledgePartner(
+                pledge=pledge,
+                organisation_id=link.organisation_id,
+                invited_email=link.invited_email,
+                status=link.status,
+                responded_at=link.responded_at,
+            )
+            for key, link in wanted.items()
+            if key not in current
+        ]
+    )
+
+
 def _revision_apply(revision: Pledge) -> Pledge:
     """Write a published revision over its pledge, then drop the revision row.
 
@@ -470,11 +521,17 @@ def _revision_apply(revision: Pledge) -> Pledge:
     says from now on.
     """
     pledge = Pledge.objects.select_for_update().get(pk=revision.revision_of_id)
+    if pledge.review_state != ReviewState.PUBLISHED or pledge.is_locked:
+        raise WorkflowError(
+            f"{pledge.reference} is {pledge.get_review_state_display().lower()}: its revision "
+            "cannot be published over it."
+        )
     for name in REVISED_FIELDS:
         setattr(pledge, name, getattr(revision, name))
     pledge.version += 1
     pledge.save()
-    _copy_links(source=revision, target=pledge)
+    _copy_links(source=revision, target=pledge, partners=False)
+    _partners_apply(revision=revision, pledge=pledge)
     kept = {t.revises_id for t in revision.targets.all() if t.revises_id}
     dropped = pledge.targets.exclude(pk__in=kept)
     if dropped.filter(measurements__isnull=False).exists():

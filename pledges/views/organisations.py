@@ -18,8 +18,9 @@ from pledges.models import (
     MembershipRole,
     Organisation,
 )
-from pledges.permissions import can_manage_members, is_member_of
+from pledges.permissions import can_manage_members, is_member_of, is_secretariat
 from pledges.views.feedback import attempt
+from pledges.views.params import posted_id
 
 
 class InviteForm(forms.Form):
@@ -37,7 +38,7 @@ class JoinForm(forms.Form):
 
 def _organisation_of_member(request: HttpRequest, organisation_id: int) -> Organisation:
     organisation = get_object_or_404(Organisation, pk=organisation_id)
-    if not (is_member_of(request.user, organisation) or request.user.is_staff):
+    if not (is_member_of(request.user, organisation) or is_secretariat(request.user)):
         raise Http404
     return organisation
 
@@ -121,6 +122,8 @@ def focal_point_transfer(
 def join_request_decide(
     request: HttpRequest, organisation_id: int, request_id: int, answer: str
 ) -> HttpResponse:
+    if answer not in ("approve", "decline"):
+        raise Http404
     organisation = _organisation_of_member(request, organisation_id)
     join_request = get_object_or_404(JoinRequest, pk=request_id, organisation=organisation)
     attempt(
@@ -143,7 +146,9 @@ def organisation_join(request: HttpRequest) -> HttpResponse:
             "country"
         )[:25]
     if request.method == "POST":
-        organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
+        organisation = get_object_or_404(
+            Organisation, pk=posted_id(request.POST.get("organisation"))
+        )
         form = JoinForm(request.POST)
         if form.is_valid():
             attempt(

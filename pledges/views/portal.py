@@ -34,6 +34,7 @@ from pledges.permissions import (
     can_report_on,
     can_view_pledge,
     is_owner,
+    is_secretariat,
     organisation_ids_of,
 )
 from pledges.progress import fulfilment_claimed, target_progress
@@ -41,6 +42,7 @@ from pledges.selectors import portal_pledges, published_pledges_matching
 from pledges.similarity import candidates_for, similar_pledges
 from pledges.smart import smart_check
 from pledges.views.feedback import attempt
+from pledges.views.params import posted_id
 
 
 def _pledge_for(request: HttpRequest, reference: str) -> Pledge:
@@ -49,7 +51,7 @@ def _pledge_for(request: HttpRequest, reference: str) -> Pledge:
         Pledge.objects.select_related("lead_organisation", "cycle"), reference=reference
     )
     if not can_view_pledge(request.user, pledge) or (
-        not is_owner(request.user, pledge) and not request.user.is_staff
+        not is_owner(request.user, pledge) and not is_secretariat(request.user)
     ):
         raise Http404
     return pledge
@@ -67,11 +69,16 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "memberships": memberships,
             "pledges": portal_pledges(organisations=organisations),
+            # Invitations copied onto a revision are the pledge's own, answered there.
             "partnership_invitations": PledgePartner.objects.filter(
-                organisation__in=organisations, status=PartnerStatus.INVITED
+                organisation__in=organisations,
+                status=PartnerStatus.INVITED,
+                pledge__revision_of__isnull=True,
             ).select_related("pledge__lead_organisation", "organisation"),
             "address_invitations": PledgePartner.objects.filter(
-                organisation__isnull=True, invited_email__iexact=request.user.email
+                organisation__isnull=True,
+                invited_email__iexact=request.user.email,
+                pledge__revision_of__isnull=True,
             ).select_related("pledge__lead_organisation"),
             "accredited": [o for o in organisations if o.accredited],
         },
@@ -168,7 +175,7 @@ def pledge_edit(request: HttpRequest, reference: str) -> HttpResponse:
 def _visible_updates(request: HttpRequest, pledge: Pledge) -> list[ProgressUpdate]:
     """Published updates, and the owners' own in any state."""
     updates = pledge.updates.select_related("organisation").prefetch_related("measurements__target")
-    if not (is_owner(request.user, pledge) or request.user.is_staff):
+    if not (is_owner(request.user, pledge) or is_secretariat(request.user)):
         updates = updates.filter(review_state="published")
     return list(updates.order_by("-reported_on", "-id"))
 
@@ -184,7 +191,7 @@ def _form_context(
         "similar": similar_pledges(
             pledge=pledge, candidates=candidates_for(False, organisation_ids_of(user)), limit=5
         ),
-        "evidence_form": EvidenceForm(),
+        "evidence_form": EvidenceForm(prefix="evidence"),
         "evidence": pledge.evidence.filter(update=None),
     }
 
@@ -243,7 +250,7 @@ def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
     pledge = _pledge_for(request, reference)
     if not can_edit_pledge(request.user, pledge):
         raise PermissionDenied("Evidence can be added to drafts only.")
-    form = EvidenceForm(request.POST, request.FILES)
+    form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
     if form.is_valid():
         services.evidence_add(pledge=pledge, by=request.user, **form.cleaned_data)
         messages.success(request, "Evidence added.")
@@ -273,6 +280,13 @@ def evidence_download(request: HttpRequest, reference: str, evidence_id: int) ->
     evidence = get_object_or_404(Evidence, pk=evidence_id, pledge=pledge)
     if not evidence.file:
         raise Http404
+    # Evidence of an update is public only once the update is.
+    if (
+        evidence.update_id
+        and evidence.update.review_state != "published"
+        and not (is_owner(request.user, pledge) or is_secretariat(request.user))
+    ):
+        raise Http404
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
@@ -286,6 +300,8 @@ def evidence_download(request: HttpRequest, reference: str, evidence_id: int) ->
 @login_required
 @require_POST
 def partnership_respond(request: HttpRequest, link_id: int, answer: str) -> HttpResponse:
+    if answer not in ("accept", "decline"):
+        raise Http404
     link = get_object_or_404(
         PledgePartner.objects.select_related("pledge", "organisation"),
         pk=link_id,
@@ -335,7 +351,9 @@ def partnership_claim(request: HttpRequest, link_id: int) -> HttpResponse:
         invited_email__iexact=request.user.email,
     )
     organisation = get_object_or_404(
-        Organisation, pk=request.POST.get("organisation"), pk__in=organisation_ids_of(request.user)
+        Organisation,
+        pk=posted_id(request.POST.get("organisation")),
+        pk__in=organisation_ids_of(request.user),
     )
     attempt(
         request,

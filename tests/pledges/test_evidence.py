@@ -82,7 +82,7 @@ def test_member_uploads_evidence_that_owners_can_download(client, member, organi
     client.force_login(member)
     response = client.post(
         reverse("portal:evidence_add", args=[pledge.reference]),
-        {"title": "Budget", "file": SimpleUploadedFile("budget.pdf", PDF)},
+        {"evidence-title": "Budget", "evidence-file": SimpleUploadedFile("budget.pdf", PDF)},
     )
     assert response.status_code == 302
     evidence = Evidence.objects.get(pledge=pledge)
@@ -108,7 +108,10 @@ def test_a_refused_file_is_reported_and_nothing_stored(client, member, organisat
     client.force_login(member)
     response = client.post(
         reverse("portal:evidence_add", args=[pledge.reference]),
-        {"title": "Budget", "file": SimpleUploadedFile("budget.pdf", b"MZ" + b"\x00" * 50)},
+        {
+            "evidence-title": "Budget",
+            "evidence-file": SimpleUploadedFile("budget.pdf", b"MZ" + b"\x00" * 50),
+        },
         follow=True,
     )
     assert "not of an accepted type" in response.content.decode()
@@ -121,7 +124,7 @@ def test_outsiders_cannot_add_evidence(client, outsider, organisation):
     client.force_login(outsider)
     response = client.post(
         reverse("portal:evidence_add", args=[pledge.reference]),
-        {"title": "Spam", "url": "https://spam.example"},
+        {"evidence-title": "Spam", "evidence-url": "https://spam.example"},
     )
     assert response.status_code == 404
     assert not Evidence.objects.exists()

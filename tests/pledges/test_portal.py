@@ -24,7 +24,7 @@ def form_data(pledge: Pledge, **changes) -> dict:
         "form_policy": "on",
         "joint_kind": "individual",
         "deadline": "2030-12-31",
-        "main_objectives": [objective(6).pk],
+        "main_objective_1": objective(6).pk,
         "targets-TOTAL_FORMS": "1",
         "targets-INITIAL_FORMS": "1" if target else "0",
         "targets-MIN_NUM_FORMS": "0",
@@ -147,13 +147,22 @@ def test_a_target_needs_an_indicator_or_an_own_metric(client, member, organisati
     assert pledge.targets.get().indicator == indicator
 
 
-def test_more_than_three_main_objectives_is_refused(client, member, organisation):
+def test_main_objectives_keep_the_order_chosen(client, member, organisation):
     pledge = complete_pledge(lead_organisation=organisation)
     client.force_login(member)
-    data = form_data(pledge, main_objectives=[objective(n).pk for n in (1, 2, 3, 4)])
+    data = form_data(pledge, main_objective_1=objective(9).pk, main_objective_2=objective(2).pk)
+    client.post(reverse("portal:pledge_edit", args=[pledge.reference]), data)
+    ranks = dict(pledge.objective_links.values_list("main_rank", "objective__number"))
+    assert ranks == {1: 9, 2: 2}
+
+
+def test_a_main_objective_is_chosen_once(client, member, organisation):
+    pledge = complete_pledge(lead_organisation=organisation)
+    client.force_login(member)
+    data = form_data(pledge, main_objective_1=objective(9).pk, main_objective_2=objective(9).pk)
     response = client.post(reverse("portal:pledge_edit", args=[pledge.reference]), data)
     assert response.status_code == 400
-    assert "at most 3 main objectives" in response.content.decode()
+    assert "Choose each main objective once" in response.content.decode()
 
 
 def test_a_second_editor_is_told_to_reload_rather_than_overwrite(
