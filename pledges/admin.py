@@ -31,6 +31,7 @@ from pledges.models import (
     PledgeVersion,
     ProgressUpdate,
     RegionalReview,
+    ReportingPolicy,
     ReviewCycle,
     ReviewEvent,
     TargetMeasurement,
@@ -584,3 +585,13 @@ class JoinRequestAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "organisation__name")
     readonly_fields = ("status", "decided_by", "decided_at", "created_at")
     autocomplete_fields = ("user", "organisation")
+
+
+@admin.register(ReportingPolicy)
+class ReportingPolicyAdmin(admin.ModelAdmin):
+    """One row: the thresholds for calling a pledge silent."""
+
+    list_display = ("__str__", "updated_at")
+
+    def has_add_permission(self, request):
+        return not ReportingPolicy.objects.exists()

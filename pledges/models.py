@@ -852,3 +852,28 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pledge.reference}: {self.get_action_display()} by {self.actor or 'system'}"
+
+
+class ReportingPolicy(models.Model):
+    """The secretariat's thresholds for calling a pledge silent; one row, edited in the admin."""
+
+    inactive_after_months = models.PositiveSmallIntegerField(
+        default=24, help_text="A published pledge with no published update for this long."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "reporting policy"
+        verbose_name_plural = "reporting policy"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(inactive_after_months__gte=1), name="inactive_after_some_months"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Inactive after {self.inactive_after_months} months without a published update"
+
+    @classmethod
+    def current(cls) -> ReportingPolicy:
+        return cls.objects.order_by("pk").first() or cls()
