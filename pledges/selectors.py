@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from indicators.models import Objective
 from pledges.models import Organisation, Pledge, PledgeObjective, ReviewCycle, ReviewState
+from pledges.reporting import with_reporting_status
 
 
 def objectives_with_pledge_counts() -> list[Objective]:
@@ -31,10 +32,16 @@ def objectives_with_pledge_counts() -> list[Objective]:
 
 
 def portal_pledges(*, organisations: list[Organisation]) -> list[Pledge]:
-    """Pledges the organisations lead or co-own, newest first, for the portal's list."""
+    """Pledges the organisations lead or co-own, newest first, for the portal's list; the
+    published ones carry their `reporting_status` (due, overdue, inactive, reporting)."""
     if not organisations:
         return []
-    return list(
+    statuses = dict(
+        with_reporting_status(
+            Pledge.objects.of_organisation_any(organisations), cycle=current_cycle()
+        ).values_list("pk", "reporting_status")
+    )
+    pledges = list(
         Pledge.objects.of_organisation_any(organisations)
         .filter(revision_of__isnull=True)
         .select_related("lead_organisation", "cycle")
@@ -42,6 +49,9 @@ def portal_pledges(*, organisations: list[Organisation]) -> list[Pledge]:
         .annotate(update_count=Count("updates", distinct=True))
         .order_by("-updated_at")
     )
+    for pledge in pledges:
+        pledge.reporting_status = statuses.get(pledge.pk, "")
+    return pledges
 
 
 def current_cycle(today: dt.date | None = None) -> ReviewCycle | None:

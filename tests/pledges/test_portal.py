@@ -203,9 +203,10 @@ def test_portal_home_lists_led_and_co_owned_pledges(
     co_owned.partner_links.create(organisation=organisation, status="accepted")
     PledgeFactory()  # somebody else's
     client.force_login(member)
-    # Session, user, memberships, the pledges with their update counts, their revisions,
-    # invitations to the user's organisations and to the user's own address.
-    with django_assert_max_num_queries(7):
+    # Session, user, memberships, the current cycle, the reporting policy, the reporting
+    # statuses, the pledges with their update counts, their revisions, invitations to the
+    # user's organisations and to the user's own address.
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("portal:home"))
     listed = {p.pk for p in response.context["pledges"]}
     assert listed == {p.pk for p in [*led, co_owned]}
@@ -238,3 +239,21 @@ def test_matching_an_unknown_pledge_is_a_field_error(client, member, organisatio
     response = client.post(reverse("portal:pledge_edit", args=[pledge.reference]), data)
     assert response.status_code == 400
     assert "No published pledge has this reference" in response.content.decode()
+
+
+def test_portal_says_when_an_update_is_due(client, member, organisation):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pledges.selectors import current_cycle
+    from tests.factories import PledgeFactory
+
+    current = current_cycle()
+    today = timezone.localdate()
+    current.reporting_opens = today - dt.timedelta(days=10)
+    current.reporting_closes = today + dt.timedelta(days=60)
+    current.save()
+    PledgeFactory(lead_organisation=organisation, published=True)
+    client.force_login(member)
+    assert "update due" in client.get(reverse("portal:home")).content.decode()
