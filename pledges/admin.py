@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 
 from pledges import services
 from pledges.admin_review import (
+    CORROBORATION_ACTIONS,
     REVIEW_ACTIONS,
     UPDATE_REVIEW_ACTIONS,
     CommissionFilter,
@@ -18,6 +19,7 @@ from pledges.admin_review import (
     smart_score,
 )
 from pledges.models import (
+    Corroboration,
     Evidence,
     Invitation,
     JoinRequest,
@@ -595,3 +597,34 @@ class ReportingPolicyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not ReportingPolicy.objects.exists()
+
+
+@admin.register(Corroboration)
+class CorroborationAdmin(admin.ModelAdmin):
+    """Moderation of third parties' statements, oldest waiting first."""
+
+    list_display = ("pledge", "update", "organisation", "kind", "status", "created_at")
+    list_filter = ("status", "kind", "organisation__kind")
+    list_select_related = ("pledge", "update", "organisation")
+    search_fields = ("pledge__reference", "organisation__name", "statement")
+    readonly_fields = (
+        "pledge",
+        "update",
+        "organisation",
+        "author",
+        "kind",
+        "statement",
+        "evidence_url",
+        "status",
+        "moderated_by",
+        "moderated_at",
+        "moderation_reason",
+        "owner_reply",
+        "owner_replied_at",
+        "created_at",
+    )
+    ordering = ("status", "created_at")
+    actions = CORROBORATION_ACTIONS
+
+    def has_add_permission(self, request):
+        return False

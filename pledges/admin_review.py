@@ -272,3 +272,45 @@ def smart_score(pledge: Pledge) -> str:
 
 def in_review_queryset(queryset: QuerySet[Pledge]) -> QuerySet[Pledge]:
     return queryset.filter(review_state=ReviewState.SUBMITTED)
+
+
+@admin.action(description="Verify selected published updates", permissions=["change"])
+def verify_updates(modeladmin, request, queryset):
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        lambda u, by: services.update_verify(update=u, by=by),
+        "verified",
+    )
+
+
+UPDATE_REVIEW_ACTIONS.append(verify_updates)
+
+
+@admin.action(description="Publish selected corroborations", permissions=["change"])
+def publish_corroborations(modeladmin, request, queryset):
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        lambda c, by: services.corroboration_moderate(corroboration=c, by=by, publish=True),
+        "published",
+    )
+
+
+@admin.action(description="Decline selected corroborations (with a reason)", permissions=["change"])
+def decline_corroborations(modeladmin, request, queryset):
+    return _with_comment(
+        modeladmin,
+        request,
+        queryset,
+        lambda c, by, comment: services.corroboration_moderate(
+            corroboration=c, by=by, publish=False, reason=comment
+        ),
+        "Decline corroborations",
+        "declined",
+    )
+
+
+CORROBORATION_ACTIONS = [publish_corroborations, decline_corroborations]

@@ -11,6 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from pledges.models import (
+    Corroboration,
     Invitation,
     JoinRequest,
     Membership,
@@ -98,3 +99,10 @@ def join_request_send(request: JoinRequest) -> int:
     organisation: Organisation = request.organisation
     recipients = _members({organisation.pk}, role=MembershipRole.FOCAL_POINT)
     return _send("join_request", {"request": request}, recipients)
+
+
+def corroboration_send(corroboration: Corroboration) -> int:
+    """Tell the owners of a pledge that a third party's statement about it is published."""
+    recipients = _members(owner_organisation_ids(corroboration.pledge))
+    context = {"corroboration": corroboration, "pledge": corroboration.pledge}
+    return _send("corroboration", context, recipients)

@@ -265,6 +265,7 @@ class ReviewAction(models.TextChoices):
     CREATE = "create", "Created"
     EDIT = "edit", "Edited"
     CONFIRM = "confirm", "Fulfilment confirmed"
+    VERIFY = "verify", "Verified by the secretariat"
     SUBMIT = "submit", "Submitted"
     REQUEST_CHANGES = "request_changes", "Changes requested"
     PUBLISH = "publish", "Published"
@@ -730,6 +731,11 @@ class ProgressUpdate(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The secretariat checked the update against its evidence (beyond publishing it).
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = ProgressUpdateQuerySet.as_manager()
 
@@ -877,3 +883,60 @@ class ReportingPolicy(models.Model):
     @classmethod
     def current(cls) -> ReportingPolicy:
         return cls.objects.order_by("pk").first() or cls()
+
+
+class CorroborationKind(models.TextChoices):
+    CORROBORATE = "corroborate", "Corroborates"
+    CONTEST = "contest", "Contests"
+
+
+class CorroborationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Awaiting moderation"
+    PUBLISHED = "published", "Published"
+    DECLINED = "declined", "Declined"
+
+
+class Corroboration(models.Model):
+    """A third party's statement that a published pledge or update is true, or is not."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="corroborations")
+    update = models.ForeignKey(
+        ProgressUpdate,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="corroborations",
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="corroborations"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=CorroborationKind.choices)
+    statement = models.TextField(max_length=2000)
+    evidence_url = models.URLField("evidence link", max_length=1000, blank=True)
+    status = models.CharField(
+        max_length=10, choices=CorroborationStatus.choices, default=CorroborationStatus.SUBMITTED
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderation_reason = models.TextField(blank=True)
+    owner_reply = models.TextField(blank=True, max_length=2000)
+    owner_replied_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(moderation_reason=""),
+                name="declined_corroboration_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.get_kind_display().lower()} {self.pledge.reference}"

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from pledges import emails
 from pledges.models import (
+    Corroboration,
+    CorroborationStatus,
     Invitation,
     JoinRequest,
     JoinRequestStatus,
@@ -68,4 +70,15 @@ def invitation_send(invitation_id: int) -> int:
 def join_request_notify(request_id: int) -> int:
     return _send_claimed(
         JoinRequest, request_id, emails.join_request_send, status=JoinRequestStatus.PENDING
+    )
+
+
+@shared_task(name="pledges.corroboration_notify", **MAIL_RETRY)
+def corroboration_notify(corroboration_id: int) -> int:
+    """Tell a pledge's owners that a corroboration or contest of it is now public."""
+    return _send_claimed(
+        Corroboration,
+        corroboration_id,
+        emails.corroboration_send,
+        status=CorroborationStatus.PUBLISHED,
     )

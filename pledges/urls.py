@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pledges.views import organisations, portal, updates
+from pledges.views import corroborations, organisations, portal, updates
 
 app_name = "portal"
 
@@ -49,6 +49,12 @@ urlpatterns = [
     path("pledges/<str:reference>/revise/", portal.pledge_revise, name="pledge_revise"),
     path("pledges/<str:reference>/updates/new/", updates.update_new, name="update_new"),
     path("updates/<int:update_id>/edit/", updates.update_edit, name="update_edit"),
+    path("pledges/<str:reference>/corroborate/", corroborations.corroborate, name="corroborate"),
+    path(
+        "corroborations/<int:corroboration_id>/reply/",
+        corroborations.corroboration_reply,
+        name="corroboration_reply",
+    ),
     path("updates/<int:update_id>/submit/", updates.update_submit, name="update_submit"),
     path("pledges/<str:reference>/evidence/", portal.evidence_add, name="evidence_add"),
     path(

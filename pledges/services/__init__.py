@@ -1,5 +1,11 @@
 """Every write goes through these functions; see each module for its part of the domain."""
 
+from pledges.services.corroborations import (
+    corroboration_moderate,
+    corroboration_reply,
+    corroboration_submit,
+    update_verify,
+)
 from pledges.services.organisations import (
     focal_point_transfer,
     invitation_accept,
@@ -48,6 +54,9 @@ __all__ = [
     "StaleEdit",
     "TargetData",
     "WorkflowError",
+    "corroboration_moderate",
+    "corroboration_reply",
+    "corroboration_submit",
     "evidence_add",
     "evidence_remove",
     "focal_point_transfer",
@@ -78,4 +87,5 @@ __all__ = [
     "update_reject",
     "update_request_changes",
     "update_submit",
+    "update_verify",
 ]

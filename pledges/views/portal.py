@@ -41,6 +41,7 @@ from pledges.progress import fulfilment_claimed, target_progress
 from pledges.selectors import portal_pledges, published_pledges_matching
 from pledges.similarity import candidates_for, similar_pledges
 from pledges.smart import smart_check
+from pledges.verification import verification_level
 from pledges.views.feedback import attempt
 from pledges.views.params import posted_id
 
@@ -174,10 +175,15 @@ def pledge_edit(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _visible_updates(request: HttpRequest, pledge: Pledge) -> list[ProgressUpdate]:
     """Published updates, and the owners' own in any state."""
-    updates = pledge.updates.select_related("organisation").prefetch_related("measurements__target")
+    updates = pledge.updates.select_related("organisation").prefetch_related(
+        "measurements__target", "evidence", "corroborations"
+    )
     if not (is_owner(request.user, pledge) or is_secretariat(request.user)):
         updates = updates.filter(review_state="published")
-    return list(updates.order_by("-reported_on", "-id"))
+    found = list(updates.order_by("-reported_on", "-id"))
+    for update in found:
+        update.level = verification_level(update) if update.review_state == "published" else None
+    return found
 
 
 def _form_context(
@@ -215,6 +221,10 @@ def pledge_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "updates": _visible_updates(request, pledge),
             "can_report": can_report_on(request.user, pledge),
             "fulfilment_claimed": fulfilment_claimed(pledge),
+            "can_reply": is_owner(request.user, pledge),
+            "corroborations": pledge.corroborations.filter(status="published").select_related(
+                "organisation", "update"
+            ),
         },
     )
 
