@@ -42,7 +42,8 @@ run: $(STAMP)
 	@echo "Tracker: http://$(HOST):$(PORT)/   admin: http://$(HOST):$(PORT)/admin/   health: http://$(HOST):$(PORT)/healthz"
 	@echo "Starting the web server and a Celery worker; Ctrl-C stops both."
 	@trap 'kill 0' INT TERM EXIT; \
-		$(VENV)/bin/celery -A tracker worker --loglevel=INFO --concurrency=2 & \
+		$(VENV)/bin/celery -A tracker worker --beat --schedule=var/celerybeat-schedule \
+			--loglevel=INFO --concurrency=2 & \
 		$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) lint

@@ -33,6 +33,8 @@ from pledges.models import (
     PledgeVersion,
     ProgressUpdate,
     RegionalReview,
+    ReminderLog,
+    ReminderOptOut,
     ReportingPolicy,
     ReviewCycle,
     ReviewEvent,
@@ -628,3 +630,27 @@ class CorroborationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    """What reminders went out: read-only, written by the daily task."""
+
+    list_display = ("kind", "period", "organisation", "recipients", "sent_at")
+    list_filter = ("kind",)
+    list_select_related = ("organisation",)
+    search_fields = ("period", "organisation__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderOptOut)
+class ReminderOptOutAdmin(admin.ModelAdmin):
+    list_display = ("user", "created_at")
+    list_select_related = ("user",)
+    search_fields = ("user__email",)
+    autocomplete_fields = ("user",)

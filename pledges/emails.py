@@ -17,8 +17,10 @@ from pledges.models import (
     Membership,
     MembershipRole,
     Organisation,
+    Pledge,
     PledgePartner,
     ReviewAction,
+    ReviewCycle,
     ReviewEvent,
 )
 from pledges.permissions import owner_organisation_ids
@@ -106,3 +108,28 @@ def corroboration_send(corroboration: Corroboration) -> int:
     recipients = _members(owner_organisation_ids(corroboration.pledge))
     context = {"corroboration": corroboration, "pledge": corroboration.pledge}
     return _send("corroboration", context, recipients)
+
+
+def reporting_reminder_send(
+    *,
+    kind: str,
+    cycle: ReviewCycle,
+    organisation: Organisation,
+    pledges: list[Pledge],
+    recipients: list[str],
+) -> int:
+    """Ask an organisation to report on the pledges it owes an update, with links."""
+    context = {"kind": kind, "cycle": cycle, "organisation": organisation, "pledges": pledges}
+    return _send("reporting_reminder", context, recipients)
+
+
+def digest_send(
+    *, recipients: list[str], waiting: int, overdue_by_region: dict[str, int], month: str
+) -> int:
+    context = {
+        "waiting": waiting,
+        "overdue_by_region": sorted(overdue_by_region.items()),
+        "overdue_total": sum(overdue_by_region.values()),
+        "month": month,
+    }
+    return _send("digest", context, recipients)

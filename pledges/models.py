@@ -940,3 +940,50 @@ class Corroboration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.get_kind_display().lower()} {self.pledge.reference}"
+
+
+class ReminderKind(models.TextChoices):
+    WINDOW_OPENED = "window_opened", "Reporting window opened"
+    WINDOW_CLOSING = "window_closing", "Reporting window closing"
+    DIGEST = "digest", "Monthly digest to the secretariat"
+
+
+class ReminderLog(models.Model):
+    """A reminder sent: the record that keeps it from being sent twice."""
+
+    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    # What the reminder is about: a cycle's window for an organisation, or a month's digest.
+    period = models.CharField(max_length=20)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    recipients = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period", "organisation"], name="reminder_once"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "period"],
+                condition=Q(organisation__isnull=True),
+                name="digest_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period} {self.organisation or ''}".strip()
+
+
+class ReminderOptOut(models.Model):
+    """Someone who wants no reminders; review decisions still reach them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_opt_out"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} takes no reminders"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from smtplib import SMTPException
 from typing import Any
 
@@ -82,3 +83,11 @@ def corroboration_notify(corroboration_id: int) -> int:
         emails.corroboration_send,
         status=CorroborationStatus.PUBLISHED,
     )
+
+
+@shared_task(name="pledges.reminders_daily", **MAIL_RETRY)
+def reminders_daily(today: str | None = None) -> dict[str, int]:
+    """Run by Celery beat each day; `today` (YYYY-MM-DD) lets a test freeze the clock."""
+    from pledges.reminders import reminders_send
+
+    return reminders_send(dt.date.fromisoformat(today) if today else None)

@@ -6,6 +6,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", portal.home, name="home"),
+    path("reminders/", portal.reminders_preference, name="reminders_preference"),
     path("organisations/new/", portal.organisation_register, name="organisation_register"),
     path("organisations/join/", organisations.organisation_join, name="organisation_join"),
     path(

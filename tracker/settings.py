@@ -294,6 +294,10 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
+# Celery beat: reminders once a day (each is recorded when sent, so a rerun sends nothing).
+CELERY_BEAT_SCHEDULE = {
+    "reminders-daily": {"task": "pledges.reminders_daily", "schedule": 6 * 60 * 60},
+}
 
 # ---------------------------------------------------------------------------------------------
 # REST framework

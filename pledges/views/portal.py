@@ -28,6 +28,7 @@ from pledges.models import (
     Pledge,
     PledgePartner,
     ProgressUpdate,
+    ReminderOptOut,
 )
 from pledges.permissions import (
     can_edit_pledge,
@@ -82,6 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 pledge__revision_of__isnull=True,
             ).select_related("pledge__lead_organisation"),
             "accredited": [o for o in organisations if o.accredited],
+            "reminders_on": not ReminderOptOut.objects.filter(user=request.user).exists(),
         },
     )
 
@@ -370,4 +372,18 @@ def partnership_claim(request: HttpRequest, link_id: int) -> HttpResponse:
         lambda: services.partnership_claim(link=link, by=request.user, organisation=organisation),
         f"{organisation} now partners in {link.pledge.reference}.",
     )
+    return redirect("portal:home")
+
+
+@login_required
+@require_POST
+def reminders_preference(request: HttpRequest) -> HttpResponse:
+    """Turn reminders off or on again; review decisions are sent regardless."""
+    wanted = request.POST.get("reminders") == "on"
+    if wanted:
+        ReminderOptOut.objects.filter(user=request.user).delete()
+        messages.success(request, "You will receive reminders to report.")
+    else:
+        ReminderOptOut.objects.get_or_create(user=request.user)
+        messages.success(request, "No more reminders; review decisions still reach you.")
     return redirect("portal:home")

@@ -205,8 +205,8 @@ def test_portal_home_lists_led_and_co_owned_pledges(
     client.force_login(member)
     # Session, user, memberships, the current cycle, the reporting policy, the reporting
     # statuses, the pledges with their update counts, their revisions, invitations to the
-    # user's organisations and to the user's own address.
-    with django_assert_max_num_queries(10):
+    # user's organisations and to the user's own address, the reminders preference.
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("portal:home"))
     listed = {p.pk for p in response.context["pledges"]}
     assert listed == {p.pk for p in [*led, co_owned]}

@@ -1,0 +1,141 @@
+"""Reminders: when a reporting window opens, before it closes, and a monthly digest.
+
+Each function is safe to run every day and twice a day: what it sends is recorded first
+(ReminderLog, unique per kind, period and organisation), so nothing goes out twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pledges import emails
+from pledges.models import (
+    Membership,
+    Organisation,
+    PartnerStatus,
+    Pledge,
+    ReminderKind,
+    ReminderLog,
+    ReviewCycle,
+    ReviewState,
+)
+from pledges.reporting import DUE, OVERDUE, with_reporting_status
+from pledges.selectors import current_cycle
+
+CLOSING_NOTICE_DAYS = 14
+
+
+def _once(
+    kind: str, period: str, organisation: Organisation | None, send: Callable[[], int]
+) -> int:
+    """Record, then send; a second call for the same reminder sends nothing."""
+    try:
+        with transaction.atomic():
+            log = ReminderLog.objects.create(kind=kind, period=period, organisation=organisation)
+    except IntegrityError:
+        return 0
+    try:
+        sent = send()
+    except Exception:
+        log.delete()  # not sent after all: a retry may send it
+        raise
+    ReminderLog.objects.filter(pk=log.pk).update(recipients=sent)
+    return sent
+
+
+def _owners_of_due(cycle: ReviewCycle, today: dt.date) -> dict[Organisation, list[Pledge]]:
+    """Each owner organisation with the published pledges it has to report on now."""
+    due = list(
+        with_reporting_status(Pledge.objects.all(), cycle=cycle, today=today)
+        .filter(reporting_status__in=[DUE, OVERDUE])
+        .select_related("lead_organisation")
+        .prefetch_related("partner_links__organisation")
+    )
+    by_owner: dict[Organisation, list[Pledge]] = defaultdict(list)
+    for pledge in due:
+        by_owner[pledge.lead_organisation].append(pledge)
+        for link in pledge.partner_links.all():
+            if link.status == PartnerStatus.ACCEPTED:
+                by_owner[link.organisation].append(pledge)
+    return by_owner
+
+
+def _reminded_members(organisation: Organisation) -> list[str]:
+    members = Membership.objects.filter(
+        organisation=organisation, user__is_active=True, user__reminder_opt_out__isnull=True
+    )
+    return sorted(set(members.values_list("user__email", flat=True)))
+
+
+def _window_reminders(kind: str, cycle: ReviewCycle, today: dt.date) -> int:
+    sent = 0
+    for organisation, pledges in _owners_of_due(cycle, today).items():
+        recipients = _reminded_members(organisation)
+        if not recipients:
+            continue
+
+        def send(organisation=organisation, pledges=pledges, recipients=recipients) -> int:
+            return emails.reporting_reminder_send(
+                kind=kind,
+                cycle=cycle,
+                organisation=organisation,
+                pledges=pledges,
+                recipients=recipients,
+            )
+
+        # A window, not just a cycle: the secretariat may open another one later.
+        sent += _once(kind, f"{cycle.code}:{cycle.reporting_opens}", organisation, send)
+    return sent
+
+
+def reminders_send(today: dt.date | None = None) -> dict[str, int]:
+    """Everything due today: window opened, window closing soon, the month's digest."""
+    today = today or timezone.localdate()
+    sent: Counter[str] = Counter()
+    cycle = current_cycle(today)
+    opens, closes = (cycle.reporting_opens, cycle.reporting_closes) if cycle else (None, None)
+    if opens and closes and opens <= today <= closes:
+        sent["window_opened"] += _window_reminders(ReminderKind.WINDOW_OPENED, cycle, today)
+        if (closes - today).days <= CLOSING_NOTICE_DAYS:
+            sent["window_closing"] += _window_reminders(ReminderKind.WINDOW_CLOSING, cycle, today)
+    sent["digest"] += digest_send(today=today, cycle=cycle)
+    return dict(sent)
+
+
+def digest_send(*, today: dt.date, cycle: ReviewCycle | None) -> int:
+    """Once a month, tell the secretariat what waits for it and who is overdue, by region."""
+    staff = get_user_model().objects.filter(
+        is_staff=True, is_active=True, reminder_opt_out__isnull=True
+    )
+    recipients = sorted(staff.values_list("email", flat=True))
+    if not recipients:
+        return 0
+    waiting = Pledge.objects.filter(review_state=ReviewState.SUBMITTED).count()
+    overdue_by_region: Counter[str] = Counter()
+    if cycle is not None:
+        overdue = with_reporting_status(Pledge.objects.all(), cycle=cycle, today=today).filter(
+            reporting_status=OVERDUE
+        )
+        for pledge in overdue.select_related("lead_organisation__country").prefetch_related(
+            "lead_organisation__country__commissions"
+        ):
+            country = pledge.lead_organisation.country
+            names = [c.name for c in country.commissions.all()] if country else []
+            for name in names or ["(no region given)"]:
+                overdue_by_region[name] += 1
+
+    def send() -> int:
+        return emails.digest_send(
+            recipients=recipients,
+            waiting=waiting,
+            overdue_by_region=dict(overdue_by_region),
+            month=today.strftime("%B %Y"),
+        )
+
+    return _once(ReminderKind.DIGEST, today.strftime("%Y-%m"), None, send)
