@@ -15,6 +15,7 @@ from pledges.models import (
     ReviewState,
     TargetMeasurement,
 )
+from pledges.verification import verification_level
 
 
 def derived_status(pledge: Pledge) -> str:
@@ -57,15 +58,23 @@ class TargetProgress:
     measured_on: dt.date | None
     # Share of the way from baseline to target, 0 to 1 (beyond 1 when surpassed), or None.
     share: float | None
+    # The verification level of the update the latest value comes from.
+    level: str | None = None
 
 
 def target_progress(pledge: Pledge) -> list[TargetProgress]:
-    """Each target with the latest published value reported for it: two queries."""
+    """Each target with the latest published value reported for it and that value's level:
+    a bounded handful of queries, whatever the number of updates."""
     targets = list(pledge.targets.select_related("indicator").order_by("position", "id"))
     latest: dict[int, TargetMeasurement] = {}
-    measurements = TargetMeasurement.objects.filter(
-        target__in=targets, update__review_state=ReviewState.PUBLISHED
-    ).order_by("measured_on", "id")
+    measurements = (
+        TargetMeasurement.objects.filter(
+            target__in=targets, update__review_state=ReviewState.PUBLISHED
+        )
+        .select_related("update")
+        .prefetch_related("update__evidence", "update__corroborations")
+        .order_by("measured_on", "id")
+    )
     for measurement in measurements:
         latest[measurement.target_id] = measurement
     results = []
@@ -78,6 +87,7 @@ def target_progress(pledge: Pledge) -> list[TargetProgress]:
                 latest=value,
                 measured_on=found.measured_on if found else None,
                 share=_share(target, value),
+                level=verification_level(found.update).label if found else None,
             )
         )
     return results

@@ -50,6 +50,16 @@ urlpatterns = [
     path("pledges/<str:reference>/revise/", portal.pledge_revise, name="pledge_revise"),
     path("pledges/<str:reference>/updates/new/", updates.update_new, name="update_new"),
     path("updates/<int:update_id>/edit/", updates.update_edit, name="update_edit"),
+    path(
+        "updates/<int:update_id>/evidence/",
+        updates.update_evidence_add,
+        name="update_evidence_add",
+    ),
+    path(
+        "updates/<int:update_id>/evidence/<int:evidence_id>/remove/",
+        updates.update_evidence_remove,
+        name="update_evidence_remove",
+    ),
     path("pledges/<str:reference>/corroborate/", corroborations.corroborate, name="corroborate"),
     path(
         "corroborations/<int:corroboration_id>/reply/",

@@ -23,6 +23,7 @@ from pledges.models import (
     PledgeObjective,
     PledgePartner,
     PledgeTarget,
+    ProgressUpdate,
     ReviewAction,
     ReviewCycle,
     ReviewEvent,
@@ -31,6 +32,7 @@ from pledges.models import (
 from pledges.permissions import (
     can_create_pledge_for,
     can_edit_pledge,
+    can_edit_update,
     is_member_of,
     is_owner,
 )
@@ -331,15 +333,21 @@ def evidence_add(
     title: str,
     url: str = "",
     file: UploadedFile | None = None,
+    update: ProgressUpdate | None = None,
 ) -> Evidence:
-    """Attach a link or a file to a pledge its owners may edit; the file is checked first."""
-    if not can_edit_pledge(by, pledge):
+    """Attach a link or a file to a pledge (or to one of its progress updates) its owners may
+    edit; the file is checked first."""
+    if update is not None:
+        if update.pledge_id != pledge.pk or not can_edit_update(by, update):
+            raise PermissionDenied("Evidence is added to updates their owners may still edit.")
+    elif not can_edit_pledge(by, pledge):
         raise PermissionDenied("Only its owners can add evidence, and not while it is reviewed.")
     if bool(url) == bool(file):
         raise WorkflowError("Give either a link or a file.")
     content_type = validate_evidence_file(file) if file else ""
     return Evidence.objects.create(
         pledge=pledge,
+        update=update,
         title=title,
         url=url,
         file=file or "",
@@ -350,8 +358,13 @@ def evidence_add(
 
 
 def evidence_remove(*, evidence: Evidence, by: Any) -> None:
-    """Remove evidence from a pledge its owners may edit, file included."""
-    if not can_edit_pledge(by, evidence.pledge):
+    """Remove evidence from a pledge (or update) its owners may edit, file included."""
+    editable = (
+        can_edit_update(by, evidence.update)
+        if evidence.update_id
+        else can_edit_pledge(by, evidence.pledge)
+    )
+    if not editable:
         raise PermissionDenied("Only its owners can remove evidence, and not while it is reviewed.")
     stored = evidence.file.name if evidence.file else ""
     storage = evidence.file.storage if evidence.file else None

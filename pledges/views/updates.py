@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pledges import services
-from pledges.forms import UpdateForm
-from pledges.models import Organisation, Pledge, ProgressUpdate
+from pledges.forms import EvidenceForm, UpdateForm
+from pledges.models import Evidence, Organisation, Pledge, ProgressUpdate
 from pledges.permissions import (
     can_edit_update,
     can_report_on,
@@ -109,7 +109,13 @@ def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
     return render(
         request,
         "pledges/portal/update_form.html",
-        {"pledge": pledge, "form": form, "update": update},
+        {
+            "pledge": pledge,
+            "form": form,
+            "update": update,
+            "evidence": update.evidence.all(),
+            "evidence_form": EvidenceForm(prefix="evidence"),
+        },
         status=status,
     )
 
@@ -127,3 +133,40 @@ def update_submit(request: HttpRequest, update_id: int) -> HttpResponse:
     )
     messages.info(request, "The secretariat reviews updates before they are public.")
     return redirect("portal:pledge_detail", reference=update.pledge.reference)
+
+
+@login_required
+@require_POST
+def update_evidence_add(request: HttpRequest, update_id: int) -> HttpResponse:
+    update = get_object_or_404(ProgressUpdate.objects.select_related("pledge"), pk=update_id)
+    if not is_owner(request.user, update.pledge):
+        raise Http404
+    form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: services.evidence_add(
+                pledge=update.pledge, update=update, by=request.user, **form.cleaned_data
+            ),
+            "Evidence added to the update.",
+        )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"Evidence: {error}")
+    return redirect("portal:update_edit", update_id=update.pk)
+
+
+@login_required
+@require_POST
+def update_evidence_remove(request: HttpRequest, update_id: int, evidence_id: int) -> HttpResponse:
+    update = get_object_or_404(ProgressUpdate.objects.select_related("pledge"), pk=update_id)
+    if not is_owner(request.user, update.pledge):
+        raise Http404
+    evidence = get_object_or_404(Evidence, pk=evidence_id, update=update)
+    attempt(
+        request,
+        lambda: services.evidence_remove(evidence=evidence, by=request.user),
+        "Evidence removed.",
+    )
+    return redirect("portal:update_edit", update_id=update.pk)

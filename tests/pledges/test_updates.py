@@ -233,3 +233,56 @@ def test_a_published_update_cannot_be_edited(client, member, secretariat, publis
     services.update_publish(update=update, by=secretariat)
     client.force_login(member)
     assert client.get(reverse("portal:update_edit", args=[update.pk])).status_code == 403
+
+
+def test_owners_attach_evidence_to_a_draft_update(
+    client, member, published, organisation, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    update = report(published, member, organisation, value="400")
+    client.force_login(member)
+    client.post(
+        reverse("portal:update_evidence_add", args=[update.pk]),
+        {
+            "evidence-title": "Inspection log",
+            "evidence-file": SimpleUploadedFile("log.pdf", b"%PDF-1.4 log"),
+        },
+    )
+    evidence = update.evidence.get()
+    assert evidence.content_type == "application/pdf"
+    response = client.post(
+        reverse("portal:update_evidence_add", args=[update.pk]),
+        {"evidence-title": "Bad", "evidence-file": SimpleUploadedFile("x.pdf", b"MZ\x00\x00")},
+        follow=True,
+    )
+    assert "not of an accepted type" in response.content.decode()
+    assert update.evidence.count() == 1
+
+
+def test_outsiders_cannot_attach_evidence_to_updates(
+    client, outsider, member, published, organisation
+):
+    update = report(published, member, organisation)
+    client.force_login(outsider)
+    response = client.post(
+        reverse("portal:update_evidence_add", args=[update.pk]),
+        {"evidence-title": "Spam", "evidence-url": "https://spam.example"},
+    )
+    assert response.status_code == 404
+    assert not update.evidence.exists()
+
+
+def test_a_target_value_carries_the_level_of_its_update(
+    published, member, secretariat, organisation
+):
+    from pledges.models import Evidence
+
+    update = report(published, member, organisation, value="400")
+    Evidence.objects.create(
+        pledge=published, update=update, title="Log", url="https://x.example/log"
+    )
+    services.update_submit(update=update, by=member)
+    services.update_publish(update=update, by=secretariat)
+    assert target_progress(published)[0].level == "Evidenced"
