@@ -19,15 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def published(organisation, member, secretariat):
-    pledge = complete_pledge(lead_organisation=organisation)
-    services.pledge_submit(pledge=pledge, by=member)
-    services.pledge_publish(pledge=pledge, by=secretariat)
-    pledge.refresh_from_db()
-    return pledge
-
-
-@pytest.fixture
 def update(published, member, secretariat, organisation):
     draft = services.update_create(
         pledge=published,

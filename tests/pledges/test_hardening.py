@@ -28,15 +28,6 @@ from tests.pledges.test_portal import form_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def published(organisation, member, secretariat):
-    pledge = complete_pledge(lead_organisation=organisation)
-    services.pledge_submit(pledge=pledge, by=member)
-    services.pledge_publish(pledge=pledge, by=secretariat)
-    pledge.refresh_from_db()
-    return pledge
-
-
 def test_a_zip_entry_that_expands_hugely_is_judged_by_its_first_bytes(monkeypatch):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

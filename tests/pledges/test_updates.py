@@ -23,15 +23,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def published(organisation, member, secretariat):
-    pledge = complete_pledge(lead_organisation=organisation)
-    services.pledge_submit(pledge=pledge, by=member)
-    services.pledge_publish(pledge=pledge, by=secretariat)
-    pledge.refresh_from_db()
-    return pledge
-
-
 def report(pledge, by, organisation, status="in_progress", value=None, **fields):
     target = pledge.targets.first()
     measurements = (
