@@ -7,6 +7,7 @@ from indicators.models import (
     IndicatorSet,
     Objective,
     Observation,
+    ObservationRevision,
 )
 
 
@@ -83,3 +84,18 @@ class ObservationAdmin(admin.ModelAdmin):
     readonly_fields = ("disaggregation_key", "created_at", "updated_at")
     # Counting every observation on each page view costs more than it tells.
     show_full_result_count = False
+
+
+@admin.register(ObservationRevision)
+class ObservationRevisionAdmin(admin.ModelAdmin):
+    """Values that later imports replaced: read-only history."""
+
+    list_display = ("observation", "value", "source", "replaced_at")
+    list_select_related = ("observation__indicator", "observation__area")
+    search_fields = ("observation__indicator__code", "observation__area__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -255,3 +255,18 @@ class Observation(models.Model):
     def key_for(disaggregation: dict[str, str]) -> str:
         """The canonical key of a disaggregation: sorted `name=value` pairs joined by `|`."""
         return "|".join(f"{name}={disaggregation[name]}" for name in sorted(disaggregation))
+
+
+class ObservationRevision(models.Model):
+    """A value an import replaced: the history of what was published before."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="revisions")
+    value = models.DecimalField(max_digits=30, decimal_places=10)
+    source = models.CharField(max_length=500, blank=True)
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["observation", "-replaced_at"]
+
+    def __str__(self) -> str:
+        return f"{self.observation}: was {self.value}"

@@ -21,7 +21,14 @@ pytestmark = pytest.mark.django_db
 OUR_APPS = {"tracker", "indicators", "pledges"}
 MODELS = [model for model in admin.site._registry if model._meta.app_label in OUR_APPS]
 # Records written only by the workflow, and the queue, which lists what others submitted.
-READ_ONLY = {"reviewevent", "pledgeversion", "pledgeinreview", "corroboration", "reminderlog"}
+READ_ONLY = {
+    "reviewevent",
+    "pledgeversion",
+    "pledgeinreview",
+    "corroboration",
+    "reminderlog",
+    "observationrevision",
+}
 
 
 def url(model, view: str, *args) -> str:

@@ -1,0 +1,165 @@
+"""Open SDG imports: real files from national statistics offices, bad files, round trips."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from indicators.imports import ImportRejected, observations_export, observations_import
+from indicators.models import Area, Indicator, Observation, ObservationRevision
+from indicators.periods import parse_period
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "open-sdg"
+
+
+@pytest.mark.parametrize(
+    ("label", "start", "end"),
+    [
+        ("2019", dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
+        ("2013 Q1", dt.date(2013, 1, 1), dt.date(2013, 3, 31)),
+        ("2013-Q4", dt.date(2013, 10, 1), dt.date(2013, 12, 31)),
+        ("2016/17", dt.date(2016, 1, 1), dt.date(2017, 12, 31)),
+        ("2014-15", dt.date(2014, 1, 1), dt.date(2015, 12, 31)),
+        ("1999/00", dt.date(1999, 1, 1), dt.date(2000, 12, 31)),
+        ("2019-05", dt.date(2019, 5, 1), dt.date(2019, 5, 31)),
+        ("2015.0", dt.date(2015, 1, 1), dt.date(2015, 12, 31)),
+        ("2019/20 [Note 5]", dt.date(2019, 1, 1), dt.date(2020, 12, 31)),
+        ("2021 (p)", dt.date(2021, 1, 1), dt.date(2021, 12, 31)),
+    ],
+)
+def test_periods_keep_their_label_and_sort(label, start, end):
+    period = parse_period(label)
+    assert (period.label, period.start, period.end) == (label, start, end)
+
+
+@pytest.mark.parametrize("label", ["", "soon", "2019-13", "20199", "Q5 2019"])
+def test_unreadable_periods_say_what_was_expected(label):
+    with pytest.raises(ValueError, match="is not a year"):
+        parse_period(label)
+
+
+@pytest.mark.parametrize("country", ["ARM", "GBR", "RWA"])
+def test_real_files_import_without_error_and_again_change_nothing(country):
+    out = io.StringIO()
+    call_command("import_observations", str(DATA / country), country=country, stdout=out)
+    assert "0 rejected" in out.getvalue()
+    count = Observation.objects.filter(area__iso3=country).count()
+    assert count > 0
+    again = io.StringIO()
+    call_command("import_observations", str(DATA / country), country=country, stdout=again)
+    assert " 0 written" in again.getvalue()
+    assert Observation.objects.filter(area__iso3=country).count() == count
+
+
+def test_a_header_alone_is_no_data():
+    summary = observations_import(
+        files=[DATA / "ARM" / "indicator_10-7-3.csv"], area=Area.objects.get(iso3="ARM")
+    )
+    assert summary.files_without_data == 1
+    assert summary.written == 0
+
+
+def test_quarters_and_disaggregations_of_a_real_file():
+    observations_import(
+        files=[DATA / "GBR" / "indicator_10-c-1.csv"], area=Area.objects.get(iso3="GBR")
+    )
+    first = Observation.objects.filter(period_label="2013 Q1").first()
+    assert first.period_end == dt.date(2013, 3, 31)
+    assert first.value == Decimal("7.96")
+    assert first.disaggregation["Units"] == "Percentage (%)"
+
+
+def write(tmp_path, name, text) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_broken_file_writes_nothing_and_names_every_bad_row(tmp_path):
+    good = write(tmp_path, "indicator_10-c-1.csv", "Year,Value\n2019,7.1\n2020,6.9\n")
+    bad = write(
+        tmp_path,
+        "indicator_10-7-1.csv",
+        "Year,Sex,Value\n2019,Female,12\nlast year,Male,11\n2020,Male,eleven\n2021,Male\n",
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        observations_import(files=[good, bad], area=Area.objects.get(iso3="KEN"))
+    assert [(name, line) for name, line, _ in rejected.value.summary.rejected] == [
+        ("indicator_10-7-1.csv", 3),
+        ("indicator_10-7-1.csv", 4),
+        ("indicator_10-7-1.csv", 5),
+    ]
+    reasons = " ".join(reason for _, _, reason in rejected.value.summary.rejected)
+    assert "'last year' is not a year" in reasons
+    assert "'eleven' is not a number" in reasons
+    assert "2 cells where the header has 3" in reasons
+    assert not Observation.objects.filter(area__iso3="KEN").exists()
+
+
+def test_an_unknown_layout_is_refused(tmp_path):
+    path = write(tmp_path, "indicator_10-c-1.csv", "Date,Amount\n2019,3\n")
+    with pytest.raises(ImportRejected) as rejected:
+        observations_import(files=[path], area=Area.objects.get(iso3="KEN"))
+    assert "no Year and Value columns" in rejected.value.summary.rejected[0][2]
+
+
+def test_a_note_in_place_of_data_and_empty_values_are_no_data(tmp_path):
+    note = write(tmp_path, "indicator_10-7-3.csv", "Data for this indicator is not yet available\n")
+    gaps = write(tmp_path, "indicator_10-c-1.csv", "Year,Value\n2019,\n2020,5.5\n")
+    summary = observations_import(files=[note, gaps], area=Area.objects.get(iso3="KEN"))
+    assert (summary.files_without_data, summary.empty_values, summary.written) == (1, 1, 1)
+
+
+def test_a_newer_value_replaces_the_older_with_history(tmp_path):
+    area = Area.objects.get(iso3="KEN")
+    observations_import(
+        files=[write(tmp_path, "indicator_10-c-1.csv", "Year,Value\n2019,7.1\n")], area=area
+    )
+    (tmp_path / "indicator_10-c-1.csv").write_text("Year,Value\n2019,6.8\n", encoding="utf-8")
+    observations_import(files=[tmp_path / "indicator_10-c-1.csv"], area=area)
+    observation = Observation.objects.get(area=area)
+    assert observation.value == Decimal("6.8")
+    assert ObservationRevision.objects.get(observation=observation).value == Decimal("7.1")
+
+
+def test_export_gives_back_the_same_data():
+    gbr = Area.objects.get(iso3="GBR")
+    source = DATA / "GBR" / "indicator_8-8-1.csv"
+    observations_import(files=[source], area=gbr)
+    indicator = Indicator.objects.get(sdg_code="8.8.1")
+    exported = observations_export(indicator=indicator, area=gbr)
+
+    def points(text: str) -> set[tuple]:
+        rows = csv.DictReader(io.StringIO(text))
+        return {
+            (
+                row["Year"],
+                tuple(sorted((k, v) for k, v in row.items() if k not in ("Year", "Value") and v)),
+                Decimal(row["Value"]).quantize(Decimal("1e-10")),
+            )
+            for row in rows
+            if row["Value"]
+        }
+
+    assert points(exported) == points(source.read_text(encoding="utf-8-sig"))
+
+
+def test_the_command_exits_non_zero_and_lists_bad_rows(tmp_path):
+    write(tmp_path, "indicator_10-c-1.csv", "Year,Value\nnever,3\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 row\\(s\\) rejected"):
+        call_command("import_observations", str(tmp_path), country="KEN", stderr=err)
+    assert "indicator_10-c-1.csv:2:" in err.getvalue()
+
+
+def test_the_command_refuses_an_unknown_country(tmp_path):
+    with pytest.raises(CommandError, match="not a country code"):
+        call_command("import_observations", str(tmp_path), country="XXX")
