@@ -137,3 +137,13 @@ def test_the_daily_task_runs_in_a_real_worker_with_a_frozen_clock(
     reminders = [m for m in messages if "owner@frozen.example" in m and "Time to report" in m]
     assert len(reminders) == 1
     assert ReminderLog.objects.filter(kind="window_opened").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_reminders_preference_needs_a_login_and_a_post(client, member):
+    url = reverse("portal:reminders_preference")
+    response = client.post(url, {"reminders": "off"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    client.force_login(member)
+    assert client.get(url).status_code == 405

@@ -277,3 +277,16 @@ def test_a_target_value_carries_the_level_of_its_update(
     services.update_submit(update=update, by=member)
     services.update_publish(update=update, by=secretariat)
     assert target_progress(published)[0].level == "Evidenced"
+
+
+def test_update_submission_page_is_for_owners(client, outsider, member, published, organisation):
+    update = report(published, member, organisation)
+    url = reverse("portal:update_submit", args=[update.pk])
+    assert client.post(url).status_code == 302  # to the login page
+    client.force_login(outsider)
+    assert client.post(url).status_code == 404
+    client.force_login(member)
+    assert client.get(url).status_code == 405
+    client.post(url)
+    update.refresh_from_db()
+    assert update.review_state == "submitted"
