@@ -52,6 +52,29 @@ def _apply(
         modeladmin.message_user(request, failure, messages.ERROR)
 
 
+def _ask(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    subjects: QuerySet[Any],
+    form: forms.Form,
+    title: str,
+) -> TemplateResponse:
+    """The intermediate page that asks what an action needs (a comment, a target)."""
+    return TemplateResponse(
+        request,
+        "admin/pledges/review_comment.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "pledges": subjects,
+            "form": form,
+            "action": request.POST["action"],
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
 def _with_comment(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,
@@ -65,19 +88,7 @@ def _with_comment(
     if form.is_valid():
         _apply(modeladmin, request, pledges, service, done, comment=form.cleaned_data["comment"])
         return None
-    return TemplateResponse(
-        request,
-        "admin/pledges/review_comment.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": title,
-            "pledges": pledges,
-            "form": form,
-            "action": request.POST["action"],
-            "opts": modeladmin.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        },
-    )
+    return _ask(modeladmin, request, pledges, form, title)
 
 
 @admin.action(description="Publish selected pledges", permissions=["change"])
@@ -160,19 +171,7 @@ def merge(modeladmin, request, queryset):
             comment=form.cleaned_data["comment"],
         )
         return None
-    return TemplateResponse(
-        request,
-        "admin/pledges/review_comment.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": "Merge duplicates",
-            "pledges": queryset,
-            "form": form,
-            "action": request.POST["action"],
-            "opts": modeladmin.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        },
-    )
+    return _ask(modeladmin, request, queryset, form, "Merge duplicates")
 
 
 @admin.action(description="Confirm fulfilment of selected pledges", permissions=["change"])

@@ -167,14 +167,15 @@ class TargetData:
 
 @dataclass(frozen=True)
 class PledgeContent:
-    """Everything an owner edits on a pledge, apart from its review state."""
+    """Everything an owner edits on a pledge, apart from its review state; what is left out
+    is left empty."""
 
-    fields: dict[str, Any]
-    main_objectives: list[Objective]
-    further_objectives: list[Objective]
-    principles: list[GuidingPrinciple]
-    areas: list[Area]
-    targets: list[TargetData]
+    fields: dict[str, Any] = field(default_factory=dict)
+    main_objectives: list[Objective] = field(default_factory=list)
+    further_objectives: list[Objective] = field(default_factory=list)
+    principles: list[GuidingPrinciple] = field(default_factory=list)
+    areas: list[Area] = field(default_factory=list)
+    targets: list[TargetData] = field(default_factory=list)
     partners: list[Organisation] = field(default_factory=list)
     partner_emails: list[str] = field(default_factory=list)
 

@@ -60,12 +60,6 @@ def test_unaccredited_organisations_cannot_invite_by_email(member, organisation)
     organisation.save()
     pledge = complete_pledge(lead_organisation=organisation)
     content = services.PledgeContent(
-        fields={},
-        main_objectives=[],
-        further_objectives=[],
-        principles=[],
-        areas=[],
-        targets=[],
         partner_emails=["victim@example.org"],
     )
     with pytest.raises(WorkflowError, match="accredited"):
@@ -75,12 +69,6 @@ def test_unaccredited_organisations_cannot_invite_by_email(member, organisation)
 def test_invitations_by_email_are_capped(member, organisation):
     pledge = complete_pledge(lead_organisation=organisation)
     content = services.PledgeContent(
-        fields={},
-        main_objectives=[],
-        further_objectives=[],
-        principles=[],
-        areas=[],
-        targets=[],
         partner_emails=[f"p{n}@example.org" for n in range(11)],
     )
     with pytest.raises(WorkflowError, match="at most 10"):

@@ -75,24 +75,12 @@ def test_nobody_else_answers_for_a_partner(client, outsider, organisation, partn
 def test_partners_are_accredited_organisations_other_than_the_lead(member, organisation):
     pledge = complete_pledge(lead_organisation=organisation)
     content = services.PledgeContent(
-        fields={},
-        main_objectives=[],
-        further_objectives=[],
-        principles=[],
-        areas=[],
-        targets=[],
         partners=[organisation],
     )
     with pytest.raises(services.WorkflowError, match="lead organisation"):
         services.pledge_update(pledge=pledge, by=member, content=content, expected_version=1)
     waiting = OrganisationFactory(accredited=False, accredited_at=None)
     content = services.PledgeContent(
-        fields={},
-        main_objectives=[],
-        further_objectives=[],
-        principles=[],
-        areas=[],
-        targets=[],
         partners=[waiting],
     )
     with pytest.raises(services.WorkflowError, match="accredited"):
