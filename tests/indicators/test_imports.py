@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from indicators.imports import ImportRejected, observations_export, observations_import
+from indicators.imports import ImportRejected, Layout, observations_export, observations_import
 from indicators.models import Area, Indicator, Observation, ObservationRevision
 from indicators.periods import parse_period
 
@@ -155,7 +155,7 @@ def test_export_gives_back_the_same_data():
 def test_the_command_exits_non_zero_and_lists_bad_rows(tmp_path):
     write(tmp_path, "indicator_10-c-1.csv", "Year,Value\nnever,3\n")
     err = io.StringIO()
-    with pytest.raises(CommandError, match="1 row\\(s\\) rejected"):
+    with pytest.raises(CommandError, match="1 rejected"):
         call_command("import_observations", str(tmp_path), country="KEN", stderr=err)
     assert "indicator_10-c-1.csv:2:" in err.getvalue()
 
@@ -163,3 +163,122 @@ def test_the_command_exits_non_zero_and_lists_bad_rows(tmp_path):
 def test_the_command_refuses_an_unknown_country(tmp_path):
     with pytest.raises(CommandError, match="not a country code"):
         call_command("import_observations", str(tmp_path), country="XXX")
+
+
+# The long layout of the UN SDG Global Database as its API writes it (values made up for tests).
+SDG_GLOBAL = (
+    "Goal,Target,Indicator,SeriesCode,SeriesDescription,GeoAreaCode,GeoAreaName,TimePeriod,"
+    "Value,Time_Detail,TimeCoverage,UpperBound,LowerBound,BasePeriod,Source,GeoInfoUrl,"
+    "FootNote,Nature,Reporting Type,Sex,Units\n"
+    '10,10.c,10.c.1,SI_RMT_COST,"Remittance costs, as a proportion of the amount remitted (%)",'
+    "404,Kenya,2019,7.5,2019,,,,,World Bank,,,E,G,,PERCENT\n"
+    '10,10.c,10.c.1,SI_RMT_COST,"Remittance costs, as a proportion of the amount remitted (%)",'
+    "404,Kenya,2020,NaN,2020,,,,,World Bank,,,E,G,,PERCENT\n"
+    '10,10.c,10.c.1,SI_RMT_COST,"Remittance costs, as a proportion of the amount remitted (%)",'
+    "4,Afghanistan,2020,<5,2020,,,,,World Bank,,,E,G,,PERCENT\n"
+    '10,10.c,10.c.1,SI_RMT_COST,"Remittance costs, as a proportion of the amount remitted (%)",'
+    "1,World,2020,6.3,2020,,,,,World Bank,,,E,G,,PERCENT\n"
+    '10,10.c,10.c.1,SI_RMT_COST,"Remittance costs, as a proportion of the amount remitted (%)",'
+    "513,Europe and Northern America,2020,6.1,2020,,,,,World Bank,,,E,G,,PERCENT\n"
+    "1,1.1,1.1.1,SI_POV_DAY1,Proportion below the poverty line (%),404,Kenya,2019,36.1,"
+    "2019,,,,,World Bank,,,E,G,BOTHSEX,PERCENT\n"
+)
+
+
+def test_the_un_long_layout_places_each_row_by_m49_code(tmp_path):
+    path = write(tmp_path, "sdg_10c1.csv", SDG_GLOBAL)
+    summary = observations_import(files=[path], layout=Layout.SDG_GLOBAL)
+    kenya = Observation.objects.get(area__iso3="KEN")
+    assert kenya.value == Decimal("7.5")
+    assert kenya.disaggregation == {
+        "Series": "SI_RMT_COST",
+        "Reporting Type": "G",
+        "Units": "PERCENT",
+    }
+    assert kenya.source == "World Bank"
+    assert Observation.objects.get(area__code="001").value == Decimal("6.3")
+    # NaN is no data, "<5" only a bound; a grouping and an indicator not followed are skipped.
+    assert (summary.written, summary.empty_values, summary.bounded_values, summary.skipped) == (
+        2,
+        1,
+        1,
+        2,
+    )
+    assert observations_import(files=[path], layout=Layout.SDG_GLOBAL).unchanged == 2
+
+
+def test_the_un_portal_download_writes_dimensions_in_brackets(tmp_path):
+    text = (
+        "Goal,Target,Indicator,SeriesCode,GeoAreaCode,GeoAreaName,TimePeriod,Value,[Sex],[Units]\n"
+        "8,8.8,['8.8.1'],SL_EMP_FTLINJUR,404,Kenya,2018,2.5,FEMALE,PER_100000_WORKERS\n"
+    )
+    observations_import(files=[write(tmp_path, "dl.csv", text)], layout=Layout.SDG_GLOBAL)
+    observation = Observation.objects.get(area__iso3="KEN")
+    assert observation.indicator.sdg_code == "8.8.1"
+    assert observation.disaggregation["Sex"] == "FEMALE"
+
+
+def test_the_un_layout_keeps_one_country_when_asked(tmp_path):
+    path = write(tmp_path, "sdg_10c1.csv", SDG_GLOBAL)
+    observations_import(files=[path], layout=Layout.SDG_GLOBAL, area=Area.objects.get(code="001"))
+    assert list(Observation.objects.values_list("area__code", flat=True)) == ["001"]
+
+
+def test_a_broken_un_file_names_its_bad_rows(tmp_path):
+    text = SDG_GLOBAL.replace("404,Kenya,2019,7.5", "404,Kenya,someday,7.5").replace(
+        "1,World,2020,6.3", "World,World,2020,6.3"
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        observations_import(files=[write(tmp_path, "bad.csv", text)], layout=Layout.SDG_GLOBAL)
+    assert [(line, reason[:20]) for _, line, reason in rejected.value.summary.rejected] == [
+        (2, "period 'someday' is "),
+        (5, "GeoAreaCode 'World' "),
+    ]
+    assert not Observation.objects.exists()
+
+
+def test_the_un_layout_is_recognised_by_its_columns(tmp_path):
+    path = write(tmp_path, "open.csv", "Year,Value\n2019,3\n")
+    with pytest.raises(ImportRejected) as rejected:
+        observations_import(files=[path], layout=Layout.SDG_GLOBAL)
+    assert "no indicator, geoareacode, timeperiod column" in rejected.value.summary.rejected[0][2]
+
+
+def test_a_repeated_point_is_named_not_silently_overwritten(tmp_path):
+    path = write(tmp_path, "indicator_10-c-1.csv", "Year,Sex,Value\n2019,F,3\n2020,F,4\n2019,F,5\n")
+    with pytest.raises(ImportRejected) as rejected:
+        observations_import(files=[path], area=Area.objects.get(iso3="KEN"))
+    assert rejected.value.summary.rejected == [
+        ("indicator_10-c-1.csv", 4, "same period and disaggregation as line 2")
+    ]
+
+
+def test_large_files_are_written_in_batches_and_reimported_unchanged(
+    tmp_path, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("indicators.imports.BATCH_SIZE", 100)
+    rows = "".join(f"{2000 + n // 40},{n % 40},{n}.5\n" for n in range(1000))
+    path = write(tmp_path, "indicator_10-c-1.csv", "Year,Age,Value\n" + rows)
+    kenya = Area.objects.get(iso3="KEN")
+    # Per batch of 100: one read of what is stored, then the new rows in bulk (plus the
+    # indicator lookup, savepoints and the transaction around it).
+    with django_assert_max_num_queries(30):
+        assert observations_import(files=[path], area=kenya).written == 1000
+    path.write_text(path.read_text().replace("999.5", "999.25"), encoding="utf-8")
+    summary = observations_import(files=[path], area=kenya)
+    assert (summary.unchanged, summary.written) == (999, 1)
+    assert ObservationRevision.objects.get().value == Decimal("999.5")
+
+
+def test_the_command_reads_the_un_layout(tmp_path):
+    write(tmp_path, "sdg_10c1.csv", SDG_GLOBAL)
+    out = io.StringIO()
+    call_command("import_observations", str(tmp_path), format="sdg-global", stdout=out)
+    assert "2 written" in out.getvalue()
+    assert "2 about areas or indicators not followed here" in out.getvalue()
+    assert "[####################] 100%" in out.getvalue()
+
+
+def test_open_sdg_files_need_a_country(tmp_path):
+    with pytest.raises(CommandError, match="give --country"):
+        call_command("import_observations", str(tmp_path))

@@ -1,4 +1,4 @@
-"""Import observations in the Open SDG layout for one country."""
+"""Import observations: Open SDG files for one country, or the UN SDG Global Database layout."""
 
 from __future__ import annotations
 
@@ -7,56 +7,91 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from indicators.imports import ImportRejected, observations_import
+from indicators.imports import ImportRejected, Layout, observations_import
 from indicators.models import Area
+
+BAR_WIDTH = 20
 
 
 class Command(BaseCommand):
     help = (
-        "Import Open SDG indicator files (PATH: one indicator_*.csv or a folder of them) for "
-        "a country. Writes nothing if any row is bad, and lists every bad row."
+        "Import observations from PATH: an Open SDG indicator_*.csv file or a folder of them "
+        "(with --country), or with --format sdg-global a CSV (or folder of CSVs) in the long "
+        "layout of the UN SDG Global Database. Writes nothing if any row is bad, and lists "
+        "every bad row."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
-        parser.add_argument("--country", required=True, help="ISO 3166 alpha-3 code, e.g. GBR")
+        parser.add_argument(
+            "--country",
+            help="ISO 3166 alpha-3 code, e.g. GBR: the country of Open SDG files; with "
+            "--format sdg-global, keeps only that country's rows",
+        )
+        parser.add_argument(
+            "--format",
+            dest="layout",
+            choices=[layout.value for layout in Layout],
+            default=Layout.OPEN_SDG.value,
+        )
         parser.add_argument("--source", default="", help="Source to record on each value")
 
-    def handle(self, *args: Any, path: Path, country: str, source: str, **options: Any) -> None:
-        area = Area.objects.countries().filter(iso3=country.upper()).first()
-        if area is None:
-            raise CommandError(f"{country} is not a country code known here (ISO 3166 alpha-3).")
+    def handle(
+        self,
+        *args: Any,
+        path: Path,
+        country: str | None,
+        layout: str,
+        source: str,
+        **options: Any,
+    ) -> None:
+        layout = Layout(layout)
+        area = None
+        if country:
+            area = Area.objects.countries().filter(iso3=country.upper()).first()
+            if area is None:
+                raise CommandError(
+                    f"{country} is not a country code known here (ISO 3166 alpha-3)."
+                )
+        elif layout == Layout.OPEN_SDG:
+            raise CommandError("Open SDG files hold one country's data: give --country ISO3.")
+        pattern = "indicator_*.csv" if layout == Layout.OPEN_SDG else "*.csv"
         if path.is_dir():
-            files = sorted(path.glob("indicator_*.csv"))
+            files = sorted(path.glob(pattern))
         elif path.is_file():
             files = [path]
         else:
             raise CommandError(f"{path} is neither a file nor a folder.")
         if not files:
-            raise CommandError(f"No indicator_*.csv file in {path}.")
-        total = len(files)
-        done = 0
+            raise CommandError(f"No {pattern} file in {path}.")
 
-        def progress(message: str) -> None:
-            nonlocal done
-            done += 1
-            bar = "#" * (20 * done // total)
-            self.stdout.write(f"[{bar:<20}] {done}/{total} {message}")
+        def progress(fraction: float, name: str) -> None:
+            bar = "#" * int(BAR_WIDTH * fraction)
+            self.stdout.write(f"[{bar:<{BAR_WIDTH}}] {fraction:4.0%} {name}")
 
         try:
-            summary = observations_import(files=files, area=area, source=source, progress=progress)
+            summary = observations_import(
+                files=files, area=area, layout=layout, source=source, progress=progress
+            )
         except ImportRejected as rejected:
             summary = rejected.summary
             for name, line, reason in summary.rejected:
                 self.stderr.write(f"{name}:{line}: {reason}")
             raise CommandError(
-                f"{len(summary.rejected)} row(s) rejected in {summary.files} file(s); "
-                "nothing was written."
+                f"{summary.rows} row(s) read, {len(summary.rejected)} rejected in "
+                f"{summary.files} file(s); nothing was written."
             ) from None
+        skipped = f", {summary.skipped} about areas or indicators not followed here" * bool(
+            summary.skipped
+        )
+        bounded = f", {summary.bounded_values} given only as a bound (<, >)" * bool(
+            summary.bounded_values
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{summary.files} file(s), {summary.rows} row(s) read: {summary.written} written, "
-                f"{summary.unchanged} unchanged, {summary.empty_values} without a value, "
-                f"{summary.files_without_data} file(s) without data, 0 rejected."
+                f"{summary.unchanged} unchanged, {summary.empty_values} without a value"
+                f"{bounded}{skipped}, {summary.files_without_data} file(s) without data, "
+                "0 rejected."
             )
         )
