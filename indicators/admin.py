@@ -1,14 +1,23 @@
-from django.contrib import admin
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from indicators.models import (
     Area,
     GuidingPrinciple,
     Indicator,
     IndicatorSet,
+    IndicatorTarget,
     Objective,
     Observation,
     ObservationRevision,
 )
+from indicators.sets import SetImportRejected, indicator_set_import, indicator_set_make_current
 
 
 @admin.register(Objective)
@@ -32,12 +41,101 @@ class IndicatorInline(admin.TabularInline):
     show_change_link = True
 
 
+class IndicatorSetImportForm(forms.Form):
+    file = forms.FileField(help_text="CSV or XLSX, one indicator a row (see the columns below).")
+    code = forms.SlugField(
+        max_length=50, help_text="The set's stable code: an existing one for a new version."
+    )
+    version = forms.CharField(max_length=30)
+    name = forms.CharField(max_length=200, required=False, help_text="Needed for a new set.")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    source = forms.CharField(max_length=500, required=False)
+    make_current = forms.BooleanField(
+        required=False, initial=True, label="Offer this version for new pledge targets"
+    )
+
+
 @admin.register(IndicatorSet)
 class IndicatorSetAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "version", "is_current", "published_on", "created_at")
     list_filter = ("code", "is_current")
     search_fields = ("name", "code", "version")
     inlines = [IndicatorInline]
+    actions = ["make_current"]
+    change_list_template = "admin/indicators/indicatorset/change_list.html"
+
+    def get_urls(self):
+        urls = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="indicators_indicatorset_import",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        # Importing creates sets and indicators: it needs both permissions.
+        if not (
+            self.has_add_permission(request) and request.user.has_perm("indicators.add_indicator")
+        ):
+            raise PermissionDenied
+        form = IndicatorSetImportForm(request.POST or None, request.FILES or None)
+        problems: list[tuple[int, str]] = []
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            upload = data["file"]
+            try:
+                result = indicator_set_import(
+                    file=upload,
+                    filename=upload.name,
+                    code=data["code"],
+                    version=data["version"],
+                    name=data["name"],
+                    description=data["description"],
+                    source=data["source"],
+                    make_current=data["make_current"],
+                )
+            except SetImportRejected as rejected:
+                problems = rejected.rejected
+            else:
+                outcome = "imported" if result.created else "was already imported; unchanged"
+                self.message_user(
+                    request,
+                    f"{result.indicator_set} {outcome}: {result.indicators} indicator(s), "
+                    f"{result.carried_on} observation(s) carried on from earlier versions.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:indicators_indicatorset_change", args=[result.indicator_set.pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/indicators/indicatorset/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Import an indicator set",
+                "opts": self.model._meta,
+                "form": form,
+                "problems": problems,
+            },
+        )
+
+    @admin.action(description="Make the selected version current", permissions=["change"])
+    def make_current(self, request: HttpRequest, queryset) -> None:
+        if len({s.code for s in queryset}) != queryset.count():
+            self.message_user(request, "Choose one version of each set.", messages.ERROR)
+            return
+        for indicator_set in queryset:
+            indicator_set_make_current(indicator_set=indicator_set)
+        self.message_user(request, f"{queryset.count()} version(s) made current.")
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    fields = ("area", "value", "year", "base_year", "description", "source")
+    autocomplete_fields = ("area",)
+    extra = 0
 
 
 @admin.register(Indicator)
@@ -48,6 +146,8 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_select_related = ("indicator_set",)
     search_fields = ("code", "name", "short_name", "sdg_code", "custodian")
     filter_horizontal = ("objectives",)
+    readonly_fields = ("superseded_by",)
+    inlines = [IndicatorTargetInline]
 
 
 class MemberAreaInline(admin.TabularInline):

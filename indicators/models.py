@@ -113,6 +113,11 @@ class Indicator(models.Model):
     notes = models.TextField(blank=True, help_text="Caveats, such as an unverified mapping.")
     source = models.CharField(max_length=500, blank=True)
     position = models.PositiveIntegerField(default=0)
+    # Set when a newer version of the set carries this indicator on (same code): the newer
+    # row holds the observations from then on. Always the latest row, never a chain.
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["indicator_set", "position", "code"]
@@ -131,6 +136,54 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         label = self.short_name or self.name
         return f"{self.code} {label}" if self.code else label
+
+
+class IndicatorTarget(models.Model):
+    """A value an indicator should reach by a year: for every area, or one area's own.
+
+    An area's own target (a national target) takes precedence over the target for all areas.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    area = models.ForeignKey(
+        "Area",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="indicator_targets",
+        help_text="Leave empty for a target that holds for every area.",
+    )
+    value = models.DecimalField(max_digits=30, decimal_places=10)
+    year = models.PositiveSmallIntegerField()
+    base_year = models.PositiveSmallIntegerField(
+        default=2015, help_text="Progress is measured from this year (2015 for the SDGs)."
+    )
+    description = models.CharField(max_length=500, blank=True)
+    source = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "area", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area"], name="one_target_per_indicator_and_area"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator"],
+                condition=Q(area__isnull=True),
+                name="one_target_for_all_areas",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gt=F("base_year")), name="target_year_after_base_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(base_year__gte=1990, year__lte=2100), name="target_years_sane"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        value = f"{self.value.normalize():f}"
+        where = f" in {self.area}" if self.area_id else ""
+        return f"{value} by {self.year}{where}"
 
 
 class AreaKind(models.TextChoices):
