@@ -199,3 +199,12 @@ class ObservationRevisionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "area", "value", "year", "base_year", "source")
+    list_filter = ("indicator__indicator_set", "year")
+    list_select_related = ("indicator", "area")
+    search_fields = ("indicator__code", "indicator__name", "area__name", "area__code")
+    autocomplete_fields = ("indicator", "area")

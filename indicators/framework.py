@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pycountry
@@ -21,6 +22,7 @@ from indicators.models import (
     GuidingPrinciple,
     Indicator,
     IndicatorSet,
+    IndicatorTarget,
     Objective,
 )
 
@@ -34,6 +36,7 @@ class IndicatorRow:
     name: str
     values: dict[str, Any]
     objectives: list[int]
+    target: dict[str, Any] | None = None
 
 
 @dataclass
@@ -160,11 +163,25 @@ def _parse_indicator_set(e: Entry) -> IndicatorSetRow:
             objectives = raw_objectives
         else:
             raise DataFileError(f"{ie.path}.objectives: expected objective numbers or 'all'")
+        target = None
+        if "target" in ie.data:
+            te = ie.entry("target")
+            try:
+                value = Decimal(str(te.data.get("value")))
+            except InvalidOperation:
+                raise DataFileError(f"{te.path}.value: expected a number") from None
+            target = {
+                "value": value,
+                "year": te.int("year"),
+                "description": te.str("description", required=False, max_length=500),
+                "source": te.str("source", required=False, max_length=500),
+            }
         row.indicators.append(
             IndicatorRow(
                 code=ie.str("code", required=False, max_length=30),
                 name=ie.str("name", max_length=500),
                 objectives=objectives,
+                target=target,
                 values={
                     "short_name": ie.str("short", required=False, max_length=120),
                     "unit": ie.str("unit", required=False, max_length=200),
@@ -227,6 +244,11 @@ def framework_load(*, framework: Framework) -> Counter[str]:
             wanted = [objectives[n] for n in ind.objectives]
             if sync_m2m(indicator.objectives, wanted) and outcome == "unchanged":
                 outcome = "updated"
+            if ind.target:
+                _, target_outcome = upsert(
+                    IndicatorTarget, {"indicator": indicator, "area": None}, ind.target
+                )
+                tally("indicator targets", target_outcome)
             tally("indicators", outcome)
     return counts
 

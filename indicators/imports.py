@@ -236,9 +236,8 @@ def _read_open_sdg(
         return
     year_at, value_at = lowered.index("year"), lowered.index("value")
     dimensions = [(i, c) for i, c in enumerate(columns) if i not in (year_at, value_at)]
-    found = 0
+    found = 0  # values, not rows: a file whose rows all lack a value holds no data
     for line, row in reading.rows(len(columns), summary):
-        found += 1
         # A row without a value is "no data", whatever its period says (offices write notes
         # there); its period is read only when there is a value to place.
         try:
@@ -248,6 +247,7 @@ def _read_open_sdg(
             summary.rejected.append((reading.name, line, str(error)))
             continue
         if value is not None:
+            found += 1
             disaggregation = {col: row[i].strip() for i, col in dimensions if row[i].strip()}
             sink.add(reading.name, line, indicator, area, period, disaggregation, value, source)
     if not found:
@@ -285,9 +285,8 @@ def _read_sdg_global(
         for i in Indicator.objects.filter(indicator_set__is_current=True, sdg_code__gt="")
     }
     areas = {a.m49: a for a in Area.objects.exclude(m49=None).exclude(kind=AreaKind.COMMISSION)}
-    found = 0
+    found = 0  # values, not rows: a file whose rows all lack a value holds no data
     for line, row in reading.rows(len(columns), summary):
-        found += 1
         # Portal downloads write the indicator as a list: "['10.c.1']".
         indicator = indicators.get(row[at["indicator"]].strip("[]'\" "))
         code = row[at["geoareacode"]].strip()
@@ -307,6 +306,7 @@ def _read_sdg_global(
             summary.rejected.append((reading.name, line, str(error)))
             continue
         if value is not None:
+            found += 1
             disaggregation = {col: row[i].strip() for i, col in dimensions if row[i].strip()}
             row_source = row[source_at].strip() if source_at is not None else ""
             sink.add(

@@ -181,7 +181,7 @@ class IndicatorTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        value = f"{self.value.normalize():f}"
+        value = f"{self.value.normalize():,f}"
         where = f" in {self.area}" if self.area_id else ""
         return f"{value} by {self.year}{where}"
 

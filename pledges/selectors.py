@@ -7,8 +7,15 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from indicators.models import Objective
-from pledges.models import Organisation, Pledge, PledgeObjective, ReviewCycle, ReviewState
+from indicators.models import Indicator, Objective
+from pledges.models import (
+    Organisation,
+    Pledge,
+    PledgeObjective,
+    PledgeTarget,
+    ReviewCycle,
+    ReviewState,
+)
 from pledges.reporting import with_reporting_status
 
 
@@ -80,3 +87,16 @@ def published_pledges_matching(query: str, *, limit: int = 10) -> list[Pledge]:
 def published_pledge_count() -> int:
     """Published pledges, each counted once however many objectives it advances."""
     return Pledge.objects.published().count()
+
+
+def published_targets_on(indicator: Indicator) -> list[PledgeTarget]:
+    """Targets of published pledges on the indicator, or on earlier versions it carries on.
+
+    One query, newest pledge first.
+    """
+    return list(
+        PledgeTarget.objects.filter(pledge__in=Pledge.objects.published())
+        .filter(Q(indicator=indicator) | Q(indicator__superseded_by=indicator))
+        .select_related("pledge__lead_organisation")
+        .order_by("-pledge__published_at", "position")
+    )

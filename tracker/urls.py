@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from indicators import views as indicator_views
+from pledges.selectors import published_targets_on
 from tracker import views
 
 admin.site.site_header = "GCM Pledge Tracker: secretariat workbench"
@@ -10,10 +12,26 @@ admin.site.index_title = "Review and reference data"
 # One login for everybody, with throttling and the second factor: allauth's.
 admin.site.login = secure_admin_login(admin.site.login)
 
+# The indicator pages belong to `indicators`, which knows nothing of pledges: the project hands
+# them the pledge selector that lists who has pledged on an indicator.
+indicator_pages = (
+    [
+        path("", indicator_views.IndicatorIndexView.as_view(), name="index"),
+        path(
+            "<int:pk>/",
+            indicator_views.IndicatorDetailView.as_view(pledges_for=published_targets_on),
+            name="detail",
+        ),
+        path("<int:pk>/data.csv", indicator_views.indicator_data_csv, name="data_csv"),
+    ],
+    "indicators",
+)
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("portal/", include("pledges.urls")),
+    path("indicators/", include(indicator_pages)),
     path("admin/", admin.site.urls),
 ]

@@ -230,3 +230,47 @@ def test_staff_without_the_permissions_cannot_import(client, member, secretariat
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(reverse("admin:indicators_indicatorset_import"))
     assert response.status_code == 302
+
+
+def test_the_secretariat_makes_an_older_version_current_again(client, secretariat):
+    first = import_csv().indicator_set
+    import_csv(TABLE.replace("percent", "%"), version="2")
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:indicators_indicatorset_changelist"),
+        {"action": "make_current", "_selected_action": [first.pk]},
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.is_current
+
+
+def test_two_versions_of_one_set_cannot_both_be_made_current(client, secretariat):
+    first = import_csv().indicator_set
+    second = import_csv(TABLE.replace("percent", "%"), version="2").indicator_set
+    client.force_login(secretariat)
+    client.post(
+        reverse("admin:indicators_indicatorset_changelist"),
+        {"action": "make_current", "_selected_action": [first.pk, second.pk]},
+    )
+    second.refresh_from_db()
+    assert second.is_current
+
+
+def test_a_file_that_is_not_a_table_is_refused_with_a_reason():
+    with pytest.raises(SetImportRejected, match="not a readable XLSX file"):
+        indicator_set_import(
+            file=io.BytesIO(b"not a workbook"), filename="set.xlsx", code="t", version="1", name="T"
+        )
+    with pytest.raises(SetImportRejected, match="not UTF-8"):
+        indicator_set_import(
+            file=io.BytesIO("code,name\nA,Caf\u00e9\n".encode("latin-1")),
+            filename="set.csv",
+            code="t",
+            version="1",
+            name="T",
+        )
+    with pytest.raises(SetImportRejected, match=r"give a \.csv or \.xlsx file"):
+        indicator_set_import(
+            file=io.BytesIO(b""), filename="set.pdf", code="t", version="1", name="T"
+        )

@@ -57,7 +57,8 @@ class Command(BaseCommand):
             raise CommandError("Open SDG files hold one country's data: give --country ISO3.")
         pattern = "indicator_*.csv" if layout == Layout.OPEN_SDG else "*.csv"
         if path.is_dir():
-            files = sorted(path.glob(pattern))
+            # An Open SDG data repository keeps its files in data/: take its root as well.
+            files = sorted(path.glob(pattern)) or sorted((path / "data").glob(pattern))
         elif path.is_file():
             files = [path]
         else:

@@ -1,0 +1,344 @@
+"""Line charts of indicator time series, drawn on the server as accessible SVG.
+
+The markup is plain SVG 1.1 with presentation attributes and a generic font, so it looks the same
+on a page without JavaScript and in a WeasyPrint PDF. Screen readers get the title and a sentence
+that sums the chart up; every point carries its exact value in a tooltip. The `class` attributes
+are hooks for pages and tests only: nothing depends on a stylesheet to look right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Okabe & Ito's colour-blind-safe palette; black, which reads as an axis, and yellow, faint on
+# white, come last.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+# Once the colours come round again the dash tells lines apart, also for readers who see no colour.
+DASHES = ("", "12 4", "2 3", "8 3 2 3")
+TARGET_COLOUR = "#555555"
+TARGET_DASH = "5 5"
+TEXT_COLOUR = "#333333"
+# The server cannot measure text; this average for 12px sans-serif errs on the wide side.
+CHAR_WIDTH = 7.0
+NO_DATA = "No data for this selection"
+SCALES = ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"))
+# Characters XML 1.0 forbids even when escaped; a stray one in a label would break the page.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    start: dt.date  # period start
+    end: dt.date  # period end (x position = middle of the period)
+    value: Decimal
+    label: str  # period label as the source wrote it, e.g. "2016/17", "2013 Q1"
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    label: str  # e.g. "Sex: Female" or "All"
+    points: Sequence[ChartPoint]
+
+
+@dataclass(frozen=True)
+class TargetLine:
+    value: Decimal
+    year: int | None  # target year, drawn as a marker at the end of the line when given
+    label: str  # e.g. "Target: 3 by 2030"
+
+
+def line_chart_svg(
+    series: Sequence[ChartSeries],
+    *,
+    title: str,
+    unit: str = "",
+    target: TargetLine | None = None,
+    width: int = 720,
+    height: int = 360,
+) -> SafeString:
+    """Draw the series as one SVG line chart, safe to put in a template as it is.
+
+    Points are drawn in period order; points with a non-finite value and series without points
+    are left out. `height` is the height of the plot with its axes: a legend (drawn when there
+    are several series or a target) adds rows below it. The same input gives the same string.
+    """
+    drawn = [ChartSeries(s.label, _ordered(s.points)) for s in series]
+    drawn = [s for s in drawn if s.points]
+    if target and not target.value.is_finite():
+        target = None
+    # Derived from the input, so output stays deterministic and two charts rarely share ids.
+    key = repr((title, unit, target, width, height, [(s.label, tuple(s.points)) for s in series]))
+    chart_id = "chart-" + hashlib.blake2s(key.encode(), digest_size=4).hexdigest()
+    if not drawn:
+        message = (
+            f'<text x="{width / 2:g}" y="{height / 2:g}" text-anchor="middle" '
+            f'fill="{TEXT_COLOUR}">{NO_DATA}</text>'
+        )
+        return _svg(chart_id, width, height, title, f"{NO_DATA}.", [message])
+
+    values = [p.value for s in drawn for p in s.points]
+    bounds = values + ([target.value] if target else [])
+    ticks = _nice_ticks(*_value_range(min(bounds), max(bounds)))
+    tick_labels = _tick_labels(ticks)
+    middles = [_middle(p.start, p.end) for s in drawn for p in s.points]
+    target_x = _year_middle(target.year) if target and target.year is not None else None
+    xs = [*middles, target_x] if target_x is not None else middles
+    x_low, x_high = min(xs), max(xs)
+    if x_low == x_high:
+        x_low, x_high = x_low - 183, x_high + 183
+
+    left = 12 + CHAR_WIDTH * max(len(label) for label in tick_labels)
+    right, top, bottom = width - 16, 28 if unit else 16, height - 30
+    pad = 12  # keeps markers off the axes
+
+    def x_at(x: float) -> float:
+        return left + pad + (right - left - 2 * pad) * (x - x_low) / (x_high - x_low)
+
+    def y_at(value: Decimal) -> float:
+        return bottom - (bottom - top) * float((value - ticks[0]) / (ticks[-1] - ticks[0]))
+
+    body = []
+    for tick, text in zip(ticks, tick_labels, strict=True):
+        y = _n(y_at(tick))
+        # Zero inside the range is drawn darker, so negative values read as negative.
+        stroke = "#999999" if tick == 0 and tick != ticks[0] else "#DDDDDD"
+        body.append(
+            f'<g class="y-tick"><line x1="{_n(left)}" y1="{y}" x2="{right}" y2="{y}" '
+            f'stroke="{stroke}" stroke-width="1"/><text x="{_n(left - 6)}" y="{y}" dy="4" '
+            f'text-anchor="end" fill="{TEXT_COLOUR}">{_e(text)}</text></g>'
+        )
+    if unit:
+        body.append(
+            f'<text class="unit" x="4" y="{top - 12}" fill="{TEXT_COLOUR}">{_e(unit)}</text>'
+        )
+    body.append(
+        f'<line x1="{_n(left)}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#999999" '
+        'stroke-width="1"/>'
+    )
+    for year, x in _year_ticks(x_low, x_high):
+        body.append(
+            f'<g class="x-tick"><line x1="{_n(x_at(x))}" y1="{bottom}" x2="{_n(x_at(x))}" '
+            f'y2="{bottom + 5}" stroke="#999999" stroke-width="1"/><text x="{_n(x_at(x))}" '
+            f'y="{bottom + 18}" text-anchor="middle" fill="{TEXT_COLOUR}">{year}</text></g>'
+        )
+
+    if target:
+        y = _n(y_at(target.value))
+        # The label goes above the line, or below it when the line runs along the top.
+        dy = 17 if y_at(target.value) - top < 16 else -9
+        body.append(
+            f'<g class="target"><line x1="{_n(left)}" y1="{y}" x2="{right}" y2="{y}" '
+            f'stroke="{TARGET_COLOUR}" stroke-width="1.5" stroke-dasharray="{TARGET_DASH}"/>'
+            f'<text x="{right - 4}" y="{y}" dy="{dy}" text-anchor="end" fill="{TEXT_COLOUR}">'
+            f"{_e(target.label)}</text>"
+        )
+        if target_x is not None:
+            body.append(_diamond(x_at(target_x), y_at(target.value), target.label))
+        body.append("</g>")
+
+    for index, s in enumerate(drawn):
+        colour, dash = _style(index)
+        body.append('<g class="series">')
+        coordinates = [(x_at(_middle(p.start, p.end)), y_at(p.value)) for p in s.points]
+        if len(coordinates) > 1:
+            points = " ".join(f"{_n(x)},{_n(y)}" for x, y in coordinates)
+            body.append(
+                f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2" '
+                f'stroke-linejoin="round"{_dash(dash)}/>'
+            )
+        for p, (x, y) in zip(s.points, coordinates, strict=True):
+            tooltip = f"{s.label} — {p.label}: {_with_unit(_format_number(p.value, False), unit)}"
+            body.append(_circle(x, y, colour, tooltip))
+        body.append("</g>")
+
+    legend_height = 0
+    if len(drawn) > 1 or target:
+        items = [(s.label, *_style(i), False) for i, s in enumerate(drawn)]
+        if target:
+            items.append((target.label, TARGET_COLOUR, TARGET_DASH, True))
+        legend, legend_height = _legend(items, left, right, height)
+        body.append(legend)
+    description = _describe(drawn, values, unit, target)
+    return _svg(chart_id, width, height + legend_height, title, description, body)
+
+
+def _ordered(points: Sequence[ChartPoint]) -> tuple[ChartPoint, ...]:
+    return tuple(sorted((p for p in points if p.value.is_finite()), key=lambda p: (p.start, p.end)))
+
+
+def _middle(start: dt.date, end: dt.date) -> float:
+    return (start.toordinal() + end.toordinal()) / 2
+
+
+def _year_middle(year: int) -> float:
+    return _middle(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def _value_range(low: Decimal, high: Decimal) -> tuple[Decimal, Decimal]:
+    """Widen the data's range to the one the y axis should show."""
+    if low == high:
+        # A flat series has no spread to zoom into: show it against zero.
+        low, high = min(low, Decimal(0)), max(high, Decimal(0))
+        return (low, high) if low != high else (Decimal(0), Decimal(1))
+    # Start at zero when that at most doubles the axis: the data keep half the height or more,
+    # and a baseline near the data would exaggerate change.
+    if 0 <= low <= high / 2:
+        low = Decimal(0)
+    elif low / 2 <= high <= 0:
+        high = Decimal(0)
+    return low, high
+
+
+def _nice_ticks(low: Decimal, high: Decimal, count: int = 5) -> list[Decimal]:
+    """Return ticks 1, 2 or 5 times 10^n apart, from at or below `low` to at or above `high`."""
+    rough = (high - low) / count
+    steps = (Decimal(m).scaleb(rough.adjusted()) for m in (1, 2, 5, 10))
+    step = next(s for s in steps if s >= rough)
+    first = (low / step).to_integral_value(rounding=ROUND_FLOOR) * step
+    last = (high / step).to_integral_value(rounding=ROUND_CEILING) * step
+    return [first + step * i for i in range(int((last - first) / step) + 1)]
+
+
+def _tick_labels(ticks: list[Decimal]) -> list[str]:
+    # One scale and one precision for the whole axis, so "0.5M" never sits beside "1,000,000".
+    factor, suffix = _scale(max(abs(t) for t in ticks))
+    places = max(0, -((ticks[1] - ticks[0]) / factor).adjusted())
+    return [_decimal_text(t / factor, places) + suffix if t else "0" for t in ticks]
+
+
+def _year_ticks(x_low: float, x_high: float) -> list[tuple[int, float]]:
+    """Years whose middle falls in the range, every 1, 2, 5... years so at most 10 show."""
+    first, last = dt.date.fromordinal(int(x_low)).year, dt.date.fromordinal(int(x_high)).year
+    years = [y for y in range(first, last + 1) if x_low <= _year_middle(y) <= x_high]
+    if first == last or not years:
+        # Data inside one year: name it once in the middle, not where its middle happens to fall.
+        centre = (x_low + x_high) / 2
+        return [(dt.date.fromordinal(int(centre)).year, centre)]
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 1000):
+        shown = [y for y in years if y % step == 0]
+        if len(shown) <= 10:
+            break
+    return [(y, _year_middle(y)) for y in shown]
+
+
+def _scale(magnitude: Decimal) -> tuple[Decimal, str]:
+    return next(((f, s) for f, s in SCALES if magnitude >= f), (Decimal(1), ""))
+
+
+def _format_number(value: Decimal, abbreviate: bool = True) -> str:
+    """1,234.5, 0.025, 0.00123, 2.5M: at most 3 decimals, or 3 significant digits below 1."""
+    factor, suffix = _scale(abs(value)) if abbreviate else (Decimal(1), "")
+    scaled = value / factor
+    places = 3 if not scaled or abs(scaled) >= 1 else 2 - scaled.adjusted()
+    return _decimal_text(scaled, places) + suffix
+
+
+def _decimal_text(value: Decimal, places: int) -> str:
+    # Enough precision for any magnitude, where the default 28 digits would raise on 1E+30.
+    context = Context(prec=max(28, value.adjusted() + places + 2), rounding=ROUND_HALF_UP)
+    rounded = value.quantize(Decimal(1).scaleb(-places), context=context)
+    text = f"{rounded:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _with_unit(number: str, unit: str) -> str:
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
+
+
+def _describe(
+    drawn: list[ChartSeries], values: list[Decimal], unit: str, target: TargetLine | None
+) -> str:
+    points = [p for s in drawn for p in s.points]
+    first = min(points, key=lambda p: (p.start, p.end)).label
+    last = max(points, key=lambda p: (p.end, p.start)).label
+    names = ", ".join(s.label for s in drawn)
+    period = f"from {first} to {last}" if first != last else f"for {first}"
+    low, high = min(values), max(values)
+    spread = (
+        f"values range from {_format_number(low)} to {_with_unit(_format_number(high), unit)}"
+        if low != high
+        else f"every value is {_with_unit(_format_number(low), unit)}"
+    )
+    text = f"Line chart of {len(drawn)} series ({names}) {period}; {spread}."
+    if target:
+        text += f" {target.label} (target value {_with_unit(_format_number(target.value), unit)})."
+    return text
+
+
+def _style(index: int) -> tuple[str, str]:
+    return PALETTE[index % len(PALETTE)], DASHES[index // len(PALETTE) % len(DASHES)]
+
+
+def _legend(
+    items: list[tuple[str, str, str, bool]], left: float, right: float, y: float
+) -> tuple[str, int]:
+    """Lay the items out in rows below the plot; return the markup and the height it takes."""
+    parts, x, row = ['<g class="legend">'], left, 0
+    for label, colour, dash, is_target in items:
+        item_width = 34 + CHAR_WIDTH * len(label)
+        if x > left and x + item_width > right:
+            x, row = left, row + 1
+        line_y = y + 10 + 20 * row
+        marker = _diamond(x + 12, line_y) if is_target else _circle(x + 12, line_y, colour)
+        parts.append(
+            f'<g class="legend-item"><line x1="{_n(x)}" y1="{_n(line_y)}" x2="{_n(x + 24)}" '
+            f'y2="{_n(line_y)}" stroke="{colour}" stroke-width="2"{_dash(dash)}/>{marker}'
+            f'<text x="{_n(x + 30)}" y="{_n(line_y)}" dy="4" fill="{TEXT_COLOUR}">{_e(label)}'
+            "</text></g>"
+        )
+        x += item_width + 16
+    parts.append("</g>")
+    return "".join(parts), 20 * (row + 1) + 6
+
+
+def _circle(x: float, y: float, colour: str, tooltip: str = "") -> str:
+    title = f"<title>{_e(tooltip)}</title>" if tooltip else ""
+    return (
+        f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3.5" fill="{colour}" stroke="#FFFFFF" '
+        f'stroke-width="1">{title}</circle>'
+    )
+
+
+def _diamond(x: float, y: float, tooltip: str = "") -> str:
+    # The target year's marker is a diamond, so shape alone tells it from the data points.
+    corners = f"{_n(x)},{_n(y - 6)} {_n(x + 6)},{_n(y)} {_n(x)},{_n(y + 6)} {_n(x - 6)},{_n(y)}"
+    title = f"<title>{_e(tooltip)}</title>" if tooltip else ""
+    return f'<polygon points="{corners}" fill="{TARGET_COLOUR}">{title}</polygon>'
+
+
+def _dash(dash: str) -> str:
+    return f' stroke-dasharray="{dash}"' if dash else ""
+
+
+def _svg(
+    chart_id: str, width: int, height: float, title: str, desc: str, body: list[str]
+) -> SafeString:
+    markup = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 {width} {_n(height)}" '
+        f'width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'font-family="sans-serif" font-size="12"><title id="{chart_id}-title">{_e(title)}</title>'
+        f'<desc id="{chart_id}-desc">{_e(desc)}</desc>{"".join(body)}</svg>'
+    )
+    # Every piece of text above went through _e; numbers and colours are ours.
+    return mark_safe(markup)  # noqa: S308
+
+
+def _e(text: str) -> str:
+    return escape(XML_INVALID.sub("", text))
+
+
+def _n(number: float) -> str:
+    text = f"{number:.1f}".removesuffix(".0")
+    return "0" if text == "-0" else text

@@ -1,0 +1,221 @@
+"""Read paths of the public indicator pages, the downloads and (later) the API and reports.
+
+Each selector runs a fixed, small number of queries whatever the amount of data, so every
+caller gets the same bounded cost.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, F, Max, Prefetch, Q, QuerySet, When
+
+from indicators.charts import ChartPoint, ChartSeries, TargetLine
+from indicators.models import (
+    Area,
+    AreaKind,
+    Direction,
+    Indicator,
+    IndicatorTarget,
+    Objective,
+    Observation,
+)
+from indicators.progress import ProgressAssessment, progress_assess
+
+OBJECTIVE_COUNT = 23
+
+
+@dataclass
+class Availability:
+    """How much data an indicator has: its reporting status."""
+
+    countries: int = 0
+    areas: int = 0
+    observations: int = 0
+    latest_year: int | None = None
+
+
+@dataclass
+class IndicatorEntry:
+    indicator: Indicator
+    availability: Availability
+
+
+@dataclass
+class ObjectiveGroup:
+    title: str
+    objective: Objective | None
+    entries: list[IndicatorEntry] = field(default_factory=list)
+
+
+def indicators_by_objective() -> list[ObjectiveGroup]:
+    """Indicators of the current sets grouped by objective, each with its data availability.
+
+    An indicator linked to every objective is listed once, under "All objectives", rather
+    than 23 times; one linked to none comes last. Three queries.
+    """
+    indicators = list(
+        Indicator.objects.filter(indicator_set__is_current=True)
+        .select_related("indicator_set")
+        .prefetch_related(Prefetch("objectives", queryset=Objective.objects.order_by("number")))
+        .order_by("indicator_set__code", "position", "code")
+    )
+    availability = _availability([i.pk for i in indicators])
+    cross_cutting = ObjectiveGroup("Linked to all objectives", None)
+    unlinked = ObjectiveGroup("Not linked to an objective", None)
+    by_objective: dict[int, ObjectiveGroup] = {}
+    for indicator in indicators:
+        entry = IndicatorEntry(indicator, availability.get(indicator.pk, Availability()))
+        objectives = list(indicator.objectives.all())
+        if len(objectives) == OBJECTIVE_COUNT:
+            cross_cutting.entries.append(entry)
+        elif not objectives:
+            unlinked.entries.append(entry)
+        for objective in objectives if len(objectives) < OBJECTIVE_COUNT else []:
+            group = by_objective.setdefault(
+                objective.number, ObjectiveGroup(str(objective), objective)
+            )
+            group.entries.append(entry)
+    groups = [by_objective[n] for n in sorted(by_objective)]
+    return [g for g in (cross_cutting, *groups, unlinked) if g.entries]
+
+
+def _availability(indicator_ids: list[int]) -> dict[int, Availability]:
+    rows = (
+        Observation.objects.filter(indicator_id__in=indicator_ids)
+        .values("indicator_id")
+        .annotate(
+            countries=Count("area", distinct=True, filter=Q(area__kind=AreaKind.COUNTRY)),
+            areas=Count("area", distinct=True),
+            observations=Count("id"),
+            latest=Max("period_end"),
+        )
+        .order_by()
+    )
+    return {
+        row["indicator_id"]: Availability(
+            countries=row["countries"],
+            areas=row["areas"],
+            observations=row["observations"],
+            latest_year=row["latest"].year if row["latest"] else None,
+        )
+        for row in rows
+    }
+
+
+def indicator_get(pk: int) -> Indicator | None:
+    """An indicator of any version, with what its page shows about it. One query."""
+    return (
+        Indicator.objects.select_related("indicator_set", "superseded_by__indicator_set")
+        .prefetch_related("objectives")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def indicator_areas(indicator: Indicator) -> QuerySet[Area]:
+    """Areas with data for the indicator, world and regions before countries, by name."""
+    kinds = [AreaKind.WORLD, AreaKind.REGION, AreaKind.SUBREGION, AreaKind.INTERMEDIATE]
+    return (
+        Area.objects.filter(observations__indicator=indicator)
+        .annotate(points=Count("observations"))
+        .order_by(Case(When(kind__in=kinds, then=0), default=1), "name")
+    )
+
+
+@dataclass
+class Dimension:
+    name: str
+    options: list[str]  # "" stands for the total: rows that do not break this dimension down
+    selected: str
+
+
+@dataclass
+class SeriesView:
+    """What an indicator page draws for one area and one choice of disaggregation."""
+
+    area: Area
+    dimensions: list[Dimension]
+    observations: list[Observation]
+    label: str
+    unit: str
+    target: IndicatorTarget | None
+    progress: ProgressAssessment | None
+
+    @property
+    def chart_series(self) -> ChartSeries:
+        return ChartSeries(
+            label=self.label,
+            points=[
+                ChartPoint(o.period_start, o.period_end, o.value, o.period_label)
+                for o in self.observations
+            ],
+        )
+
+    @property
+    def target_line(self) -> TargetLine | None:
+        if self.target is None:
+            return None
+        value = f"{self.target.value.normalize():f}"
+        return TargetLine(
+            self.target.value, self.target.year, f"Target: {value} by {self.target.year}"
+        )
+
+
+def indicator_series(
+    *, indicator: Indicator, area: Area, choices: Mapping[str, str] | None = None
+) -> SeriesView:
+    """The area's series of the indicator for the chosen disaggregation. Two queries.
+
+    Each dimension takes the value chosen if rows have it, else the total (rows without the
+    dimension) if there is one, else its most frequent value; dimensions are settled in
+    order, each among the rows the earlier ones left, so the selection never comes out empty.
+    """
+    choices = choices or {}
+    rows = list(
+        Observation.objects.filter(indicator=indicator, area=area)
+        .only(
+            "period_label",
+            "period_start",
+            "period_end",
+            "disaggregation",
+            "value",
+            "unit",
+            "source",
+        )
+        .order_by("period_start", "period_end")
+    )
+    names = sorted({name for o in rows for name in o.disaggregation})
+    dimensions = []
+    for name in names:
+        present = Counter(o.disaggregation.get(name, "") for o in rows)
+        options = sorted(present, key=lambda v: (v != "", v))
+        wanted = choices.get(name)
+        if wanted not in present:
+            wanted = "" if "" in present else present.most_common(1)[0][0]
+        dimensions.append(Dimension(name, options, wanted))
+        rows = [o for o in rows if o.disaggregation.get(name, "") == wanted]
+    label = ", ".join(
+        f"{d.name}: {d.selected}" for d in dimensions if d.selected and len(d.options) > 1
+    )
+    units = {o.unit for o in rows if o.unit} or {o.disaggregation.get("Units", "") for o in rows}
+    unit = next(iter(units)) if len(units) == 1 and "" not in units else indicator.unit
+    target = (
+        IndicatorTarget.objects.filter(indicator=indicator)
+        .filter(Q(area=area) | Q(area=None))
+        # The area's own target, where set, before the one for all areas.
+        .order_by(F("area").asc(nulls_last=True))
+        .first()
+    )
+    progress = None
+    if indicator.direction in (Direction.INCREASE, Direction.DECREASE):
+        progress = progress_assess(
+            ((o.period_end.year, o.value) for o in rows),
+            direction=indicator.direction,
+            target_value=target.value if target else None,
+            target_year=target.year if target else None,
+            base_year=target.base_year if target else 2015,
+        )
+    return SeriesView(area, dimensions, rows, label or "All", unit, target, progress)
