@@ -187,10 +187,11 @@ def test_an_indicator_page_costs_the_same_whatever_the_data(client, django_asser
         target = PledgeTargetFactory(
             pledge=PledgeFactory(published=True), indicator=costs(), own_metric=""
         )
-    # Indicator with set, successor and objectives (2), areas with data, the series, the
-    # target, the pledge targets with their pledges and organisations.
+    url = reverse("indicators:detail", args=[costs().pk])
+    # Indicator with set and successor, its objectives, areas with data, the distinct
+    # disaggregations, the chosen series, the target, the pledge targets with their pledges.
     with django_assert_max_num_queries(7):
-        response = client.get(reverse("indicators:detail", args=[costs().pk]), {"area": "KEN"})
+        response = client.get(url, {"area": "KEN"})
     assert len(response.context["pledges"]) == 5
     assert target.pledge.title in response.text
 

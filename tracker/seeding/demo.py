@@ -12,6 +12,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
@@ -20,6 +21,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from indicators.imports import observations_import
 from indicators.models import Area, GuidingPrinciple, Indicator, Objective, Observation
 from pledges.models import (
     Evidence,
@@ -53,7 +55,9 @@ FOCAL_POINT_EMAIL = "focal@example.org"
 MEMBER_EMAIL = "member@example.org"
 SECRETARIAT_GROUP = "Secretariat"
 DEMO_SOURCE = "Demo data: synthetic values for illustration only"
-DEMO_COUNTRIES = ("MEX", "PHL", "MAR", "DEU", "SEN", "JOR", "ECU", "BGD", "KEN", "GBR")
+# Countries with synthetic observations; those in OPEN_SDG_DATA get their office's real files.
+DEMO_COUNTRIES = ("MEX", "PHL", "MAR", "DEU", "SEN", "JOR", "ECU", "BGD", "KEN", "NGA")
+OPEN_SDG_DATA = Path(__file__).resolve().parent.parent / "data" / "open-sdg"
 
 # (name, acronym, kind, ISO3 of the country)
 ORGANISATIONS: tuple[tuple[str, str, str, str], ...] = (
@@ -477,7 +481,21 @@ def _updates(rng, pledge: Pledge, target: PledgeTarget, index: int, users) -> in
 
 
 def _observations(rng: random.Random) -> int:
-    """Ten years of synthetic values for the SDG indicators in a dozen countries."""
+    """Real Open SDG files of three offices, and synthetic values for other countries."""
+    imported = 0
+    for folder in sorted(OPEN_SDG_DATA.iterdir()):
+        if folder.is_dir():
+            summary = observations_import(
+                files=sorted(folder.glob("indicator_*.csv")),
+                area=Area.objects.get(iso3=folder.name),
+                source=f"Open SDG data of {folder.name} (see SOURCES.md)",
+            )
+            imported += summary.written
+    return imported + _synthetic_observations(rng)
+
+
+def _synthetic_observations(rng: random.Random) -> int:
+    """Ten years of synthetic values for the SDG indicators in ten countries."""
     countries = list(Area.objects.countries().filter(iso3__in=DEMO_COUNTRIES))
     rows = []
     for indicator in Indicator.objects.exclude(sdg_code=""):
