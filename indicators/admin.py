@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from indicators.imports import ImportRejected, Layout, observations_import
 from indicators.models import (
     Area,
     GuidingPrinciple,
@@ -81,7 +82,7 @@ class IndicatorSetAdmin(admin.ModelAdmin):
         ):
             raise PermissionDenied
         form = IndicatorSetImportForm(request.POST or None, request.FILES or None)
-        problems: list[tuple[int, str]] = []
+        problems: list[str] = []
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             upload = data["file"]
@@ -97,7 +98,10 @@ class IndicatorSetAdmin(admin.ModelAdmin):
                     make_current=data["make_current"],
                 )
             except SetImportRejected as rejected:
-                problems = rejected.rejected
+                problems = [
+                    f"Line {line}: {reason}" if line else reason
+                    for line, reason in rejected.rejected
+                ]
             else:
                 outcome = "imported" if result.created else "was already imported; unchanged"
                 self.message_user(
@@ -111,13 +115,14 @@ class IndicatorSetAdmin(admin.ModelAdmin):
                 )
         return TemplateResponse(
             request,
-            "admin/indicators/indicatorset/import.html",
+            "admin/indicators/import.html",
             {
                 **self.admin_site.each_context(request),
                 "title": "Import an indicator set",
                 "opts": self.model._meta,
                 "form": form,
                 "problems": problems,
+                "help": "admin/indicators/indicatorset/_import_help.html",
             },
         )
 
@@ -174,6 +179,48 @@ class AreaAdmin(admin.ModelAdmin):
         return self.inlines if obj is not None and obj.kind == "commission" else []
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, as Django's documentation shows."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(file, initial) for file in files]
+
+
+class ObservationImportForm(forms.Form):
+    layout = forms.ChoiceField(
+        choices=[
+            (Layout.OPEN_SDG.value, "Open SDG: one indicator_*.csv per indicator, one country"),
+            (Layout.SDG_GLOBAL.value, "UN SDG Global Database: long CSV, areas by M49 code"),
+        ],
+        initial=Layout.OPEN_SDG.value,
+    )
+    files = MultipleFileField(help_text="One or more CSV files.")
+    country = forms.ModelChoiceField(
+        queryset=Area.objects.countries(),
+        required=False,
+        to_field_name="code",
+        help_text="The country of Open SDG files; for the UN layout, keeps only its rows.",
+    )
+    source = forms.CharField(
+        max_length=500, required=False, help_text="Recorded on each value; the file name if empty."
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("layout") == Layout.OPEN_SDG and not data.get("country"):
+            self.add_error("country", "Open SDG files hold one country's data: choose it.")
+        return data
+
+
 @admin.register(Observation)
 class ObservationAdmin(admin.ModelAdmin):
     list_display = ("indicator", "area", "period_label", "disaggregation_key", "value", "unit")
@@ -184,6 +231,59 @@ class ObservationAdmin(admin.ModelAdmin):
     readonly_fields = ("disaggregation_key", "created_at", "updated_at")
     # Counting every observation on each page view costs more than it tells.
     show_full_result_count = False
+    change_list_template = "admin/indicators/observation/change_list.html"
+
+    def get_urls(self):
+        urls = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="indicators_observation_import",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ObservationImportForm(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                summary = observations_import(
+                    files=data["files"],
+                    area=data["country"],
+                    layout=Layout(data["layout"]),
+                    source=data["source"],
+                )
+            except ImportRejected as rejected:
+                problems = [
+                    f"{name}, line {line}: {reason}" if line else f"{name}: {reason}"
+                    for name, line, reason in rejected.summary.rejected
+                ]
+            else:
+                self.message_user(
+                    request,
+                    f"{summary.rows} row(s) read in {summary.files} file(s): {summary.written} "
+                    f"written, {summary.unchanged} unchanged, {summary.empty_values} without a "
+                    f"value, {summary.bounded_values} given only as a bound, {summary.skipped} "
+                    f"about areas or indicators not followed here.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:indicators_observation_changelist"))
+        return TemplateResponse(
+            request,
+            "admin/indicators/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Import observations",
+                "opts": self.model._meta,
+                "form": form,
+                "problems": problems,
+                "help": "admin/indicators/observation/_import_help.html",
+            },
+        )
 
 
 @admin.register(ObservationRevision)

@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -97,9 +98,9 @@ class ImportRejected(Exception):
 Progress = Callable[[float, str], None]
 
 
-def indicator_for(path: Path) -> Indicator | None:
+def indicator_for(file_name: str) -> Indicator | None:
     """The current-set indicator an Open SDG file name stands for (indicator_10-7-2.csv)."""
-    match = FILE_NAME.match(path.name)
+    match = FILE_NAME.match(file_name)
     if not match:
         return None
     code = ".".join(match.groups())
@@ -112,13 +113,15 @@ def indicator_for(path: Path) -> Indicator | None:
 
 def observations_import(
     *,
-    files: Iterable[Path],
+    files: Iterable[Path | File],
     area: Area | None = None,
     layout: Layout = Layout.OPEN_SDG,
     source: str = "",
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Import files of one layout; raise ImportRejected, having written nothing, on bad rows.
+
+    `files` are paths, or files Django holds (uploads), read from their start.
 
     Open SDG files need the `area` they describe; files of the UN layout name their areas on
     each row, and `area`, if given, keeps only that area's rows. Importing the same file twice
@@ -133,14 +136,15 @@ def observations_import(
     with transaction.atomic():
         sink = _ObservationSink(summary)
         read = _read_open_sdg if layout == Layout.OPEN_SDG else _read_sdg_global
-        for done, path in enumerate(files):
+        for done, file in enumerate(files):
             summary.files += 1
+            name = Path(file.name).name
 
-            def tell(fraction: float, done: int = done, name: str = path.name) -> None:
+            def tell(fraction: float, done: int = done, name: str = name) -> None:
                 say((done + fraction) / len(files), name)
 
-            with _Reading(path, tell) as reading:
-                read(reading, area, sink, source or path.name, summary)
+            with _Reading(file, name, tell) as reading:
+                read(reading, area, sink, source or name, summary)
             tell(1.0)
         sink.flush()
         if summary.rejected:
@@ -154,14 +158,17 @@ class _Reading:
     # Rows between two progress reports: often enough to watch, rarely enough to cost nothing.
     REPORT_EVERY = 10_000
 
-    def __init__(self, path: Path, tell: Callable[[float], None]) -> None:
-        self.path = path
-        self.name = path.name
-        self.size = max(path.stat().st_size, 1)
+    def __init__(self, file: Path | File, name: str, tell: Callable[[float], None]) -> None:
+        self.file = file
+        self.name = name
+        self.size = max(file.stat().st_size if isinstance(file, Path) else file.size, 1)
         self.tell = tell
 
     def __enter__(self) -> _Reading:
-        self.raw = self.path.open("rb")
+        # An upload's own file object, so the reader sees plain bytes whatever Django wraps.
+        self.raw = (
+            self.file.open("rb") if isinstance(self.file, Path) else self.file.open("rb").file
+        )
         self.text = io.TextIOWrapper(self.raw, encoding="utf-8-sig", newline="")
         self.reader = csv.reader(self.text)
         return self
@@ -219,7 +226,7 @@ def _read_open_sdg(
     source: str,
     summary: ImportSummary,
 ) -> None:
-    indicator = indicator_for(reading.path)
+    indicator = indicator_for(reading.name)
     if indicator is None:
         summary.rejected.append((reading.name, 0, "no current indicator matches this file name"))
         return
