@@ -129,7 +129,17 @@ def indicator_areas(indicator: Indicator) -> QuerySet[Area]:
 class Dimension:
     name: str
     options: list[str]  # "" stands for the total: rows that do not break this dimension down
-    selected: str
+    selected: str  # "" as well when the dimension is compared
+    compared: bool = False
+
+
+@dataclass
+class Line:
+    """One series drawn: the chosen disaggregation, or one value of the compared dimension."""
+
+    label: str
+    observations: list[Observation]
+    progress: ProgressAssessment | None = None
 
 
 @dataclass
@@ -138,21 +148,26 @@ class SeriesView:
 
     area: Area
     dimensions: list[Dimension]
-    observations: list[Observation]
-    label: str
+    lines: list[Line]
     unit: str
     target: IndicatorTarget | None
-    progress: ProgressAssessment | None
 
     @property
-    def chart_series(self) -> ChartSeries:
-        return ChartSeries(
-            label=self.label,
-            points=[
-                ChartPoint(o.period_start, o.period_end, o.value, o.period_label)
-                for o in self.observations
-            ],
-        )
+    def label(self) -> str:
+        return " / ".join(line.label for line in self.lines)
+
+    @property
+    def chart_series(self) -> list[ChartSeries]:
+        return [
+            ChartSeries(
+                label=line.label,
+                points=[
+                    ChartPoint(o.period_start, o.period_end, o.value, o.period_label)
+                    for o in line.observations
+                ],
+            )
+            for line in self.lines
+        ]
 
     @property
     def target_line(self) -> TargetLine | None:
@@ -163,17 +178,37 @@ class SeriesView:
             self.target.value, self.target.year, f"Target: {value} by {self.target.year}"
         )
 
+    @property
+    def table(self) -> list[tuple[str, list[Observation | None]]]:
+        """One row per period, one cell per line (None where a line has no value then)."""
+        periods: dict[tuple, str] = {}
+        cells: dict[tuple[tuple, int], Observation] = {}
+        for index, line in enumerate(self.lines):
+            for o in line.observations:
+                period = (o.period_start, o.period_end)
+                periods.setdefault(period, o.period_label)
+                cells[period, index] = o
+        return [
+            (label, [cells.get((period, i)) for i in range(len(self.lines))])
+            for period, label in sorted(periods.items())
+        ]
+
 
 def indicator_series(
-    *, indicator: Indicator, area: Area, choices: Mapping[str, str] | None = None
+    *,
+    indicator: Indicator,
+    area: Area,
+    choices: Mapping[str, str] | None = None,
+    compare: str = "",
 ) -> SeriesView:
     """The area's series of the indicator for the chosen disaggregation. Three queries.
 
     Each dimension takes the value chosen if rows have it, else the total (rows without the
     dimension) if there is one, else its most frequent value; dimensions are settled in
     order, each among the rows the earlier ones left, so the selection never comes out empty.
-    Only the distinct disaggregations are read to choose, then only the chosen series, so a
-    country with thousands of breakdowns costs no more than the points drawn.
+    The dimension named by `compare`, if it has several values, is not settled: each of its
+    values becomes a line of its own. Only the distinct disaggregations are read to choose,
+    then only the lines drawn, so thousands of breakdowns cost no more than the points shown.
     """
     choices = choices or {}
     observations = Observation.objects.filter(indicator=indicator, area=area)
@@ -190,28 +225,47 @@ def indicator_series(
         for disaggregation, points in combos:
             present[disaggregation.get(name, "")] += points
         options = sorted(present, key=lambda v: (v != "", v))
+        if name == compare and len(options) > 1:
+            dimensions.append(Dimension(name, options, "", compared=True))
+            continue
         wanted = choices.get(name)
         if wanted not in present:
             wanted = "" if "" in present else present.most_common(1)[0][0]
         dimensions.append(Dimension(name, options, wanted))
         combos = [(d, n) for d, n in combos if d.get(name, "") == wanted]
-    chosen = Observation.key_for(combos[0][0]) if combos else ""
-    rows = list(
-        observations.filter(disaggregation_key=chosen)
+
+    keys = [Observation.key_for(d) for d, _ in combos]
+    by_key: dict[str, list[Observation]] = {key: [] for key in keys}
+    for o in (
+        observations.filter(disaggregation_key__in=keys)
         .only(
             "period_label",
             "period_start",
             "period_end",
             "disaggregation",
+            "disaggregation_key",
             "value",
             "unit",
             "source",
         )
         .order_by("period_start", "period_end")
+    ):
+        by_key[o.disaggregation_key].append(o)
+    fixed = ", ".join(
+        f"{d.name}: {d.selected}"
+        for d in dimensions
+        if d.selected and len(d.options) > 1 and not d.compared
     )
-    label = ", ".join(
-        f"{d.name}: {d.selected}" for d in dimensions if d.selected and len(d.options) > 1
-    )
+    compared = next((d for d in dimensions if d.compared), None)
+    lines = []
+    for (disaggregation, _), key in zip(combos, keys, strict=True):
+        label = fixed or "All"
+        if compared:
+            value = disaggregation.get(compared.name, "")
+            label = f"{compared.name}: {value or 'total'}" + (f" ({fixed})" if fixed else "")
+        lines.append(Line(label, by_key[key]))
+
+    rows = [o for line in lines for o in line.observations]
     units = {o.unit for o in rows if o.unit} or {o.disaggregation.get("Units", "") for o in rows}
     unit = next(iter(units)) if len(units) == 1 and "" not in units else indicator.unit
     target = (
@@ -221,13 +275,13 @@ def indicator_series(
         .order_by(F("area").asc(nulls_last=True))
         .first()
     )
-    progress = None
     if indicator.direction in (Direction.INCREASE, Direction.DECREASE):
-        progress = progress_assess(
-            ((o.period_end.year, o.value) for o in rows),
-            direction=indicator.direction,
-            target_value=target.value if target else None,
-            target_year=target.year if target else None,
-            base_year=target.base_year if target else 2015,
-        )
-    return SeriesView(area, dimensions, rows, label or "All", unit, target, progress)
+        for line in lines:
+            line.progress = progress_assess(
+                ((o.period_end.year, o.value) for o in line.observations),
+                direction=indicator.direction,
+                target_value=target.value if target else None,
+                target_year=target.year if target else None,
+                base_year=target.base_year if target else 2015,
+            )
+    return SeriesView(area, dimensions, lines, unit, target)

@@ -63,10 +63,16 @@ class IndicatorDetailView(TemplateView):
                 for key, value in self.request.GET.items()
                 if key.startswith(DIMENSION_PARAM)
             }
-            series = indicator_series(indicator=indicator, area=area, choices=choices)
+            series = indicator_series(
+                indicator=indicator,
+                area=area,
+                choices=choices,
+                compare=self.request.GET.get("compare", ""),
+            )
             context["series"] = series
+            context["comparable"] = [d for d in series.dimensions if len(d.options) > 1]
             context["chart"] = line_chart_svg(
-                [series.chart_series],
+                series.chart_series,
                 title=f"{indicator.short_name or indicator.name}, {area.name}",
                 unit=series.unit,
                 target=series.target_line,

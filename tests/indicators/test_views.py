@@ -41,6 +41,12 @@ def yearly(indicator: Indicator, iso3: str, values: dict[int, str], **disaggrega
         )
 
 
+def values(series) -> list[Decimal]:
+    """The values of the one line drawn."""
+    (line,) = series.lines
+    return [o.value for o in line.observations]
+
+
 @pytest.fixture
 def viewer(request, client):
     """Each kind of visitor: the pages are public, to all of them alike."""
@@ -100,8 +106,8 @@ def test_an_indicator_page_shows_chart_target_progress_table_and_download(client
     assert 'class="target"' in page  # SDG target 10.c: 3 per cent by 2030, shipped as data
     assert "The dashed line is the target: 3 by 2030." in page
     # From 8 to 5.25 in six years is -6.8% a year, where 3 by 2030 needs -6.7% a year.
-    assert response.context["series"].progress.status == "substantial_progress"
-    assert "Substantial progress / on track." in page
+    assert response.context["series"].lines[0].progress.status == "substantial_progress"
+    assert "<strong>Substantial progress / on track</strong> (2015 to 2021)." in page
     assert '<th scope="row">2021</th><td class="num">5.25</td>' in page
     assert f"{reverse('indicators:data_csv', args=[costs().pk])}?area=KEN" in page
 
@@ -124,16 +130,69 @@ def test_disaggregation_filters_choose_the_series(client):
     url = reverse("indicators:detail", args=[indicator.pk])
 
     total = client.get(url, {"area": "KEN"}).context["series"]
-    assert [o.value for o in total.observations] == [10, 11]
+    assert values(total) == [10, 11]
     assert total.dimensions[0].options == ["", "Female", "Male"]
 
     women = client.get(url, {"area": "KEN", "d-Sex": "Female"})
-    assert [o.value for o in women.context["series"].observations] == [4, 5]
+    assert values(women.context["series"]) == [4, 5]
     assert women.context["series"].label == "Sex: Female"
     assert '<option value="Female" selected>' in women.text
 
     unknown = client.get(url, {"area": "KEN", "d-Sex": "Robot", "d-Colour": "red"})
-    assert [o.value for o in unknown.context["series"].observations] == [10, 11]
+    assert values(unknown.context["series"]) == [10, 11]
+
+
+def test_comparing_a_dimension_draws_a_line_for_each_value(client):
+    indicator = Indicator.objects.get(sdg_code="8.8.1", indicator_set__is_current=True)
+    yearly(indicator, "KEN", {2015: "10", 2020: "11"})
+    yearly(indicator, "KEN", {2015: "4", 2020: "5"}, Sex="Female", Age="15+")
+    yearly(indicator, "KEN", {2015: "16", 2020: "12"}, Sex="Male", Age="15+")
+    yearly(indicator, "KEN", {2015: "1"}, Sex="Male", Age="65+")
+    response = client.get(
+        reverse("indicators:detail", args=[indicator.pk]),
+        {"area": "KEN", "compare": "Sex", "d-Age": "15+"},
+    )
+    series = response.context["series"]
+    assert [line.label for line in series.lines] == [
+        "Sex: Female (Age: 15+)",
+        "Sex: Male (Age: 15+)",
+    ]
+    assert [[o.value for o in line.observations] for line in series.lines] == [[4, 5], [16, 12]]
+    # Lower injury rates are better: women's rose, men's fell.
+    assert [line.progress.status for line in series.lines] == [
+        "deterioration",
+        "substantial_progress",
+    ]
+    assert [(period, [o.value for o in cells]) for period, cells in series.table] == [
+        ("2015", [4, 16]),
+        ("2020", [5, 12]),
+    ]
+    page = response.text
+    assert page.count('class="series"') == 2
+    assert '<option value="Sex" selected>Each Sex</option>' in page
+    assert '<th scope="col" class="num">Sex: Male (Age: 15+)</th>' in page
+
+
+def test_a_compared_line_without_a_value_in_a_period_shows_a_gap(client):
+    indicator = Indicator.objects.get(sdg_code="8.8.1", indicator_set__is_current=True)
+    yearly(indicator, "KEN", {2019: "4", 2020: "5"}, Sex="Female")
+    yearly(indicator, "KEN", {2020: "17"}, Sex="Male")
+    response = client.get(
+        reverse("indicators:detail", args=[indicator.pk]), {"area": "KEN", "compare": "Sex"}
+    )
+    assert [(p, [o and o.value for o in c]) for p, c in response.context["series"].table] == [
+        ("2019", [4, None]),
+        ("2020", [5, 17]),
+    ]
+    assert '<span class="visually-hidden">no value</span>' in response.text
+
+
+def test_comparing_an_unknown_dimension_draws_one_line(client):
+    yearly(costs(), "KEN", {2020: "6"})
+    response = client.get(
+        reverse("indicators:detail", args=[costs().pk]), {"area": "KEN", "compare": "Colour"}
+    )
+    assert len(response.context["series"].lines) == 1
 
 
 def test_without_a_total_the_most_frequent_value_is_shown(client):
@@ -163,7 +222,7 @@ def test_an_indicator_without_a_direction_is_not_assessed(client):
     volume = Indicator.objects.get(sdg_code="17.3.2", indicator_set__is_current=True)
     yearly(volume, "KEN", {2015: "2", 2020: "3"})
     response = client.get(reverse("indicators:detail", args=[volume.pk]))
-    assert response.context["series"].progress is None
+    assert response.context["series"].lines[0].progress is None
     assert "not assessed, as this indicator has no desired direction set" in response.text
 
 
