@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -266,9 +267,18 @@ class TargetForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # New targets take the current version of a set; a target keeps the version it chose,
+        # so that one stays on offer after a newer version is imported.
+        chosen = self.instance.indicator_id or self.initial.get("indicator")
         self.fields["indicator"].queryset = Indicator.objects.filter(
-            indicator_set__is_current=True
+            Q(indicator_set__is_current=True) | Q(pk=getattr(chosen, "pk", chosen))
         ).select_related("indicator_set")
+        self.fields["indicator"].label_from_instance = lambda indicator: (
+            str(indicator)
+            if indicator.indicator_set.is_current
+            else f"{indicator} ({indicator.indicator_set.name}, version "
+            f"{indicator.indicator_set.version})"
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

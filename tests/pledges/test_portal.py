@@ -257,3 +257,30 @@ def test_portal_says_when_an_update_is_due(client, member, organisation):
     PledgeFactory(lead_organisation=organisation, published=True)
     client.force_login(member)
     assert "update due" in client.get(reverse("portal:home")).content.decode()
+
+
+def test_a_target_keeps_its_indicator_version_after_a_newer_one_is_imported(
+    client, member, organisation
+):
+    import io
+
+    from indicators.sets import indicator_set_import
+
+    table = "code,name,direction\nG1,Migrants with decent work,increase\n"
+    first = indicator_set_import(
+        file=io.BytesIO(table.encode()), filename="s.csv", code="gcm-t", version="1", name="T"
+    )
+    old = first.indicator_set.indicators.get()
+    pledge = complete_pledge(lead_organisation=organisation)
+    pledge.targets.update(indicator=old, own_metric="")
+    indicator_set_import(
+        file=io.BytesIO(table.replace("decent", "decent paid").encode()),
+        filename="s.csv",
+        code="gcm-t",
+        version="2",
+    )
+    client.force_login(member)
+    data = form_data(pledge, **{"targets-0-indicator": old.pk, "targets-0-own_metric": ""})
+    response = client.post(reverse("portal:pledge_edit", args=[pledge.reference]), data)
+    assert response.status_code == 302
+    assert pledge.targets.get().indicator == old
