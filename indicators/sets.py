@@ -9,7 +9,8 @@ One row per indicator. Columns, in any order, named as a person would write them
 A version, once imported, does not change: pledge targets keep pointing at the indicator of
 the version they chose. Importing the same version again with the same content changes
 nothing; with other content it is refused. A new version becomes the current one unless told
-otherwise, and takes over the observations of the indicators it carries on (same code).
+otherwise, and takes over the observations of the indicators it carries on (same code, or
+same name for an indicator without one).
 """
 
 from __future__ import annotations
@@ -209,18 +210,24 @@ def _make_current(indicator_set: IndicatorSet) -> None:
 
 
 def _carry_on(indicator_set: IndicatorSet, indicators: list[Indicator]) -> int:
-    """Hand the observations of earlier versions' indicators to this version's, by code.
+    """Hand the observations of earlier versions' indicators to this version's.
 
-    Observations measure the indicator as offices publish it, not a version of our list, so
-    they follow the current version; earlier rows point at their successor for readers.
+    An indicator is the same across versions by its code, or by its name where it has no
+    code (proposed indicators often have none yet). Observations measure the indicator as
+    offices publish it, not a version of our list, so they follow the current version;
+    earlier rows point at their successor for readers.
     """
-    by_code = {i.code: i for i in indicators if i.code}
-    earlier = Indicator.objects.filter(
-        indicator_set__code=indicator_set.code, code__in=by_code
-    ).exclude(indicator_set=indicator_set)
+    by_identity = {i.code or f"name:{i.name}": i for i in indicators}
+    codes = [i.code for i in indicators if i.code]
+    names = [i.name for i in indicators if not i.code]
+    earlier = (
+        Indicator.objects.filter(indicator_set__code=indicator_set.code)
+        .filter(Q(code__in=codes) | Q(code="", name__in=names))
+        .exclude(indicator_set=indicator_set)
+    )
     carried = 0
     for old in earlier:
-        new = by_code[old.code]
+        new = by_identity[old.code or f"name:{old.name}"]
         carried += Observation.objects.filter(indicator=old).update(indicator=new)
         # Every earlier row points at the newest, so a reader follows one step, never a chain.
         Indicator.objects.filter(Q(pk=old.pk) | Q(superseded_by=old)).update(superseded_by=new)

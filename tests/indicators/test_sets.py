@@ -274,3 +274,19 @@ def test_a_file_that_is_not_a_table_is_refused_with_a_reason():
         indicator_set_import(
             file=io.BytesIO(b""), filename="set.pdf", code="t", version="1", name="T"
         )
+
+
+def test_an_indicator_without_a_code_is_carried_on_by_its_name():
+    first = import_csv().indicator_set
+    uncoded = first.indicators.get(code="")
+    Observation.objects.create(
+        indicator=uncoded,
+        area=Area.objects.get(iso3="KEN"),
+        period_label="2020",
+        period_start="2020-01-01",
+        period_end="2020-12-31",
+        value=Decimal("41"),
+    )
+    second = import_csv(TABLE.replace("percent,higher", "% of workers,higher"), version="2")
+    assert second.carried_on == 1
+    assert Observation.objects.get().indicator.indicator_set == second.indicator_set
