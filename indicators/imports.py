@@ -144,7 +144,15 @@ def observations_import(
                 say((done + fraction) / len(files), name)
 
             with _Reading(file, name, tell) as reading:
-                read(reading, area, sink, source or name, summary)
+                try:
+                    read(reading, area, sink, source or name, summary)
+                except UnicodeDecodeError:
+                    # Decoding runs ahead of the reader in chunks: no line can be named.
+                    summary.rejected.append((name, 0, "not UTF-8 text: save the file as UTF-8"))
+                except csv.Error as error:
+                    summary.rejected.append(
+                        (name, reading.reader.line_num, f"not readable as CSV: {error}")
+                    )
             tell(1.0)
         sink.flush()
         if summary.rejected:
@@ -170,7 +178,8 @@ class _Reading:
             self.file.open("rb") if isinstance(self.file, Path) else self.file.open("rb").file
         )
         self.text = io.TextIOWrapper(self.raw, encoding="utf-8-sig", newline="")
-        self.reader = csv.reader(self.text)
+        # Strict, so a quote left open is an error rather than a value swallowing the lines after.
+        self.reader = csv.reader(self.text, strict=True)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -284,12 +284,14 @@ def _table(file: IO[bytes], filename: str) -> Iterator[tuple[int, list[str]]]:
     if not filename.lower().endswith((".csv", ".txt")):
         raise SetImportRejected([(0, "give a .csv or .xlsx file")])
     text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text, strict=True)
     try:
-        reader = csv.reader(text)
         for cells in reader:
             yield reader.line_num, cells
     except UnicodeDecodeError as error:
         raise SetImportRejected([(0, "the CSV is not UTF-8 text")]) from error
+    except csv.Error as error:
+        raise SetImportRejected([(reader.line_num, f"not readable as CSV: {error}")]) from error
     finally:
         text.detach()  # the caller opened the file and closes it
 

@@ -77,3 +77,13 @@ def test_only_staff_with_the_permissions_may_import(client, member, secretariat)
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
     assert client.get(reverse(URL)).status_code == 302
+
+
+def test_an_upload_in_another_encoding_is_refused_not_a_server_error(client, secretariat):
+    client.force_login(secretariat)
+    latin = SimpleUploadedFile(
+        "indicator_10-c-1.csv", "Year,Sex,Value\n2019,Féminin,3\n".encode("latin-1")
+    )
+    response = client.post(reverse(URL), {"layout": "open-sdg", "country": "KEN", "files": [latin]})
+    assert response.status_code == 200
+    assert "indicator_10-c-1.csv: not UTF-8 text" in response.text

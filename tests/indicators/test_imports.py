@@ -288,3 +288,16 @@ def test_the_command_reads_the_un_layout(tmp_path):
 def test_open_sdg_files_need_a_country(tmp_path):
     with pytest.raises(CommandError, match="give --country"):
         call_command("import_observations", str(tmp_path))
+
+
+def test_a_file_that_is_not_utf8_or_not_csv_is_refused_with_a_reason(tmp_path):
+    latin = tmp_path / "indicator_10-c-1.csv"
+    latin.write_bytes("Year,Sex,Value\n2019,Féminin,3\n".encode("latin-1"))
+    open_quote = write(tmp_path, "indicator_10-7-1.csv", 'Year,Value\n2019,"3\n2020,4\n')
+    with pytest.raises(ImportRejected) as rejected:
+        observations_import(files=[latin, open_quote], area=Area.objects.get(iso3="KEN"))
+    assert rejected.value.summary.rejected == [
+        ("indicator_10-c-1.csv", 0, "not UTF-8 text: save the file as UTF-8"),
+        ("indicator_10-7-1.csv", 3, "not readable as CSV: unexpected end of data"),
+    ]
+    assert not Observation.objects.exists()

@@ -290,3 +290,9 @@ def test_an_indicator_without_a_code_is_carried_on_by_its_name():
     second = import_csv(TABLE.replace("percent,higher", "% of workers,higher"), version="2")
     assert second.carried_on == 1
     assert Observation.objects.get().indicator.indicator_set == second.indicator_set
+
+
+def test_a_quote_left_open_is_refused_with_its_line():
+    with pytest.raises(SetImportRejected) as rejected:
+        import_csv('code,name\nA,"Unfinished\n')
+    assert rejected.value.rejected == [(2, "not readable as CSV: unexpected end of data")]
