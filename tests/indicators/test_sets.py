@@ -296,3 +296,19 @@ def test_a_quote_left_open_is_refused_with_its_line():
     with pytest.raises(SetImportRejected) as rejected:
         import_csv('code,name\nA,"Unfinished\n')
     assert rejected.value.rejected == [(2, "not readable as CSV: unexpected end of data")]
+
+
+def test_staff_without_change_permission_cannot_make_a_version_current(client, secretariat):
+    from django.contrib.auth.models import Permission
+
+    first = import_csv().indicator_set
+    import_csv(TABLE.replace("percent", "%"), version="2")
+    secretariat.user_permissions.set(Permission.objects.filter(codename="view_indicatorset"))
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:indicators_indicatorset_changelist"),
+        {"action": "make_current", "_selected_action": [first.pk]},
+    )
+    assert response.status_code == 200  # the action is not offered: Django says so, changes nothing
+    first.refresh_from_db()
+    assert not first.is_current
