@@ -42,6 +42,71 @@ class IndicatorInline(admin.TabularInline):
     show_change_link = True
 
 
+class ImportRefused(Exception):
+    """What an import page's `run_import` raises: the problems to list; nothing was written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+class ImportPageMixin:
+    """An "Import" page beside a change list: a form, then the import or every problem listed.
+
+    A model admin gives the form, a title, a help template, who may import, and `run_import`,
+    which calls the service and returns where to go next or raises ImportRefused.
+    """
+
+    change_list_template = "admin/indicators/change_list_with_import.html"
+    import_form: type[forms.Form]
+    import_title: str
+    import_link: str
+    import_help: str
+
+    def import_url_name(self) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_import"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name=self.import_url_name()), *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        extra = {
+            "import_url": reverse(f"admin:{self.import_url_name()}"),
+            "import_link": self.import_link,
+        }
+        return super().changelist_view(request, extra_context={**(extra_context or {}), **extra})
+
+    def may_import(self, request: HttpRequest) -> bool:
+        raise NotImplementedError
+
+    def run_import(self, request: HttpRequest, data: dict) -> str:
+        raise NotImplementedError
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.may_import(request):
+            raise PermissionDenied
+        form = self.import_form(request.POST or None, request.FILES or None)
+        problems: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                return HttpResponseRedirect(self.run_import(request, form.cleaned_data))
+            except ImportRefused as refused:
+                problems = refused.problems
+        return TemplateResponse(
+            request,
+            "admin/indicators/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": self.import_title,
+                "opts": self.opts,
+                "form": form,
+                "problems": problems,
+                "help": self.import_help,
+            },
+        )
+
+
 class IndicatorSetImportForm(forms.Form):
     file = forms.FileField(help_text="CSV or XLSX, one indicator a row (see the columns below).")
     code = forms.SlugField(
@@ -57,74 +122,47 @@ class IndicatorSetImportForm(forms.Form):
 
 
 @admin.register(IndicatorSet)
-class IndicatorSetAdmin(admin.ModelAdmin):
+class IndicatorSetAdmin(ImportPageMixin, admin.ModelAdmin):
     list_display = ("name", "code", "version", "is_current", "published_on", "created_at")
     list_filter = ("code", "is_current")
     search_fields = ("name", "code", "version")
     inlines = [IndicatorInline]
     actions = ["make_current"]
-    change_list_template = "admin/indicators/indicatorset/change_list.html"
+    import_form = IndicatorSetImportForm
+    import_title = "Import an indicator set"
+    import_link = "Import a set or version"
+    import_help = "admin/indicators/indicatorset/_import_help.html"
 
-    def get_urls(self):
-        urls = [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="indicators_indicatorset_import",
-            )
-        ]
-        return urls + super().get_urls()
-
-    def import_view(self, request: HttpRequest) -> HttpResponse:
+    def may_import(self, request: HttpRequest) -> bool:
         # Importing creates sets and indicators: it needs both permissions.
-        if not (
-            self.has_add_permission(request) and request.user.has_perm("indicators.add_indicator")
-        ):
-            raise PermissionDenied
-        form = IndicatorSetImportForm(request.POST or None, request.FILES or None)
-        problems: list[str] = []
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            upload = data["file"]
-            try:
-                result = indicator_set_import(
-                    file=upload,
-                    filename=upload.name,
-                    code=data["code"],
-                    version=data["version"],
-                    name=data["name"],
-                    description=data["description"],
-                    source=data["source"],
-                    make_current=data["make_current"],
-                )
-            except SetImportRejected as rejected:
-                problems = [
-                    f"Line {line}: {reason}" if line else reason
-                    for line, reason in rejected.rejected
-                ]
-            else:
-                outcome = "imported" if result.created else "was already imported; unchanged"
-                self.message_user(
-                    request,
-                    f"{result.indicator_set} {outcome}: {result.indicators} indicator(s), "
-                    f"{result.carried_on} observation(s) carried on from earlier versions.",
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(
-                    reverse("admin:indicators_indicatorset_change", args=[result.indicator_set.pk])
-                )
-        return TemplateResponse(
-            request,
-            "admin/indicators/import.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Import an indicator set",
-                "opts": self.model._meta,
-                "form": form,
-                "problems": problems,
-                "help": "admin/indicators/indicatorset/_import_help.html",
-            },
+        return self.has_add_permission(request) and request.user.has_perm(
+            "indicators.add_indicator"
         )
+
+    def run_import(self, request: HttpRequest, data: dict) -> str:
+        try:
+            result = indicator_set_import(
+                file=data["file"],
+                filename=data["file"].name,
+                code=data["code"],
+                version=data["version"],
+                name=data["name"],
+                description=data["description"],
+                source=data["source"],
+                make_current=data["make_current"],
+            )
+        except SetImportRejected as rejected:
+            raise ImportRefused(
+                [f"Line {line}: {reason}" if line else reason for line, reason in rejected.rejected]
+            ) from None
+        outcome = "imported" if result.created else "was already imported; unchanged"
+        self.message_user(
+            request,
+            f"{result.indicator_set} {outcome}: {result.indicators} indicator(s), "
+            f"{result.carried_on} observation(s) carried on from earlier versions.",
+            messages.SUCCESS,
+        )
+        return reverse("admin:indicators_indicatorset_change", args=[result.indicator_set.pk])
 
     @admin.action(description="Make the selected version current", permissions=["change"])
     def make_current(self, request: HttpRequest, queryset) -> None:
@@ -222,7 +260,7 @@ class ObservationImportForm(forms.Form):
 
 
 @admin.register(Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(ImportPageMixin, admin.ModelAdmin):
     list_display = ("indicator", "area", "period_label", "disaggregation_key", "value", "unit")
     list_filter = ("indicator__indicator_set", "indicator", "area__kind")
     list_select_related = ("indicator", "area")
@@ -231,59 +269,38 @@ class ObservationAdmin(admin.ModelAdmin):
     readonly_fields = ("disaggregation_key", "created_at", "updated_at")
     # Counting every observation on each page view costs more than it tells.
     show_full_result_count = False
-    change_list_template = "admin/indicators/observation/change_list.html"
+    import_form = ObservationImportForm
+    import_title = "Import observations"
+    import_link = "Import observations"
+    import_help = "admin/indicators/observation/_import_help.html"
 
-    def get_urls(self):
-        urls = [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="indicators_observation_import",
+    def may_import(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def run_import(self, request: HttpRequest, data: dict) -> str:
+        try:
+            summary = observations_import(
+                files=data["files"],
+                area=data["country"],
+                layout=Layout(data["layout"]),
+                source=data["source"],
             )
-        ]
-        return urls + super().get_urls()
-
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        form = ObservationImportForm(request.POST or None, request.FILES or None)
-        problems: list[str] = []
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                summary = observations_import(
-                    files=data["files"],
-                    area=data["country"],
-                    layout=Layout(data["layout"]),
-                    source=data["source"],
-                )
-            except ImportRejected as rejected:
-                problems = [
+        except ImportRejected as rejected:
+            raise ImportRefused(
+                [
                     f"{name}, line {line}: {reason}" if line else f"{name}: {reason}"
                     for name, line, reason in rejected.summary.rejected
                 ]
-            else:
-                self.message_user(
-                    request,
-                    f"{summary.rows} row(s) read in {summary.files} file(s): {summary.written} "
-                    f"written, {summary.unchanged} unchanged, {summary.empty_values} without a "
-                    f"value, {summary.bounded_values} given only as a bound, {summary.skipped} "
-                    f"about areas or indicators not followed here.",
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(reverse("admin:indicators_observation_changelist"))
-        return TemplateResponse(
+            ) from None
+        self.message_user(
             request,
-            "admin/indicators/import.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Import observations",
-                "opts": self.model._meta,
-                "form": form,
-                "problems": problems,
-                "help": "admin/indicators/observation/_import_help.html",
-            },
+            f"{summary.rows} row(s) read in {summary.files} file(s): {summary.written} "
+            f"written, {summary.unchanged} unchanged, {summary.empty_values} without a "
+            f"value, {summary.bounded_values} given only as a bound, {summary.skipped} "
+            f"about areas or indicators not followed here.",
+            messages.SUCCESS,
         )
+        return reverse("admin:indicators_observation_changelist")
 
 
 @admin.register(ObservationRevision)

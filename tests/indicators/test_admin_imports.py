@@ -87,3 +87,9 @@ def test_an_upload_in_another_encoding_is_refused_not_a_server_error(client, sec
     response = client.post(reverse(URL), {"layout": "open-sdg", "country": "KEN", "files": [latin]})
     assert response.status_code == 200
     assert "indicator_10-c-1.csv: not UTF-8 text" in response.text
+
+
+def test_the_observation_list_offers_the_import_to_the_secretariat(client, secretariat):
+    client.force_login(secretariat)
+    response = client.get(reverse("admin:indicators_observation_changelist"))
+    assert f'<a href="{reverse(URL)}">Import observations</a>' in response.text
