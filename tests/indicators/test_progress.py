@@ -40,39 +40,32 @@ def test_growth_above_one_and_a_half_percent_without_target_is_substantial():
     )
 
 
-def test_growth_between_half_and_one_and_a_half_percent_without_target_is_moderate():
-    # 100 -> 105 over 5 years: 1.05 ** (1/5) - 1 = 0.009806
-    result = progress_assess(series((2015, 100), (2020, 105)), direction="increase")
-    assert result.status is ProgressStatus.MODERATE
-    assert result.observed_growth == pytest.approx(0.009806, abs=1e-6)
-
-
-def test_growth_below_half_a_percent_without_target_is_limited():
-    # 100 -> 101 over 5 years: 1.01 ** (1/5) - 1 = 0.001992
-    result = progress_assess(series((2015, 100), (2020, 101)), direction="increase")
-    assert result.status is ProgressStatus.LIMITED
-    assert result.observed_growth == pytest.approx(0.001992, abs=1e-6)
-
-
-def test_fall_when_higher_is_better_is_deterioration():
-    # 100 -> 95 over 5 years: 0.95 ** (1/5) - 1 = -0.010206
-    result = progress_assess(series((2015, 100), (2020, 95)), direction="increase")
-    assert result.status is ProgressStatus.DETERIORATION
-    assert result.observed_growth == pytest.approx(-0.010206, abs=1e-6)
-
-
-def test_fall_when_lower_is_better_counts_as_growth_in_the_desired_direction():
-    # 100 -> 90 over 5 years: 0.9 ** (1/5) - 1 = -0.020852, turned round: +0.020852
-    result = progress_assess(series((2015, 100), (2020, 90)), direction="decrease")
-    assert result.status is ProgressStatus.SUBSTANTIAL
-    assert result.observed_growth == pytest.approx(0.020852, abs=1e-6)
-
-
-def test_rise_when_lower_is_better_is_deterioration():
-    # 100 -> 110 over 5 years: +0.019245, turned round: -0.019245
-    result = progress_assess(series((2015, 100), (2020, 110)), direction="decrease")
-    assert result.status is ProgressStatus.DETERIORATION
-    assert result.observed_growth == pytest.approx(-0.019245, abs=1e-6)
+@pytest.mark.parametrize(
+    ("latest", "direction", "growth", "status"),
+    [
+        # 100 -> 105 over 5 years: 1.05 ** (1/5) - 1 = 0.009806
+        (105, "increase", 0.009806, ProgressStatus.MODERATE),
+        # 100 -> 101 over 5 years: 1.01 ** (1/5) - 1 = 0.001992
+        (101, "increase", 0.001992, ProgressStatus.LIMITED),
+        # 100 -> 95 over 5 years: 0.95 ** (1/5) - 1 = -0.010206
+        (95, "increase", -0.010206, ProgressStatus.DETERIORATION),
+        # 100 -> 90 over 5 years: 0.9 ** (1/5) - 1 = -0.020852, turned round: +0.020852
+        (90, "decrease", 0.020852, ProgressStatus.SUBSTANTIAL),
+        # 100 -> 110 over 5 years: +0.019245, turned round: -0.019245
+        (110, "decrease", -0.019245, ProgressStatus.DETERIORATION),
+    ],
+    ids=[
+        "moderate between half and one and a half percent",
+        "limited below half a percent",
+        "fall when higher is better is deterioration",
+        "fall when lower is better counts as growth in the desired direction",
+        "rise when lower is better is deterioration",
+    ],
+)
+def test_observed_growth_without_target_sets_the_status(latest, direction, growth, status):
+    result = progress_assess(series((2015, 100), (2020, latest)), direction=direction)
+    assert result.status is status
+    assert result.observed_growth == pytest.approx(growth, abs=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -130,40 +123,31 @@ def test_growth_at_the_pace_the_target_needs_is_substantial():
     )
 
 
-def test_growth_at_most_of_the_needed_pace_is_moderate():
-    # 100 -> 120 by 2020: 1.2 ** (1/5) - 1 = 0.037137; ratio 0.037137 / 0.047294 = 0.785241
+@pytest.mark.parametrize(
+    ("latest", "ratio", "status"),
+    [
+        # 100 -> 120 by 2020: 1.2 ** (1/5) - 1 = 0.037137; ratio 0.037137 / 0.047294 = 0.785241
+        (120, 0.785241, ProgressStatus.MODERATE),
+        # 100 -> 105 by 2020: 0.009806; ratio 0.009806 / 0.047294 = 0.207336
+        (105, 0.207336, ProgressStatus.LIMITED),
+        # 100 -> 90 by 2020: -0.020852; ratio -0.020852 / 0.047294 = -0.440893
+        (90, -0.440893, ProgressStatus.DETERIORATION),
+    ],
+    ids=[
+        "most of the needed pace is moderate",
+        "well below the needed pace is limited",
+        "moving away from the target is deterioration",
+    ],
+)
+def test_observed_over_needed_pace_sets_the_status(latest, ratio, status):
     result = progress_assess(
-        series((2015, 100), (2020, 120)),
+        series((2015, 100), (2020, latest)),
         direction="increase",
         target_value=D(200),
         target_year=2030,
     )
-    assert result.status is ProgressStatus.MODERATE
-    assert result.ratio == pytest.approx(0.785241, abs=1e-6)
-
-
-def test_growth_well_below_the_needed_pace_is_limited():
-    # 100 -> 105 by 2020: 0.009806; ratio 0.009806 / 0.047294 = 0.207336
-    result = progress_assess(
-        series((2015, 100), (2020, 105)),
-        direction="increase",
-        target_value=D(200),
-        target_year=2030,
-    )
-    assert result.status is ProgressStatus.LIMITED
-    assert result.ratio == pytest.approx(0.207336, abs=1e-6)
-
-
-def test_moving_away_from_the_target_is_deterioration():
-    # 100 -> 90 by 2020: -0.020852; ratio -0.020852 / 0.047294 = -0.440893
-    result = progress_assess(
-        series((2015, 100), (2020, 90)),
-        direction="increase",
-        target_value=D(200),
-        target_year=2030,
-    )
-    assert result.status is ProgressStatus.DETERIORATION
-    assert result.ratio == pytest.approx(-0.440893, abs=1e-6)
+    assert result.status is status
+    assert result.ratio == pytest.approx(ratio, abs=1e-6)
 
 
 # Target 70 by 2030 from 100 in 2015, lower is better:
