@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -253,7 +254,16 @@ class Area(models.Model):
 
 
 class Observation(models.Model):
-    """One value of an indicator for an area, period and disaggregation."""
+    """One value of an indicator for an area, period and disaggregation.
+
+    The point's identity (indicator, area, period, disaggregation) is fixed once written; its
+    content (CONTENT_FIELDS) changes only through imports and `observation_correct`, each of
+    which keeps what it replaced as an ObservationRevision.
+    """
+
+    # What a correction may change and a revision keeps: one list for the service, the
+    # revision and the admin form.
+    CONTENT_FIELDS = ("value", "unit", "source", "note")
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="observations")
@@ -311,15 +321,31 @@ class Observation(models.Model):
 
 
 class ObservationRevision(models.Model):
-    """A value an import replaced: the history of what was published before."""
+    """An observation's content as it was before an import or a correction replaced it.
+
+    `replaced_by` is who made the change (nobody for the import command), `reason` why.
+    """
 
     observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="revisions")
     value = models.DecimalField(max_digits=30, decimal_places=10)
+    unit = models.CharField(max_length=200, blank=True)
     source = models.CharField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
     replaced_at = models.DateTimeField(auto_now_add=True)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Why the value was replaced: a correction, an import."
+    )
 
     class Meta:
-        ordering = ["observation", "-replaced_at"]
+        # Newest first; the id orders revisions written in the same instant (one import).
+        ordering = ["observation", "-replaced_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.observation}: was {self.value}"
