@@ -284,6 +284,7 @@ class ObservationAdmin(ImportPageMixin, admin.ModelAdmin):
                 area=data["country"],
                 layout=Layout(data["layout"]),
                 source=data["source"],
+                by=request.user,
             )
         except ImportRejected as rejected:
             raise ImportRefused(

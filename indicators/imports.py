@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.core.files import File
 from django.db import transaction
@@ -118,6 +118,7 @@ def observations_import(
     layout: Layout = Layout.OPEN_SDG,
     source: str = "",
     progress: Progress | None = None,
+    by: Any = None,
 ) -> ImportSummary:
     """Import files of one layout; raise ImportRejected, having written nothing, on bad rows.
 
@@ -126,7 +127,7 @@ def observations_import(
     Open SDG files need the `area` they describe; files of the UN layout name their areas on
     each row, and `area`, if given, keeps only that area's rows. Importing the same file twice
     changes nothing; a value that differs from the stored one replaces it, and the stored one
-    is kept as an ObservationRevision.
+    is kept as an ObservationRevision naming `by` (who imports, if anyone) and the file.
     """
     if layout == Layout.OPEN_SDG and area is None:
         raise ValueError("Open SDG files hold one country's data: give the area.")
@@ -134,7 +135,7 @@ def observations_import(
     summary = ImportSummary()
     say = progress or (lambda fraction, message: None)
     with transaction.atomic():
-        sink = _ObservationSink(summary)
+        sink = _ObservationSink(summary, by)
         read = _read_open_sdg if layout == Layout.OPEN_SDG else _read_sdg_global
         for done, file in enumerate(files):
             summary.files += 1
@@ -347,6 +348,7 @@ class _Point:
     key: str
     value: Decimal
     source: str
+    file: str
 
 
 class _ObservationSink:
@@ -356,8 +358,9 @@ class _ObservationSink:
     back anyway); reading goes on only to find every bad row.
     """
 
-    def __init__(self, summary: ImportSummary) -> None:
+    def __init__(self, summary: ImportSummary, by: Any) -> None:
         self.summary = summary
+        self.by = by
         self.pending: list[_Point] = []
         # Where each point was first read, so a repeated one is named rather than overwritten.
         # Keyed by the hash of the point's identity, not the identity itself: a tenth of the
@@ -386,7 +389,7 @@ class _ObservationSink:
         if self.summary.rejected:
             return
         self.pending.append(
-            _Point(indicator, area, period, disaggregation, key, value, source[:500])
+            _Point(indicator, area, period, disaggregation, key, value, source[:500], name)
         )
         if len(self.pending) >= BATCH_SIZE:
             self.flush()
@@ -434,7 +437,13 @@ class _ObservationSink:
             else:
                 revisions.append(
                     ObservationRevision(
-                        observation=stored, value=stored.value, source=stored.source
+                        observation=stored,
+                        value=stored.value,
+                        unit=stored.unit,
+                        source=stored.source,
+                        note=stored.note,
+                        replaced_by=self.by,
+                        reason=f"Import of {p.file}"[:300],
                     )
                 )
                 stored.value, stored.source, stored.updated_at = p.value, p.source, now
