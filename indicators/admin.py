@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -18,7 +20,9 @@ from indicators.models import (
     Observation,
     ObservationRevision,
 )
+from indicators.services import observation_correct
 from indicators.sets import SetImportRejected, indicator_set_import, indicator_set_make_current
+from indicators.templatetags.indicator_numbers import exact
 
 
 @admin.register(Objective)
@@ -74,6 +78,7 @@ class ImportPageMixin:
         extra = {
             "import_url": reverse(f"admin:{self.import_url_name()}"),
             "import_link": self.import_link,
+            "may_import": self.may_import(request),
         }
         return super().changelist_view(request, extra_context={**(extra_context or {}), **extra})
 
@@ -259,14 +264,116 @@ class ObservationImportForm(forms.Form):
         return data
 
 
+class ObservationCorrectionForm(forms.ModelForm):
+    """The content of an observation, and why it changes; its identity is not a field."""
+
+    reason = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Why the value is corrected, kept with the value it replaces "
+        "(e.g. “The office's file gives 7.96”). Needed when anything changes.",
+    )
+
+    class Meta:
+        model = Observation
+        fields = Observation.CONTENT_FIELDS
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # 7.96, as the source wrote it, rather than the stored 7.9600000000; a number, not
+            # text, so that 7.960 posted back counts as no change.
+            self.initial["value"] = Decimal(f"{self.instance.value.normalize():f}")
+
+    def clean(self):
+        data = super().clean()
+        # The service refuses a change without a reason too; asking here lets the page say so.
+        changed = set(self.changed_data) & set(Observation.CONTENT_FIELDS)
+        if changed and not data.get("reason", "").strip():
+            self.add_error("reason", "Say why the value is corrected.")
+        return data
+
+
+class ObservationRevisionInline(admin.TabularInline):
+    """What imports and corrections replaced, newest first: read-only history."""
+
+    model = ObservationRevision
+    fields = ("replaced_value", "unit", "source", "note", "replaced_at", "replaced_by", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "replaced value"
+    verbose_name_plural = "replaced values"
+
+    def get_queryset(self, request: HttpRequest):
+        # Each row names who replaced the value, and its title names the observation.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("replaced_by", "observation__indicator", "observation__area")
+        )
+
+    @admin.display(description="value")
+    def replaced_value(self, revision: ObservationRevision) -> str:
+        return exact(revision.value)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(Observation)
 class ObservationAdmin(ImportPageMixin, admin.ModelAdmin):
-    list_display = ("indicator", "area", "period_label", "disaggregation_key", "value", "unit")
+    """Observations come from imports; here the secretariat reads them and corrects a value.
+
+    A correction goes through `observation_correct`, which keeps the replaced value. Adding
+    single points is left to imports (linked from the list), and deleting is not offered:
+    it would take the point's history with it.
+    """
+
+    list_display = (
+        "indicator",
+        "area",
+        "period_label",
+        "disaggregation_key",
+        "shown_value",
+        "unit",
+    )
     list_filter = ("indicator__indicator_set", "indicator", "area__kind")
     list_select_related = ("indicator", "area")
     search_fields = ("indicator__code", "area__name", "area__code", "period_label")
-    autocomplete_fields = ("indicator", "area")
-    readonly_fields = ("disaggregation_key", "created_at", "updated_at")
+    form = ObservationCorrectionForm
+    fieldsets = [
+        (
+            "The point",
+            {
+                "fields": [
+                    "indicator",
+                    "area",
+                    ("period_label", "period_start", "period_end"),
+                    "disaggregation",
+                ]
+            },
+        ),
+        ("Its value", {"fields": [*Observation.CONTENT_FIELDS, "reason"]}),
+        (None, {"fields": [("created_at", "updated_at")]}),
+    ]
+    readonly_fields = (
+        "indicator",
+        "area",
+        "period_label",
+        "period_start",
+        "period_end",
+        "disaggregation",
+        "created_at",
+        "updated_at",
+    )
+    inlines = [ObservationRevisionInline]
     # Counting every observation on each page view costs more than it tells.
     show_full_result_count = False
     import_form = ObservationImportForm
@@ -274,8 +381,34 @@ class ObservationAdmin(ImportPageMixin, admin.ModelAdmin):
     import_link = "Import observations"
     import_help = "admin/indicators/observation/_import_help.html"
 
+    def get_queryset(self, request: HttpRequest):
+        # The change page shows the indicator and the area: read them with the observation.
+        return super().get_queryset(request).select_related("indicator", "area")
+
+    @admin.display(description="value", ordering="value")
+    def shown_value(self, observation: Observation) -> str:
+        return exact(observation.value)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Observation, form, change: bool) -> None:
+        # The form has put its values on `obj` without saving; the service reads the row
+        # afresh and writes it, with the revision, or leaves it as it is if nothing changed.
+        observation_correct(
+            observation=obj,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            **{name: form.cleaned_data[name] for name in Observation.CONTENT_FIELDS},
+        )
+
     def may_import(self, request: HttpRequest) -> bool:
-        return self.has_add_permission(request) and self.has_change_permission(request)
+        # Imports add and change observations: both permissions, though this page adds none.
+        user = request.user
+        return user.has_perm("indicators.add_observation") and self.has_change_permission(request)
 
     def run_import(self, request: HttpRequest, data: dict) -> str:
         try:
@@ -306,16 +439,27 @@ class ObservationAdmin(ImportPageMixin, admin.ModelAdmin):
 
 @admin.register(ObservationRevision)
 class ObservationRevisionAdmin(admin.ModelAdmin):
-    """Values that later imports replaced: read-only history."""
+    """Values that imports and corrections replaced: read-only history, never deleted here."""
 
-    list_display = ("observation", "value", "source", "replaced_at")
-    list_select_related = ("observation__indicator", "observation__area")
-    search_fields = ("observation__indicator__code", "observation__area__name")
+    list_display = (
+        "observation",
+        "value",
+        "unit",
+        "source",
+        "replaced_at",
+        "replaced_by",
+        "reason",
+    )
+    list_select_related = ("observation__indicator", "observation__area", "replaced_by")
+    search_fields = ("observation__indicator__code", "observation__area__name", "reason")
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
