@@ -1,7 +1,21 @@
-"""The secretariat's workbench. Workflow state changes through services only: read-only here."""
+"""The secretariat's workbench: one more client of the services.
 
+Saving a pledge or an update here calls the same service as the portal, so every change is a
+version and an event naming the staff member. Workflow state and what is derived from it
+(review state, implementation status, partners' answers, verification) are read-only here and
+change through the review actions only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
-from django.http import Http404
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +32,18 @@ from pledges.admin_review import (
     possible_duplicates,
     smart_score,
 )
+from pledges.content import PledgeContent, UpdateContent
+from pledges.forms import (
+    MeasurementForm,
+    MeasurementFormSet,
+    PledgeForm,
+    TargetForm,
+    TargetFormSet,
+    UpdateForm,
+    form_sections,
+    measurements_from,
+    targets_from,
+)
 from pledges.models import (
     Corroboration,
     Evidence,
@@ -25,6 +51,7 @@ from pledges.models import (
     JoinRequest,
     Membership,
     Organisation,
+    OutboxMessage,
     Pledge,
     PledgeInReview,
     PledgeObjective,
@@ -39,10 +66,158 @@ from pledges.models import (
     ReviewCycle,
     ReviewEvent,
     TargetMeasurement,
+    UpdateVersion,
 )
-from pledges.snapshots import snapshot_diff
+from pledges.permissions import can_edit_pledge, can_edit_update
+from pledges.snapshots import pledge_changes, update_changes
 
-WORKFLOW_FIELDS = ("review_state", "submitted_at", "published_at", "version")
+WORKFLOW_FIELDS = ("review_state", "submitted_at", "published_at")
+STATE_FIELDSET = (
+    "State (changed by the review actions)",
+    {
+        "fields": (
+            ("review_state", "implementation_status"),
+            ("submitted_at", "published_at"),
+            ("created_by", "created_at", "updated_at"),
+        )
+    },
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by services only: the secretariat reads them here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline:
+    """An inline of facts (events, versions, updates): listed, never edited here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class Refused(Exception):
+    """A service refused what the admin asked, after the forms had accepted it (a race)."""
+
+    def __init__(self, error: ValidationError | PermissionDenied) -> None:
+        messages_ = error.messages if isinstance(error, ValidationError) else [str(error)]
+        super().__init__("; ".join(messages_))
+
+
+class ServiceClientAdmin(admin.ModelAdmin):
+    """Saves through a service (`save_through`) once the form and every inline are valid.
+
+    A refusal that only the service could see (someone else saved first, the subject moved
+    on) comes back as a message on the page, with nothing written.
+    """
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Nothing here: the service writes the object with its inlines in save_related."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: list, change: bool) -> None:
+        try:
+            self.save_through(request, form, formsets, change)
+        except (ValidationError, PermissionDenied) as error:
+            raise Refused(error) from error
+
+    def save_through(self, request: HttpRequest, form: Any, formsets: list, change: bool) -> None:
+        raise NotImplementedError
+
+    def construct_change_message(
+        self, request: HttpRequest, form: Any, formsets: list, add: bool = False
+    ) -> list[dict[str, Any]]:
+        # The full record of the change is the service's version and event.
+        return [{"added": {}}] if add else [{"changed": {"fields": form.changed_data}}]
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Refused as refusal:
+            self.message_user(request, f"Nothing was saved: {refusal}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # History is kept: pledges and updates are withdrawn or rejected, never deleted.
+        return False
+
+
+def _found(queryset: QuerySet[Any], object_id: str) -> Any:
+    try:
+        return queryset.get(pk=int(object_id))
+    except (ValueError, queryset.model.DoesNotExist):
+        return None
+
+
+def _formset_of(formsets: list, model: type) -> Any:
+    return next((formset for formset in formsets if formset.model is model), None)
+
+
+def _evidence_removed(request: HttpRequest, formsets: list) -> None:
+    formset = _formset_of(formsets, Evidence)
+    for form in formset.deleted_forms if formset is not None else []:
+        services.evidence_remove(evidence=form.instance, by=request.user)
+
+
+def evidence_file_link(evidence: Evidence) -> str:
+    """A file goes through the download view, which checks who may see it: never a media URL."""
+    if not evidence.file:
+        return format_html('<a href="{}" rel="noopener">{}</a>', evidence.url, evidence.url)
+    url = reverse("portal:evidence_download", args=[evidence.pledge.reference, evidence.pk])
+    return format_html('<a href="{}">{}</a>', url, evidence.file_name)
+
+
+class EvidenceInline(admin.TabularInline):
+    """Evidence is the owners' to add; the secretariat may take down what should not be there."""
+
+    model = Evidence
+    fk_name = "pledge"
+    fields = ("title", "link", "update_reported", "uploaded_by", "created_at")
+    readonly_fields = fields
+    extra = 0
+    verbose_name_plural = "evidence (ticking delete removes it, with the file, and records who)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Evidence]:
+        return super().get_queryset(request).select_related("pledge", "update", "uploaded_by")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="link or file")
+    def link(self, evidence: Evidence) -> str:
+        return evidence_file_link(evidence)
+
+    @admin.display(description="about the update of")
+    def update_reported(self, evidence: Evidence) -> str:
+        return f"{evidence.update.reported_on:%Y-%m-%d}" if evidence.update_id else "the pledge"
+
+
+class UpdateEvidenceInline(EvidenceInline):
+    fk_name = "update"
+    fields = ("title", "link", "uploaded_by", "created_at")
+    readonly_fields = fields
 
 
 class MembershipInline(admin.TabularInline):
@@ -68,7 +243,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_select_related = ("country",)
     search_fields = ("name", "acronym", "country__name")
     autocomplete_fields = ("country",)
-    readonly_fields = ("created_at",)
+    # Accreditation is a decision with consequences: made by the action, never by a tick box.
+    readonly_fields = ("accredited", "accredited_at", "created_at")
     inlines = [MembershipInline]
 
 
@@ -111,32 +287,54 @@ class RegionalReviewAdmin(admin.ModelAdmin):
     search_fields = ("title", "code")
 
 
-class PledgeObjectiveInline(admin.TabularInline):
-    model = PledgeObjective
-    extra = 0
-    verbose_name = "objective"
-    verbose_name_plural = "objectives (main ones ranked 1 to 3)"
+class PledgeAdminForm(PledgeForm):
+    """The portal's pledge form, with what only the secretariat sets when it records a pledge:
+    the cycle and the lead organisation (fixed once the pledge exists)."""
 
+    cycle = forms.ModelChoiceField(queryset=ReviewCycle.objects.all())
+    lead_organisation = forms.ModelChoiceField(queryset=Organisation.objects.all())
 
-class PledgePartnerInline(admin.TabularInline):
-    model = PledgePartner
-    autocomplete_fields = ("organisation",)
-    fields = ("organisation", "status", "invited_email", "responded_at")
-    extra = 0
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "title" not in self.fields:
+            return
+        if self.instance.pk:
+            del self.fields["cycle"], self.fields["lead_organisation"]
+        else:
+            self.fields["opened_version"].required = False
+            self._autocomplete("lead_organisation", AutocompleteSelect)
+        for name in ("partners", "areas"):
+            self._autocomplete(name, AutocompleteSelectMultiple)
+
+    def _autocomplete(self, name: str, widget: type[AutocompleteSelect]) -> None:
+        """The admin's search-as-you-type for a long list, fed by the related model's admin."""
+        field = self.fields[name]
+        field.widget = widget(Pledge._meta.get_field(name), admin.site)
+        field.widget.choices = field.choices
+
+    def clean(self) -> dict[str, Any]:
+        if not self.instance.pk and self.cleaned_data.get("lead_organisation"):
+            # The rules of partners read the lead organisation of the pledge to be.
+            self.instance.lead_organisation = self.cleaned_data["lead_organisation"]
+        return super().clean()
 
 
 class PledgeTargetInline(admin.StackedInline):
     model = PledgeTarget
-    autocomplete_fields = ("indicator",)
+    form = TargetForm
+    formset = TargetFormSet
+    fk_name = "pledge"
     fields = (
         ("indicator", "own_metric", "unit"),
         ("baseline_value", "baseline_year", "target_value", "target_year"),
-        "position",
     )
     extra = 0
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PledgeTarget]:
+        return super().get_queryset(request).select_related("indicator__indicator_set")
 
-class ProgressUpdateInline(admin.TabularInline):
+
+class ProgressUpdateInline(ReadOnlyInline, admin.TabularInline):
     model = ProgressUpdate
     fields = (
         "reported_on",
@@ -147,63 +345,105 @@ class ProgressUpdateInline(admin.TabularInline):
     )
     readonly_fields = fields
     show_change_link = True
-    extra = 0
-    can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProgressUpdate]:
+        return super().get_queryset(request).select_related("organisation")
 
 
-class EvidenceInline(admin.TabularInline):
-    model = Evidence
-    fields = ("title", "url", "file", "update", "uploaded_by", "created_at")
-    readonly_fields = ("uploaded_by", "created_at")
-    extra = 0
-
-
-class ReviewEventInline(admin.TabularInline):
+class ReviewEventInline(ReadOnlyInline, admin.TabularInline):
     """The pledge's history of review steps; events are facts, never edited."""
 
     model = ReviewEvent
     fields = ("created_at", "action", "from_state", "to_state", "actor", "update", "comment")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    ordering = ("-created_at",)
+    ordering = ("-created_at", "-id")
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewEvent]:
+        return super().get_queryset(request).select_related("actor", "update")
 
 
-class PledgeVersionInline(admin.TabularInline):
-    """Every version the pledge went through; any two can be compared."""
+class UpdateReviewEventInline(ReviewEventInline):
+    fk_name = "update"
+    fields = ("created_at", "action", "from_state", "to_state", "actor", "comment")
+    readonly_fields = fields
 
-    model = PledgeVersion
+
+class VersionInline(ReadOnlyInline, admin.TabularInline):
+    """Every version the subject went through; any two compare."""
+
     fields = ("number", "action", "review_state", "created_by", "created_at", "compare")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ("-number",)
+    compare_url: str
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related("created_by")
 
     @admin.display(description="compare")
-    def compare(self, version: PledgeVersion) -> str:
+    def compare(self, version: PledgeVersion | UpdateVersion) -> str:
         if version.number == 1:
             return "—"
-        url = reverse("admin:pledges_pledge_compare", args=[version.pledge_id])
+        subject_id = version.pledge_id if isinstance(version, PledgeVersion) else version.update_id
+        url = reverse(self.compare_url, args=[subject_id])
+        before = version.number - 1
         return format_html(
-            '<a href="{}?a={}&amp;b={}">with version {}</a>',
-            url,
-            version.number - 1,
-            version.number,
-            version.number - 1,
+            '<a href="{}?a={}&amp;b={}">with version {}</a>', url, before, version.number, before
         )
 
 
+class PledgeVersionInline(VersionInline):
+    model = PledgeVersion
+    compare_url = "admin:pledges_pledge_compare"
+
+
+class UpdateVersionInline(VersionInline):
+    model = UpdateVersion
+    compare_url = "admin:pledges_progressupdate_compare"
+
+
+def _compare_response(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    original: Any,
+    versions: dict[int, Any],
+    changes: Any,
+) -> TemplateResponse:
+    """Two versions side by side: by default what changed since the version the public saw
+    last (or since the one before)."""
+    if not versions:
+        raise Http404("No versions yet.")
+    latest = max(versions)
+    try:
+        b = int(request.GET.get("b", latest))
+        published = [n for n, v in versions.items() if n < b and v.action == "publish"]
+        a = int(request.GET.get("a", max(published) if published else b - 1))
+    except ValueError:
+        raise Http404("Versions are numbers.") from None
+    if a not in versions or b not in versions:
+        raise Http404("No such version.")
+    opts = modeladmin.model._meta
+    return TemplateResponse(
+        request,
+        "admin/pledges/compare.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "opts": opts,
+            "original": original,
+            "change_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change", args=[original.pk]
+            ),
+            "title": f"{original}: version {a} against version {b}",
+            "before": versions[a],
+            "after": versions[b],
+            "versions": sorted(versions.values(), key=lambda v: v.number),
+            "changes": changes(versions[a].snapshot, versions[b].snapshot),
+        },
+    )
+
+
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+class PledgeAdmin(ServiceClientAdmin):
+    form = PledgeAdminForm
     list_display = (
         "reference",
         "title",
@@ -229,12 +469,15 @@ class PledgeAdmin(admin.ModelAdmin):
     )
     list_select_related = ("lead_organisation", "cycle")
     search_fields = ("reference", "title", "lead_organisation__name", "lead_organisation__acronym")
-    autocomplete_fields = ("lead_organisation", "matches", "areas", "created_by")
-    filter_horizontal = ("principles",)
     readonly_fields = (
         "reference",
+        "cycle_shown",
+        "lead_shown",
+        "partner_answers",
         *WORKFLOW_FIELDS,
+        "implementation_status",
         "merged_into",
+        "created_by",
         "created_at",
         "updated_at",
         "similar_pledges",
@@ -242,49 +485,7 @@ class PledgeAdmin(admin.ModelAdmin):
         "revision_of",
     )
     show_full_result_count = False
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "reference",
-                    "revision_of",
-                    "compare_link",
-                    "cycle",
-                    "title",
-                    "description",
-                    "similar_pledges",
-                )
-            },
-        ),
-        (
-            "Form and partners",
-            {
-                "fields": (
-                    ("form_financial", "form_human_resources", "form_process", "form_policy"),
-                    "joint_kind",
-                    "lead_organisation",
-                    "matches",
-                )
-            },
-        ),
-        ("Framework", {"fields": ("principles", "mirrors_gcr")}),
-        ("Where and when", {"fields": ("is_global", "areas", ("start_date", "deadline"))}),
-        ("Resources", {"fields": (("amount", "currency"),)}),
-        (
-            "State",
-            {
-                "fields": (
-                    ("review_state", "implementation_status"),
-                    ("submitted_at", "published_at"),
-                    ("created_by", "created_at", "updated_at", "version"),
-                )
-            },
-        ),
-    )
     inlines = [
-        PledgeObjectiveInline,
-        PledgePartnerInline,
         PledgeTargetInline,
         ProgressUpdateInline,
         EvidenceInline,
@@ -292,9 +493,102 @@ class PledgeAdmin(admin.ModelAdmin):
         PledgeVersionInline,
     ]
 
-    def get_queryset(self, request):
+    def get_fieldsets(self, request: HttpRequest, obj: Pledge | None = None) -> Any:
+        if obj is None:
+            record: tuple[str, ...] = ("cycle", "lead_organisation")
+        else:
+            record = ("reference", "revision_of", "cycle_shown", "lead_shown", "partner_answers")
+            record += ("compare_link", "similar_pledges")
+        return [
+            (None, {"fields": (*record, "opened_version")}),
+            *((title, {"fields": names}) for title, names in form_sections(PledgeContent)),
+            *([STATE_FIELDSET] if obj else []),
+        ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Pledge]:
         # The SMART column reads targets and objective links of every row on the page.
         return super().get_queryset(request).prefetch_related("targets", "objective_links")
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        # What the change page shows of the pledge, in one query (the list prefetches more).
+        return _found(
+            Pledge.objects.select_related("cycle", "lead_organisation", "matches"), object_id
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Pledge | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit_pledge(request.user, obj))
+
+    def save_through(self, request: HttpRequest, form: Any, formsets: list, change: bool) -> None:
+        _evidence_removed(request, formsets)
+        content = form.content(targets_from(_formset_of(formsets, PledgeTarget)))
+        if change:
+            services.pledge_update(
+                pledge=form.instance,
+                by=request.user,
+                content=content,
+                expected_version=form.cleaned_data["opened_version"],
+            )
+            return
+        created = services.pledge_create(
+            by=request.user,
+            cycle=form.cleaned_data["cycle"],
+            lead_organisation=form.cleaned_data["lead_organisation"],
+            content=content,
+        )
+        # The admin goes on with the object it built: it becomes the pledge just created.
+        form.instance.pk, form.instance.reference = created.pk, created.reference
+
+    # What a page shown without a form (a pledge decided for good) says for the form's fields
+    # that are not the model's own.
+    @admin.display(description="first main objective")
+    def main_objective_1(self, pledge: Pledge) -> str:
+        return self._main_objective(pledge, 1)
+
+    @admin.display(description="second main objective")
+    def main_objective_2(self, pledge: Pledge) -> str:
+        return self._main_objective(pledge, 2)
+
+    @admin.display(description="third main objective")
+    def main_objective_3(self, pledge: Pledge) -> str:
+        return self._main_objective(pledge, 3)
+
+    def _main_objective(self, pledge: Pledge, rank: int) -> str:
+        link = pledge.objective_links.filter(main_rank=rank).select_related("objective").first()
+        return str(link.objective) if link else "—"
+
+    @admin.display(description="further objectives")
+    def further_objectives(self, pledge: Pledge) -> str:
+        links = pledge.objective_links.filter(main_rank__isnull=True).select_related("objective")
+        return ", ".join(str(link.objective) for link in links) or "—"
+
+    @admin.display(description="partners invited by e-mail")
+    def partner_emails(self, pledge: Pledge) -> str:
+        links = pledge.partner_links.filter(organisation__isnull=True)
+        return ", ".join(link.invited_email for link in links) or "—"
+
+    @admin.display(description="cycle")
+    def cycle_shown(self, pledge: Pledge) -> str:
+        return str(pledge.cycle)
+
+    @admin.display(description="lead organisation")
+    def lead_shown(self, pledge: Pledge) -> str:
+        return str(pledge.lead_organisation)
+
+    @admin.display(description="partners' answers")
+    def partner_answers(self, pledge: Pledge) -> str:
+        links = pledge.partner_links.select_related("organisation")
+        return (
+            format_html_join(
+                ", ",
+                "{} ({})",
+                (
+                    (link.organisation or link.invited_email, link.get_status_display().lower())
+                    for link in links
+                ),
+            )
+            or "no partners"
+        )
 
     @admin.display(description="SMART")
     def smart(self, pledge: Pledge) -> str:
@@ -302,12 +596,10 @@ class PledgeAdmin(admin.ModelAdmin):
 
     @admin.display(description="compare")
     def compare_link(self, pledge: Pledge) -> str:
-        if not pledge.pk or pledge.history_pledge.versions.count() < 2:
+        if pledge.history_pledge.versions.count() < 2:
             return "fewer than two versions yet"
         url = reverse("admin:pledges_pledge_compare", args=[pledge.pk])
-        label = (
-            "revision against the published pledge" if pledge.revision_of_id else "latest changes"
-        )
+        label = "revision against the published pledge" if pledge.is_revision else "latest changes"
         return format_html('<a href="{}">Compare: {}</a>', url, label)
 
     @admin.display(description="possible duplicates")
@@ -321,40 +613,14 @@ class PledgeAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def compare_view(self, request, pledge_id: int):
-        """Two versions side by side: by default the latest against the one before it."""
+    def compare_view(self, request: HttpRequest, pledge_id: int) -> TemplateResponse:
         pledge = get_object_or_404(Pledge, pk=pledge_id)
         if not self.has_view_permission(request, pledge):
             raise Http404
         # A revision's versions are kept with the pledge it revises.
         pledge = pledge.history_pledge
         versions = {v.number: v for v in pledge.versions.select_related("created_by")}
-        if not versions:
-            raise Http404("This pledge has no versions yet.")
-        latest = max(versions)
-        try:
-            b = int(request.GET.get("b", latest))
-            # By default, what changed since the version the public sees (or the one before).
-            published = [n for n, v in versions.items() if n < b and v.action == "publish"]
-            a = int(request.GET.get("a", max(published) if published else b - 1))
-        except ValueError:
-            raise Http404("Versions are numbers.") from None
-        if a not in versions or b not in versions:
-            raise Http404("No such version.")
-        return TemplateResponse(
-            request,
-            "admin/pledges/pledge/compare.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "original": pledge,
-                "title": f"{pledge.reference}: version {a} against version {b}",
-                "before": versions[a],
-                "after": versions[b],
-                "versions": sorted(versions.values(), key=lambda v: v.number),
-                "changes": snapshot_diff(versions[a].snapshot, versions[b].snapshot),
-            },
-        )
+        return _compare_response(self, request, pledge, versions, pledge_changes)
 
 
 @admin.register(PledgeInReview)
@@ -392,6 +658,9 @@ class PledgeInReviewAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # A pledge has one page; the queue links to it rather than repeating it.
         return redirect("admin:pledges_pledge_change", object_id)
@@ -426,32 +695,28 @@ def _duplicates_html(pledge: Pledge) -> str:
 
 class TargetMeasurementInline(admin.TabularInline):
     model = TargetMeasurement
+    form = MeasurementForm
+    formset = MeasurementFormSet
     fields = ("target", "value", "measured_on")
     extra = 0
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Offer only the targets of the pledge this update reports on.
-        if db_field.name == "target" and request.resolver_match.kwargs.get("object_id"):
-            update_id = request.resolver_match.kwargs["object_id"]
-            kwargs["queryset"] = PledgeTarget.objects.filter(pledge__updates__id=update_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+class UpdateAdminForm(UpdateForm):
+    """The portal's update form; the values are the measurement inline's here."""
 
-class UpdateEvidenceInline(admin.TabularInline):
-    model = Evidence
-    fields = ("title", "url", "file", "uploaded_by", "created_at")
-    readonly_fields = ("uploaded_by", "created_at")
-    extra = 0
-
-
-class UpdateReviewEventInline(ReviewEventInline):
-    fk_name = "update"
-    fields = ("created_at", "action", "from_state", "to_state", "actor", "comment")
-    readonly_fields = fields
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        instance = kwargs["instance"]
+        super().__init__(
+            *args, pledge=instance.pledge, organisations=[instance.organisation], **kwargs
+        )
+        self.targets = []
+        for name in [name for name in self.fields if name.startswith(("value_", "measured_"))]:
+            del self.fields[name]
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ServiceClientAdmin):
+    form = UpdateAdminForm
     list_display = (
         "pledge",
         "reported_on",
@@ -463,15 +728,110 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     list_filter = ("review_state", "implementation_status", "cycle", "organisation__kind")
     list_select_related = ("pledge", "organisation")
     search_fields = ("pledge__reference", "pledge__title", "organisation__name", "narrative")
-    autocomplete_fields = ("pledge", "organisation", "author")
-    readonly_fields = (*WORKFLOW_FIELDS, "created_at", "updated_at")
+    readonly_fields = (
+        "pledge",
+        "organisation",
+        "author",
+        "cycle",
+        *WORKFLOW_FIELDS,
+        "verified_at",
+        "verified_by",
+        "created_at",
+        "updated_at",
+        "compare_link",
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "pledge",
+                    "organisation",
+                    "author",
+                    "cycle",
+                    "compare_link",
+                    "opened_version",
+                )
+            },
+        ),
+        *((title, {"fields": names}) for title, names in form_sections(UpdateContent)),
+        (
+            "State (changed by the review actions)",
+            {
+                "fields": (
+                    ("review_state", "submitted_at", "published_at"),
+                    ("verified_at", "verified_by"),
+                    ("created_at", "updated_at"),
+                )
+            },
+        ),
+    )
     actions = UPDATE_REVIEW_ACTIONS
     show_full_result_count = False
-    inlines = [TargetMeasurementInline, UpdateEvidenceInline, UpdateReviewEventInline]
+    inlines = [
+        TargetMeasurementInline,
+        UpdateEvidenceInline,
+        UpdateReviewEventInline,
+        UpdateVersionInline,
+    ]
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        return _found(
+            ProgressUpdate.objects.select_related(
+                "pledge__lead_organisation", "organisation", "author", "cycle", "verified_by"
+            ),
+            object_id,
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Updates are their owners' reports, made in the portal.
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: ProgressUpdate | None = None
+    ) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit_update(request.user, obj))
+
+    def save_through(self, request: HttpRequest, form: Any, formsets: list, change: bool) -> None:
+        _evidence_removed(request, formsets)
+        content = form.content()
+        services.update_edit(
+            update=form.instance,
+            by=request.user,
+            content=UpdateContent(
+                **content.own_values(),
+                measurements=measurements_from(_formset_of(formsets, TargetMeasurement)),
+            ),
+            expected_version=form.cleaned_data["opened_version"],
+        )
+
+    @admin.display(description="compare")
+    def compare_link(self, update: ProgressUpdate) -> str:
+        if update.versions.count() < 2:
+            return "fewer than two versions yet"
+        url = reverse("admin:pledges_progressupdate_compare", args=[update.pk])
+        return format_html('<a href="{}">Compare: latest changes</a>', url)
+
+    def get_urls(self):
+        compare = self.admin_site.admin_view(self.compare_view)
+        return [
+            path("<int:update_id>/compare/", compare, name="pledges_progressupdate_compare"),
+            *super().get_urls(),
+        ]
+
+    def compare_view(self, request: HttpRequest, update_id: int) -> TemplateResponse:
+        update = get_object_or_404(ProgressUpdate.objects.select_related("pledge"), pk=update_id)
+        if not self.has_view_permission(request, update):
+            raise Http404
+        versions = {v.number: v for v in update.versions.select_related("created_by")}
+        return _compare_response(self, request, update, versions, update_changes)
 
 
 @admin.register(PledgeTarget)
-class PledgeTargetAdmin(admin.ModelAdmin):
+class PledgeTargetAdmin(ReadOnlyAdmin):
+    """Targets across pledges, to search; each is edited on its pledge's page."""
+
     list_display = (
         "pledge",
         "metric",
@@ -484,7 +844,6 @@ class PledgeTargetAdmin(admin.ModelAdmin):
     list_filter = ("indicator__indicator_set", "indicator")
     list_select_related = ("pledge", "indicator")
     search_fields = ("pledge__reference", "own_metric", "indicator__code", "indicator__name")
-    autocomplete_fields = ("pledge", "indicator")
 
     @admin.display(description="indicator or own metric")
     def metric(self, obj: PledgeTarget) -> str:
@@ -493,14 +852,38 @@ class PledgeTargetAdmin(admin.ModelAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
-    list_display = ("title", "pledge", "update", "url", "file", "created_at")
+    """Evidence across pledges and updates; removing one goes through the service."""
+
+    list_display = ("title", "pledge", "update_reported", "link", "created_at")
     list_select_related = ("pledge", "update")
     search_fields = ("title", "pledge__reference", "url")
-    autocomplete_fields = ("pledge", "update", "uploaded_by")
+    fields = ("title", "pledge", "update", "link", "content_type", "size", "uploaded_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Evidence) -> None:
+        services.evidence_remove(evidence=obj, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        for evidence in queryset.select_related("pledge", "update"):
+            services.evidence_remove(evidence=evidence, by=request.user)
+
+    @admin.display(description="link or file")
+    def link(self, evidence: Evidence) -> str:
+        return evidence_file_link(evidence)
+
+    @admin.display(description="about the update of")
+    def update_reported(self, evidence: Evidence) -> str:
+        return f"{evidence.update.reported_on:%Y-%m-%d}" if evidence.update_id else "the pledge"
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(admin.ModelAdmin):
+class ReviewEventAdmin(ReadOnlyAdmin):
     """The audit trail: readable by the secretariat, written only by services."""
 
     list_display = ("created_at", "pledge", "update", "action", "from_state", "to_state", "actor")
@@ -508,26 +891,19 @@ class ReviewEventAdmin(admin.ModelAdmin):
     list_select_related = ("pledge", "update", "actor")
     search_fields = ("pledge__reference", "actor__email", "comment")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(TargetMeasurement)
-class TargetMeasurementAdmin(admin.ModelAdmin):
+class TargetMeasurementAdmin(ReadOnlyAdmin):
     list_display = ("target", "update", "value", "measured_on")
-    list_select_related = ("target__pledge", "target__indicator", "update__pledge")
+    list_select_related = ("target__pledge", "target__indicator", "update")
     search_fields = ("target__pledge__reference",)
-    autocomplete_fields = ("update", "target")
 
 
 @admin.register(PledgePartner)
-class PledgePartnerAdmin(admin.ModelAdmin):
+class PledgePartnerAdmin(ReadOnlyAdmin):
+    """Partner links across pledges, to search; partners are changed on the pledge's page and
+    answer for themselves in the portal."""
+
     list_display = (
         "pledge",
         "organisation",
@@ -539,36 +915,34 @@ class PledgePartnerAdmin(admin.ModelAdmin):
     list_filter = ("status", "organisation__kind")
     list_select_related = ("pledge", "organisation")
     search_fields = ("pledge__reference", "organisation__name", "invited_email")
-    autocomplete_fields = ("pledge", "organisation")
 
 
 @admin.register(PledgeObjective)
-class PledgeObjectiveAdmin(admin.ModelAdmin):
+class PledgeObjectiveAdmin(ReadOnlyAdmin):
     list_display = ("pledge", "objective", "main_rank")
     list_filter = ("objective", "main_rank")
     list_select_related = ("pledge", "objective")
     search_fields = ("pledge__reference", "pledge__title")
-    autocomplete_fields = ("pledge",)
 
 
 @admin.register(PledgeVersion)
-class PledgeVersionAdmin(admin.ModelAdmin):
+class PledgeVersionAdmin(ReadOnlyAdmin):
     """Frozen versions: read-only, compared from the pledge's page."""
 
     list_display = ("pledge", "number", "action", "review_state", "created_by", "created_at")
     list_filter = ("action", "review_state")
     list_select_related = ("pledge", "created_by")
     search_fields = ("pledge__reference", "pledge__title")
-    readonly_fields = ("pledge", "number", "action", "review_state", "snapshot", "created_by")
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(UpdateVersion)
+class UpdateVersionAdmin(ReadOnlyAdmin):
+    """Frozen versions of updates: read-only, compared from the update's page."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = ("update", "number", "action", "review_state", "created_by", "created_at")
+    list_filter = ("action", "review_state")
+    list_select_related = ("update__pledge", "created_by")
+    search_fields = ("update__pledge__reference",)
 
 
 @admin.register(Invitation)
@@ -633,19 +1007,13 @@ class CorroborationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
-    """What reminders went out: read-only, written by the daily task."""
+class ReminderLogAdmin(ReadOnlyAdmin):
+    """What reminders were decided: read-only, written by the daily task."""
 
     list_display = ("kind", "period", "organisation", "recipients", "sent_at")
     list_filter = ("kind",)
     list_select_related = ("organisation",)
     search_fields = ("period", "organisation__name")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReminderOptOut)
@@ -654,3 +1022,30 @@ class ReminderOptOutAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     search_fields = ("user__email",)
     autocomplete_fields = ("user",)
+
+
+class OutboxStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("sent", "sent"), ("waiting", "waiting"), ("failing", "failed at least once")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        if self.value() == "waiting":
+            return queryset.filter(sent_at__isnull=True)
+        if self.value() == "failing":
+            return queryset.filter(sent_at__isnull=True).exclude(last_error="")
+        return queryset
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """Outgoing e-mails: what was decided, when it went, what went wrong."""
+
+    list_display = ("subject", "name", "created_at", "sent_at", "attempts", "last_error")
+    list_filter = (OutboxStateFilter, "name")
+    search_fields = ("subject", "recipients")
+    show_full_result_count = False

@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 
 from indicators.models import Area
 from pledges import services
-from pledges.models import Pledge, ReviewState
+from pledges.models import Pledge
 from pledges.similarity import Similar, candidates_for, similar_pledges
 from pledges.smart import smart_check
 
@@ -270,7 +270,7 @@ def smart_score(pledge: Pledge) -> str:
 
 
 def in_review_queryset(queryset: QuerySet[Pledge]) -> QuerySet[Pledge]:
-    return queryset.filter(review_state=ReviewState.SUBMITTED)
+    return queryset.submitted()
 
 
 @admin.action(description="Verify selected published updates", permissions=["change"])

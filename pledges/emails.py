@@ -1,14 +1,20 @@
 """Named e-mails: one function per message, each rendering a subject / text / HTML triple
-under templates/emails/<name>_{subject.txt,body.txt,body.html}."""
+under templates/emails/<name>_{subject.txt,body.txt,body.html} into the outbox.
+
+They are called inside the transaction of the change that calls for them: the message is kept
+if and only if the change is, and a worker sends it once the transaction has committed.
+"""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from pledges.models import (
     Corroboration,
@@ -23,7 +29,9 @@ from pledges.models import (
     ReviewCycle,
     ReviewEvent,
 )
+from pledges.outbox import message_write
 from pledges.permissions import owner_organisation_ids
+from pledges.tasks import outbox_dispatch
 
 # Who hears of each step: the secretariat of what owners do, the owners of what it decides.
 TO_SECRETARIAT = {ReviewAction.SUBMIT}
@@ -36,20 +44,20 @@ TO_OWNERS = {
 }
 
 
-def _send(name: str, context: dict[str, Any], recipients: list[str]) -> int:
-    """Render and send one message to `recipients` (blind copies); the number sent to."""
+def _queue(name: str, context: dict[str, Any], recipients: list[str]) -> int:
+    """Render one message to `recipients` into the outbox; the number of recipients."""
     if not recipients:
         return 0
     context = {**context, "site_url": settings.SITE_URL}
-    subject = render_to_string(f"emails/{name}_subject.txt", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string(f"emails/{name}_body.txt", context),
-        to=[settings.DEFAULT_FROM_EMAIL] if len(recipients) > 1 else recipients,
-        bcc=recipients if len(recipients) > 1 else [],
+    message = message_write(
+        name=name,
+        subject=render_to_string(f"emails/{name}_subject.txt", context),
+        body_text=render_to_string(f"emails/{name}_body.txt", context),
+        body_html=render_to_string(f"emails/{name}_body.html", context),
+        recipients=recipients,
     )
-    message.attach_alternative(render_to_string(f"emails/{name}_body.html", context), "text/html")
-    message.send()
+    # robust: a broker that is down is the sweep's business, never the user's.
+    transaction.on_commit(partial(outbox_dispatch, message.pk), robust=True)
     return len(recipients)
 
 
@@ -76,41 +84,64 @@ def review_event_recipients(event: ReviewEvent) -> list[str]:
     return sorted(recipients)
 
 
-def review_event_send(event: ReviewEvent) -> int:
+# What the reader of each step's message does next, and where.
+NEXT_STEPS = {
+    ReviewAction.SUBMIT: ("Review it in the secretariat's workbench", "admin"),
+    ReviewAction.REQUEST_CHANGES: (
+        "Make the changes asked for and submit it again in the portal",
+        "portal",
+    ),
+    ReviewAction.PUBLISH: ("It is now public; see it in the portal", "portal"),
+}
+
+
+def review_event_queue(event: ReviewEvent) -> int:
     """Tell the people concerned of a review step."""
-    context = {"event": event, "pledge": event.pledge, "update": event.update}
-    return _send("review_event", context, review_event_recipients(event))
+    next_step, where = NEXT_STEPS.get(event.action, ("", ""))
+    pledge = event.pledge
+    if where == "admin":
+        link = settings.SITE_URL + reverse("admin:pledges_pledge_change", args=[pledge.pk])
+    else:
+        link = settings.SITE_URL + reverse("portal:pledge_detail", args=[pledge.reference])
+    context = {
+        "event": event,
+        "pledge": pledge,
+        "update": event.update,
+        "next_step": next_step,
+        "link": link,
+    }
+    return _queue("review_event", context, review_event_recipients(event))
 
 
-def partnership_invite_send(link: PledgePartner) -> int:
+def partnership_invite_queue(link: PledgePartner) -> int:
     """Invite the members of an organisation (or, when it is not registered yet, the address
     given for it) to partner in a pledge."""
     context = {"link": link, "pledge": link.pledge}
     if link.organisation_id is None:
-        return _send("partnership_invite", context, [link.invited_email])
-    return _send("partnership_invite", context, _members({link.organisation_id}))
+        return _queue("partnership_invite", context, [link.invited_email])
+    return _queue("partnership_invite", context, _members({link.organisation_id}))
 
 
-def invitation_send(invitation: Invitation) -> int:
+def invitation_queue(invitation: Invitation) -> int:
     """Send the invitation link to the invited address."""
-    return _send("invitation", {"invitation": invitation}, [invitation.email])
+    return _queue("invitation", {"invitation": invitation}, [invitation.email])
 
 
-def join_request_send(request: JoinRequest) -> int:
+def join_request_queue(request: JoinRequest) -> int:
     """Tell an organisation's focal points that someone asks to join."""
     organisation: Organisation = request.organisation
     recipients = _members({organisation.pk}, role=MembershipRole.FOCAL_POINT)
-    return _send("join_request", {"request": request}, recipients)
+    return _queue("join_request", {"request": request}, recipients)
 
 
-def corroboration_send(corroboration: Corroboration) -> int:
+def corroboration_queue(corroboration: Corroboration) -> int:
     """Tell the owners of a pledge that a third party's statement about it is published."""
     recipients = _members(owner_organisation_ids(corroboration.pledge))
     context = {"corroboration": corroboration, "pledge": corroboration.pledge}
-    return _send("corroboration", context, recipients)
+    return _queue("corroboration", context, recipients)
 
 
-def reporting_reminder_send(
+def reporting_reminder_queue(
     *,
     kind: str,
     cycle: ReviewCycle,
@@ -120,10 +151,10 @@ def reporting_reminder_send(
 ) -> int:
     """Ask an organisation to report on the pledges it owes an update, with links."""
     context = {"kind": kind, "cycle": cycle, "organisation": organisation, "pledges": pledges}
-    return _send("reporting_reminder", context, recipients)
+    return _queue("reporting_reminder", context, recipients)
 
 
-def digest_send(
+def digest_queue(
     *, recipients: list[str], waiting: int, overdue_by_region: dict[str, int], month: str
 ) -> int:
     context = {
@@ -132,4 +163,4 @@ def digest_send(
         "overdue_total": sum(overdue_by_region.values()),
         "month": month,
     }
-    return _send("digest", context, recipients)
+    return _queue("digest", context, recipients)

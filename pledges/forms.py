@@ -1,4 +1,5 @@
-"""Portal forms. They validate input and hand plain data to services; they save nothing."""
+"""Forms of the portal and the admin. They validate input and build the content objects of
+pledges.content for the services; they save nothing."""
 
 from __future__ import annotations
 
@@ -6,26 +7,65 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
 from indicators.models import Area, AreaKind, GuidingPrinciple, Indicator, Objective
+from pledges.content import (
+    MeasurementContent,
+    PledgeContent,
+    TargetContent,
+    UpdateContent,
+    content_problems,
+    sections,
+)
 from pledges.models import (
     DESCRIPTION_MAX,
     DESCRIPTION_MIN,
     MAX_MAIN_OBJECTIVES,
+    CorroborationKind,
+    MembershipRole,
     Organisation,
     OrganisationKind,
     Pledge,
     PledgeTarget,
     ProgressUpdate,
     ReviewCycle,
-    ReviewState,
+    TargetMeasurement,
 )
 from pledges.selectors import current_cycle
-from pledges.services import Measurement, PledgeContent, TargetData
 from pledges.uploads import validate_evidence_file
+
+STALE = (
+    "Someone else saved this after you opened it. Reload the page to see their changes; copy "
+    "anything of yours you want to keep first."
+)
+
+
+MAIN_OBJECTIVE_FIELDS = tuple(
+    f"main_objective_{rank}" for rank in range(1, MAX_MAIN_OBJECTIVES + 1)
+)
+# Parts of the content that a form shows as other fields than one of the same name.
+FORM_FIELDS_OF = {"main_objectives": MAIN_OBJECTIVE_FIELDS, "targets": (), "measurements": ()}
+
+
+def form_sections(content: type) -> list[tuple[str, tuple[str, ...]]]:
+    """The content's sections as form field names (targets and values are formsets apart)."""
+    laid_out = [
+        (title, tuple(name for part in parts for name in FORM_FIELDS_OF.get(part, (part,))))
+        for title, parts in sections(content)
+    ]
+    return [(title, names) for title, names in laid_out if names]
+
+
+class RulesOfTheStateMixin:
+    """Model forms of pledges and updates check every rule of the model, also those that
+    depend on the review state, which is never a field of the form."""
+
+    def _get_validation_exclusions(self) -> set[str]:
+        return super()._get_validation_exclusions() - {"review_state"}  # type: ignore[misc]
 
 
 class OrganisationForm(forms.ModelForm):
@@ -65,8 +105,59 @@ class PledgeCreateForm(forms.Form):
             self.fields["organisation"].initial = organisations[0]
 
 
-class PledgeForm(forms.ModelForm):
-    """The pledge itself. Only the title is needed to save a draft; submission checks the rest."""
+class PledgeReferenceField(forms.CharField):
+    """A published pledge, typed as its reference, or as the search suggestions show it."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Pledge):
+            return value.reference
+        if isinstance(value, int):
+            return Pledge.objects.filter(pk=value).values_list("reference", flat=True).first()
+        return value
+
+    def clean(self, value: Any) -> Pledge | None:
+        text = super().clean(value).strip()
+        if not text:
+            return None
+        found = re.search(r"GCM-\d{4}-\d{4,}", text, re.IGNORECASE)
+        reference = found.group(0).upper() if found else text.upper()
+        matched = Pledge.objects.published().filter(reference=reference).first()
+        if matched is None:
+            raise ValidationError("No published pledge has this reference.")
+        return matched
+
+
+class EmailListField(forms.CharField):
+    """E-mail addresses, one per line (commas and spaces also separate them)."""
+
+    widget = forms.Textarea(attrs={"rows": 2, "class": "short"})
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+    def clean(self, value: Any) -> tuple[str, ...]:
+        addresses = [a for a in re.split(r"[\s,;]+", super().clean(value) or "") if a]
+        check = forms.EmailField().clean
+        wrong = []
+        for address in addresses:
+            try:
+                check(address)
+            except ValidationError:
+                wrong.append(address)
+        if wrong:
+            raise ValidationError(f"Not e-mail addresses: {', '.join(wrong)}.")
+        return tuple(dict.fromkeys(address.lower() for address in addresses))
+
+
+def _content_errors(form: forms.BaseForm, pledge: Pledge, content: PledgeContent) -> None:
+    """The rules that span several rows, shown on the form where the person can mend them."""
+    for name, message in content_problems(pledge, content).items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+class PledgeForm(RulesOfTheStateMixin, forms.ModelForm):
+    """A pledge's content (see pledges.content.PledgeContent), targets apart. Only the title
+    is needed to save a draft; submission checks the rest."""
 
     main_objective_1 = forms.ModelChoiceField(
         label="First main objective", queryset=Objective.objects.all(), required=False
@@ -83,55 +174,42 @@ class PledgeForm(forms.ModelForm):
     further_objectives = forms.ModelMultipleChoiceField(
         queryset=Objective.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    principles_chosen = forms.ModelMultipleChoiceField(
+    principles = forms.ModelMultipleChoiceField(
         label="Guiding principles",
         queryset=GuidingPrinciple.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    areas_chosen = forms.ModelMultipleChoiceField(
+    areas = forms.ModelMultipleChoiceField(
         label="Countries and regions of implementation",
         queryset=Area.objects.exclude(kind=AreaKind.WORLD).order_by("kind", "name"),
         required=False,
         help_text="Hold Ctrl (Cmd on a Mac) to choose several. Leave empty for a global pledge.",
     )
-    partner_organisations = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.none(),
+    partners = forms.ModelMultipleChoiceField(
+        label="Partner organisations",
+        queryset=Organisation.objects.filter(accredited=True).order_by("name"),
         required=False,
         help_text="Accredited organisations pledging with you; each is asked to accept.",
     )
-    partner_emails = forms.CharField(
+    partner_emails = EmailListField(
         label="Invite partners not registered yet",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "short"}),
         help_text="E-mail addresses, one per line: each is asked to register and accept.",
     )
-    matches_reference = forms.CharField(
+    matches = PledgeReferenceField(
         label="Matches pledge",
         max_length=320,
         required=False,
         help_text="The published pledge this one funds or supports: type its reference "
-        "(GCM-2022-0042) or words of its title.",
+        "(GCM-2026-0042) or words of its title.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # The version of the pledge the form was opened at: a save over a newer one is refused.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Pledge
-        fields = [
-            "title",
-            "description",
-            "form_financial",
-            "form_human_resources",
-            "form_process",
-            "form_policy",
-            "joint_kind",
-            "mirrors_gcr",
-            "is_global",
-            "start_date",
-            "deadline",
-            "amount",
-            "currency",
-        ]
+        fields = PledgeContent.FIELDS
         widgets = {
             "description": forms.Textarea(
                 attrs={"data-counter": f"{DESCRIPTION_MIN},{DESCRIPTION_MAX}", "rows": 12}
@@ -143,184 +221,127 @@ class PledgeForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         pledge = self.instance
-        self.fields["partner_organisations"].queryset = (
-            Organisation.objects.filter(accredited=True)
-            .exclude(pk=pledge.lead_organisation_id)
-            .order_by("name")
+        if "title" not in self.fields:
+            return  # shown, not edited (the admin's page of a pledge decided for good)
+        self.fields["partners"].queryset = self.fields["partners"].queryset.exclude(
+            pk=pledge.lead_organisation_id
         )
-        self.fields["matches_reference"].widget.attrs.update(
+        self.fields["matches"].widget.attrs.update(
             {"list": "matches-options", "data-lookup": reverse("portal:pledge_lookup")}
         )
         self.fields["description"].max_length = DESCRIPTION_MAX
         self.fields["description"].widget.attrs["maxlength"] = DESCRIPTION_MAX
-        if not self.is_bound:
-            links = list(pledge.objective_links.select_related("objective"))
-            ranked = {link.main_rank: link.objective for link in links if link.main_rank}
+        if not self.is_bound and pledge.pk:
             self.initial.update(
-                **{f"main_objective_{rank}": ranked.get(rank) for rank in (1, 2, 3)},
-                further_objectives=[link.objective for link in links if not link.main_rank],
-                principles_chosen=list(pledge.principles.all()),
-                areas_chosen=list(pledge.areas.all()),
-                partner_organisations=[
-                    link.organisation
-                    for link in pledge.partner_links.select_related("organisation")
-                    if link.organisation_id and link.status != "declined"
-                ],
-                partner_emails="\n".join(
-                    pledge.partner_links.filter(organisation__isnull=True).values_list(
-                        "invited_email", flat=True
-                    )
-                ),
-                matches_reference=pledge.matches.reference if pledge.matches_id else "",
-                version=pledge.version,
+                self.initial_of(PledgeContent.of(pledge)), opened_version=pledge.version
             )
 
-    def clean_partner_emails(self) -> list[str]:
-        addresses = [a for a in re.split(r"[\s,;]+", self.cleaned_data["partner_emails"]) if a]
-        validate = forms.EmailField().clean
-        wrong = []
-        for address in addresses:
-            try:
-                validate(address)
-            except forms.ValidationError:
-                wrong.append(address)
-        if wrong:
-            raise forms.ValidationError(f"Not e-mail addresses: {', '.join(wrong)}.")
-        return addresses
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            (title, [self[name] for name in names]) for title, names in form_sections(PledgeContent)
+        ]
+
+    @staticmethod
+    def initial_of(content: PledgeContent) -> dict[str, Any]:
+        initial: dict[str, Any] = content.own_values()
+        initial.update({name: list(getattr(content, name)) for name in PledgeContent.LINKS})
+        chosen = content.main_objectives
+        for rank, name in enumerate(MAIN_OBJECTIVE_FIELDS, start=1):
+            initial[name] = chosen[rank - 1] if len(chosen) >= rank else None
+        return initial
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].strip().upper()
 
-    def clean_matches_reference(self) -> Pledge | None:
-        text = self.cleaned_data["matches_reference"].strip()
-        if not text:
-            return None
-        # The reference may come with its title, as the search suggestions show it.
-        found = re.search(r"GCM-\d{4}-\d{4,}", text, re.IGNORECASE)
-        reference = found.group(0).upper() if found else text.upper()
-        matched = Pledge.objects.filter(
-            reference=reference, review_state=ReviewState.PUBLISHED
-        ).first()
-        if matched is None:
-            raise forms.ValidationError("No published pledge has this reference.")
-        if matched.pk in (self.instance.pk, self.instance.revision_of_id):
-            raise forms.ValidationError("A pledge cannot match itself.")
-        return matched
-
-    def clean_description(self) -> str:
-        description = self.cleaned_data["description"]
-        # A draft may be unfinished; a pledge returned for changes was complete once and stays so.
-        if self.instance.review_state != "draft" and len(description.strip()) < DESCRIPTION_MIN:
-            raise forms.ValidationError(
-                f"A pledge under review keeps at least {DESCRIPTION_MIN} characters."
-            )
-        return description
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        amount, currency = data.get("amount"), data.get("currency", "")
-        if amount is not None and len(currency) != 3:
-            self.add_error("currency", "Give the ISO 4217 code of the amount's currency, e.g. USD.")
-        start, deadline = data.get("start_date"), data.get("deadline")
-        if start and deadline and deadline < start:
-            self.add_error("deadline", "The deadline cannot come before the start.")
-        chosen = [data.get(f"main_objective_{rank}") for rank in (1, 2, 3)]
-        main = [objective for objective in chosen if objective is not None]
+        if self.instance.pk and data.get("opened_version") not in (None, self.instance.version):
+            raise ValidationError(STALE, code="stale")
+        ranked = [data.get(name) for name in MAIN_OBJECTIVE_FIELDS]
+        main = [objective for objective in ranked if objective is not None]
         if len(set(main)) < len(main):
             self.add_error("main_objective_2", "Choose each main objective once.")
-        data["main_objectives"] = list(dict.fromkeys(main))
-        if set(main) & set(data.get("further_objectives") or []):
-            self.add_error(
-                "further_objectives", "An objective is either main or further, not both."
-            )
+        data["main_objectives"] = tuple(dict.fromkeys(main))
+        if not self.errors:
+            _content_errors(self, self.instance, self.content(()))
         return data
 
-    def content(self, targets: list[TargetData]) -> PledgeContent:
+    def content(self, targets: tuple[TargetContent, ...]) -> PledgeContent:
         data = self.cleaned_data
-        fields = {name: data[name] for name in self._meta.fields}
-        fields["matches"] = data["matches_reference"]
         return PledgeContent(
-            fields=fields,
-            main_objectives=data["main_objectives"],
-            further_objectives=list(data["further_objectives"]),
-            principles=list(data["principles_chosen"]),
-            areas=list(data["areas_chosen"]),
+            **{name: data.get(name) for name in PledgeContent.FIELDS},
+            **{
+                name: tuple(data.get(name) or ())
+                for name in PledgeContent.LINKS
+                if name != "targets"
+            },
             targets=targets,
-            partners=list(data["partner_organisations"]),
-            partner_emails=data["partner_emails"],
         )
 
 
 class TargetForm(forms.ModelForm):
     class Meta:
         model = PledgeTarget
-        fields = [
-            "indicator",
-            "own_metric",
-            "unit",
-            "baseline_value",
-            "baseline_year",
-            "target_value",
-            "target_year",
-        ]
+        fields = TargetContent.FIELDS
         labels = {"indicator": "Indicator of the GCM set", "own_metric": "or a metric of your own"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # New targets take the current version of a set; a target keeps the version it chose,
-        # so that one stays on offer after a newer version is imported.
-        chosen = self.instance.indicator_id or self.initial.get("indicator")
-        self.fields["indicator"].queryset = Indicator.objects.filter(
-            Q(indicator_set__is_current=True) | Q(pk=getattr(chosen, "pk", chosen))
-        ).select_related("indicator_set")
-        self.fields["indicator"].label_from_instance = lambda indicator: (
-            str(indicator)
-            if indicator.indicator_set.is_current
-            else f"{indicator} ({indicator.indicator_set.name}, version "
-            f"{indicator.indicator_set.version})"
-        )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("DELETE"):
-            return data
-        if bool(data.get("indicator")) == bool(data.get("own_metric", "").strip()):
-            raise forms.ValidationError("Choose an indicator of the set or name your own metric.")
-        baseline, target = data.get("baseline_year"), data.get("target_year")
-        if baseline and target and target < baseline:
-            self.add_error("target_year", "The target year cannot come before the baseline year.")
-        for name in ("baseline_year", "target_year"):
-            year = data.get(name)
-            if year is not None and not 1990 <= year <= 2100:
-                self.add_error(name, "Give a year between 1990 and 2100.")
-        return data
+def _shared_choices(
+    formset: forms.BaseFormSet, form: forms.BaseForm, name: str, rows: list
+) -> None:
+    """Give every form of a formset the same choices, read once rather than once a form."""
+    field = form.fields[name]
+    cache = formset.__dict__.setdefault("_choices", {})
+    if name not in cache:
+        cache[name] = [
+            ("", field.empty_label or ""),
+            *((row.pk, field.label_from_instance(row)) for row in rows),
+        ]
+    field.choices = cache[name]
 
 
-TargetFormSet = forms.inlineformset_factory(
-    Pledge, PledgeTarget, form=TargetForm, extra=1, can_delete=True
+def _indicator_label(indicator: Indicator) -> str:
+    if indicator.indicator_set.is_current:
+        return str(indicator)
+    return (
+        f"{indicator} ({indicator.indicator_set.name}, version {indicator.indicator_set.version})"
+    )
+
+
+class TargetFormSet(forms.BaseInlineFormSet):
+    """A pledge's targets. New targets take the current version of an indicator set; a target
+    keeps the version it chose, so that one stays on offer after a newer version is imported."""
+
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "_indicators" not in self.__dict__:
+            chosen = [t.indicator_id for t in self.get_queryset() if t.indicator_id]
+            self._indicators = list(
+                Indicator.objects.filter(Q(indicator_set__is_current=True) | Q(pk__in=chosen))
+                .select_related("indicator_set")
+                .order_by("indicator_set__is_current", "code", "name")
+            )
+        field = form.fields["indicator"]
+        field.queryset = Indicator.objects.filter(pk__in=[i.pk for i in self._indicators])
+        field.label_from_instance = _indicator_label
+        _shared_choices(self, form, "indicator", self._indicators)
+
+
+PledgeTargetFormSet = forms.inlineformset_factory(
+    Pledge, PledgeTarget, form=TargetForm, formset=TargetFormSet, extra=1, can_delete=True
 )
 
 
-def targets_from(formset: forms.BaseInlineFormSet) -> list[TargetData]:
-    """The targets the owner kept, in order, as plain data for the service."""
-    targets = []
-    for form in formset.forms:
-        data = form.cleaned_data
-        if not data or data.get("DELETE"):
-            continue
-        targets.append(
-            TargetData(
-                id=form.instance.pk,
-                indicator=data.get("indicator"),
-                own_metric=data.get("own_metric", "").strip(),
-                unit=data.get("unit", ""),
-                baseline_value=data.get("baseline_value"),
-                baseline_year=data.get("baseline_year"),
-                target_value=data.get("target_value"),
-                target_year=data.get("target_year"),
-            )
+def targets_from(formset: forms.BaseInlineFormSet) -> tuple[TargetContent, ...]:
+    """The targets the editor kept, in order, as content for the service."""
+    return tuple(
+        TargetContent(
+            id=form.instance.pk,
+            **{name: form.cleaned_data.get(name) for name in TargetContent.FIELDS},
         )
-    return targets
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    )
 
 
 class EvidenceForm(forms.Form):
@@ -344,26 +365,18 @@ class EvidenceForm(forms.Form):
         return data
 
 
-class UpdateForm(forms.ModelForm):
-    """A progress update, with a value field for each target of the pledge."""
+class UpdateForm(RulesOfTheStateMixin, forms.ModelForm):
+    """A progress update (see pledges.content.UpdateContent), with a value field for each
+    target of the pledge."""
 
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), help_text="The owner organisation that reports."
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = ProgressUpdate
-        fields = [
-            "reported_on",
-            "implementation_status",
-            "percent_complete",
-            "narrative",
-            "challenges",
-            "support_needed",
-            "amount_committed",
-            "amount_disbursed",
-        ]
+        fields = UpdateContent.FIELDS
         widgets = {
             "reported_on": forms.DateInput(attrs={"type": "date"}),
             "narrative": forms.Textarea(attrs={"rows": 6}),
@@ -376,15 +389,17 @@ class UpdateForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.pledge = pledge
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            pk__in=[o.pk for o in organisations]
-        )
-        if len(organisations) == 1:
-            self.fields["organisation"].initial = organisations[0]
         if self.instance.pk:
-            self.fields["organisation"].disabled = True
-            self.fields["organisation"].initial = self.instance.organisation
-            self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("opened_version", self.instance.version)
+        # The admin shows who reports as read-only: the field is not there.
+        if "organisation" in self.fields:
+            chooser = self.fields["organisation"]
+            chooser.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+            if len(organisations) == 1:
+                chooser.initial = organisations[0]
+            if self.instance.pk:
+                chooser.disabled = True
+                chooser.initial = self.instance.organisation
         self.fields["percent_complete"].widget.attrs.update(min=0, max=100)
         self.targets = list(pledge.targets.select_related("indicator"))
         existing = (
@@ -410,29 +425,112 @@ class UpdateForm(forms.ModelForm):
                 widget=forms.DateInput(attrs={"type": "date"}),
             )
 
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        laid_out = [
+            (title, [self[name] for name in names]) for title, names in form_sections(UpdateContent)
+        ]
+        # Who reports comes first, before what happened.
+        title, first = laid_out[0]
+        return [(title, [self["organisation"], *first]), *laid_out[1:]]
+
     def target_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"value_{t.pk}"], self[f"measured_{t.pk}"]) for t in self.targets]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if self.instance.pk and data.get("opened_version") not in (None, self.instance.version):
+            raise ValidationError(STALE, code="stale")
         for target in self.targets:
             value, measured = data.get(f"value_{target.pk}"), data.get(f"measured_{target.pk}")
             if value is not None and measured is None:
                 data[f"measured_{target.pk}"] = data.get("reported_on")
             if measured is not None and value is None:
                 self.add_error(f"value_{target.pk}", "Give the value measured on that date.")
-        percent = data.get("percent_complete")
-        if percent is not None and percent > 100:
-            self.add_error("percent_complete", "At most 100.")
         return data
 
-    def update_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
-
-    def measurements(self) -> list[Measurement]:
+    def content(self) -> UpdateContent:
         data = self.cleaned_data
-        return [
-            Measurement(target, data[f"value_{target.pk}"], data[f"measured_{target.pk}"])
-            for target in self.targets
-            if data.get(f"value_{target.pk}") is not None
-        ]
+        return UpdateContent(
+            **{name: data.get(name) for name in UpdateContent.FIELDS},
+            measurements=tuple(
+                MeasurementContent(
+                    target, data[f"value_{target.pk}"], data[f"measured_{target.pk}"]
+                )
+                for target in self.targets
+                if data.get(f"value_{target.pk}") is not None
+            ),
+        )
+
+
+class MeasurementForm(forms.ModelForm):
+    """One value of an update, as the admin edits them."""
+
+    class Meta:
+        model = TargetMeasurement
+        fields = ["target", "value", "measured_on"]
+
+
+class MeasurementFormSet(forms.BaseInlineFormSet):
+    """The values of an update: each for one of the targets of the update's own pledge."""
+
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "_targets" not in self.__dict__:
+            self._targets = list(
+                PledgeTarget.objects.filter(pledge_id=self.instance.pledge_id).select_related(
+                    "indicator"
+                )
+            )
+        form.fields["target"].queryset = PledgeTarget.objects.filter(
+            pledge_id=self.instance.pledge_id
+        )
+        _shared_choices(self, form, "target", self._targets)
+
+
+def measurements_from(formset: forms.BaseInlineFormSet) -> tuple[MeasurementContent, ...]:
+    return tuple(
+        MeasurementContent(
+            **{name: form.cleaned_data[name] for name in MeasurementForm._meta.fields}
+        )
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
+
+
+class JoinForm(forms.Form):
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Tell the focal point who you are.",
+    )
+
+
+class CorroborationForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
+    kind = forms.ChoiceField(choices=CorroborationKind.choices, widget=forms.RadioSelect)
+    update = forms.ModelChoiceField(
+        queryset=ProgressUpdate.objects.none(),
+        required=False,
+        empty_label="The pledge as a whole",
+        label="About",
+    )
+    statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=2000,
+        help_text="What you saw, where and when. Up to 2000 characters.",
+    )
+    evidence_url = forms.URLField(label="Evidence link", required=False, max_length=1000)
+
+    def __init__(
+        self, *args: Any, pledge: Pledge, organisations: list[Organisation], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in organisations]
+        )
+        self.fields["update"].queryset = pledge.updates.published().order_by("-reported_on")

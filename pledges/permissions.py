@@ -13,10 +13,8 @@ from pledges.models import (
     PartnerStatus,
     Pledge,
     ProgressUpdate,
-    ReviewState,
 )
-
-EDITABLE_STATES = frozenset({ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED})
+from pledges.models.pledges import OWNERS_MEMO
 
 
 def is_secretariat(user: Any) -> bool:
@@ -45,9 +43,21 @@ def is_member_of(user: Any, organisation: Organisation) -> bool:
 
 
 def owner_organisation_ids(pledge: Pledge) -> set[int]:
-    """The lead organisation and the partners that accepted: together they own the pledge."""
-    partners = pledge.partner_links.filter(status=PartnerStatus.ACCEPTED)
-    return {pledge.lead_organisation_id, *partners.values_list("organisation_id", flat=True)}
+    """The lead organisation and the partners that accepted: together they own the pledge.
+
+    Read once per pledge object: a page asks several questions of the same pledge. Services
+    that change who owns a pledge forget the memo (`owners_changed`).
+    """
+    memo = pledge.__dict__.get(OWNERS_MEMO)
+    if memo is None:
+        partners = pledge.partner_links.filter(status=PartnerStatus.ACCEPTED)
+        memo = {pledge.lead_organisation_id, *partners.values_list("organisation_id", flat=True)}
+        pledge.__dict__[OWNERS_MEMO] = memo
+    return memo
+
+
+def owners_changed(pledge: Pledge) -> None:
+    pledge.__dict__.pop(OWNERS_MEMO, None)
 
 
 def is_owner(user: Any, pledge: Pledge) -> bool:
@@ -61,32 +71,50 @@ def can_create_pledge_for(user: Any, organisation: Organisation) -> bool:
 
 
 def can_view_pledge(user: Any, pledge: Pledge) -> bool:
-    if pledge.review_state in (ReviewState.PUBLISHED, ReviewState.WITHDRAWN):
+    if pledge.is_public:
         return True
     return is_secretariat(user) or is_owner(user, pledge)
 
 
 def can_edit_pledge(user: Any, pledge: Pledge) -> bool:
-    """Owners edit drafts and pledges returned to them; nobody edits a pledge under review,
-    nor one confirmed fulfilled."""
-    return (
-        pledge.review_state in EDITABLE_STATES and not pledge.is_locked and is_owner(user, pledge)
-    )
+    """Owners edit drafts and pledges returned to them, not one under review. The secretariat
+    corrects any pledge not decided for good (every correction is a version and an event).
+    Nobody edits a pledge confirmed fulfilled."""
+    if pledge.is_locked:
+        return False
+    if is_secretariat(user):
+        return not pledge.is_closed
+    return pledge.is_open and is_owner(user, pledge)
 
 
 def can_report_on(user: Any, pledge: Pledge) -> bool:
     """Owners report progress on their published pledge until it is confirmed fulfilled."""
     return (
-        pledge.review_state == ReviewState.PUBLISHED
-        and not pledge.revision_of_id
+        pledge.is_published
+        and not pledge.is_revision
+        and not pledge.is_locked
+        and is_owner(user, pledge)
+    )
+
+
+def can_revise(user: Any, pledge: Pledge) -> bool:
+    """Owners propose changes to their published pledge while it stays public as it is."""
+    return (
+        pledge.is_published
+        and not pledge.is_revision
         and not pledge.is_locked
         and is_owner(user, pledge)
     )
 
 
 def can_edit_update(user: Any, update: ProgressUpdate) -> bool:
-    """Owners edit their drafts and updates returned to them, not one under review."""
-    return update.review_state in EDITABLE_STATES and can_report_on(user, update.pledge)
+    """Owners edit their drafts and updates returned to them, not one under review; the
+    secretariat corrects any update not decided for good."""
+    if update.pledge.is_locked:
+        return False
+    if is_secretariat(user):
+        return not update.is_closed
+    return update.is_open and can_report_on(user, update.pledge)
 
 
 def can_review(user: Any) -> bool:

@@ -12,8 +12,8 @@ from pledges.models import (
     Pledge,
     PledgeTarget,
     ProgressUpdate,
-    ReviewState,
     TargetMeasurement,
+    published_through,
 )
 from pledges.verification import verification_level
 
@@ -27,7 +27,8 @@ def derived_status(pledge: Pledge) -> str:
     if pledge.is_locked:
         return ImplementationStatus.FULFILLED
     latest = (
-        ProgressUpdate.objects.filter(pledge=pledge, review_state=ReviewState.PUBLISHED)
+        ProgressUpdate.objects.published()
+        .filter(pledge=pledge)
         .order_by("-reported_on", "-published_at", "-id")
         .values_list("implementation_status", flat=True)
         .first()
@@ -44,7 +45,8 @@ def fulfilment_claimed(pledge: Pledge) -> bool:
     if pledge.is_locked:
         return False
     latest = (
-        ProgressUpdate.objects.filter(pledge=pledge, review_state=ReviewState.PUBLISHED)
+        ProgressUpdate.objects.published()
+        .filter(pledge=pledge)
         .order_by("-reported_on", "-published_at", "-id")
         .first()
     )
@@ -68,9 +70,7 @@ def target_progress(pledge: Pledge) -> list[TargetProgress]:
     targets = list(pledge.targets.select_related("indicator").order_by("position", "id"))
     latest: dict[int, TargetMeasurement] = {}
     measurements = (
-        TargetMeasurement.objects.filter(
-            target__in=targets, update__review_state=ReviewState.PUBLISHED
-        )
+        TargetMeasurement.objects.filter(published_through("update"), target__in=targets)
         .select_related("update")
         .prefetch_related("update__evidence", "update__corroborations")
         .order_by("measured_on", "id")

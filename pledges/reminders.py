@@ -1,7 +1,8 @@
 """Reminders: when a reporting window opens, before it closes, and a monthly digest.
 
-Each function is safe to run every day and twice a day: what it sends is recorded first
-(ReminderLog, unique per kind, period and organisation), so nothing goes out twice.
+Each function is safe to run every day and twice a day: a reminder is recorded (ReminderLog,
+unique per kind, period and organisation) in the same transaction as its message is written to
+the outbox, so nothing goes out twice and nothing decided is lost.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from pledges.models import (
     ReminderKind,
     ReminderLog,
     ReviewCycle,
-    ReviewState,
 )
 from pledges.reporting import DUE, OVERDUE, with_reporting_status
 from pledges.selectors import current_cycle
@@ -32,21 +32,17 @@ CLOSING_NOTICE_DAYS = 14
 
 
 def _once(
-    kind: str, period: str, organisation: Organisation | None, send: Callable[[], int]
+    kind: str, period: str, organisation: Organisation | None, queue: Callable[[], int]
 ) -> int:
-    """Record, then send; a second call for the same reminder sends nothing."""
+    """Record the reminder and write its message; a second call for the same one does nothing."""
     try:
         with transaction.atomic():
             log = ReminderLog.objects.create(kind=kind, period=period, organisation=organisation)
+            log.recipients = queue()
+            log.save(update_fields=["recipients"])
     except IntegrityError:
         return 0
-    try:
-        sent = send()
-    except Exception:
-        log.delete()  # not sent after all: a retry may send it
-        raise
-    ReminderLog.objects.filter(pk=log.pk).update(recipients=sent)
-    return sent
+    return log.recipients
 
 
 def _owners_of_due(cycle: ReviewCycle, today: dt.date) -> dict[Organisation, list[Pledge]]:
@@ -81,7 +77,7 @@ def _window_reminders(kind: str, cycle: ReviewCycle, today: dt.date) -> int:
             continue
 
         def send(organisation=organisation, pledges=pledges, recipients=recipients) -> int:
-            return emails.reporting_reminder_send(
+            return emails.reporting_reminder_queue(
                 kind=kind,
                 cycle=cycle,
                 organisation=organisation,
@@ -116,7 +112,7 @@ def digest_send(*, today: dt.date, cycle: ReviewCycle | None) -> int:
     recipients = sorted(staff.values_list("email", flat=True))
     if not recipients:
         return 0
-    waiting = Pledge.objects.filter(review_state=ReviewState.SUBMITTED).count()
+    waiting = Pledge.objects.submitted().count()
     overdue_by_region: Counter[str] = Counter()
     if cycle is not None:
         overdue = with_reporting_status(Pledge.objects.all(), cycle=cycle, today=today).filter(
@@ -131,7 +127,7 @@ def digest_send(*, today: dt.date, cycle: ReviewCycle | None) -> int:
                 overdue_by_region[name] += 1
 
     def send() -> int:
-        return emails.digest_send(
+        return emails.digest_queue(
             recipients=recipients,
             waiting=waiting,
             overdue_by_region=dict(overdue_by_region),

@@ -27,10 +27,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from pledges.models import Pledge, ProgressUpdate, ReportingPolicy, ReviewCycle, ReviewState
+from pledges.models import Pledge, ProgressUpdate, ReportingPolicy, ReviewCycle
 
 INACTIVE, OVERDUE, DUE, REPORTING = "inactive", "overdue", "due", "reporting"
 STATUSES = (REPORTING, DUE, OVERDUE, INACTIVE)
+# How the portal flags a pledge that owes an update; reporting pledges need no flag.
+WARNINGS = {DUE: "update due", OVERDUE: "update overdue", INACTIVE: "inactive"}
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -49,9 +51,10 @@ def with_reporting_status(
     today = today or timezone.localdate()
     policy = policy or ReportingPolicy.current()
     cutoff = _months_before(today, policy.inactive_after_months)
-    published = pledges.filter(review_state=ReviewState.PUBLISHED, revision_of__isnull=True)
+    published = pledges.published().originals()
     latest_update = (
-        ProgressUpdate.objects.filter(pledge=OuterRef("pk"), review_state=ReviewState.PUBLISHED)
+        ProgressUpdate.objects.published()
+        .filter(pledge=OuterRef("pk"))
         .order_by("-reported_on")
         .values("reported_on")[:1]
     )
@@ -60,10 +63,8 @@ def with_reporting_status(
     whens = [When(last_heard_of__lt=cutoff, then=Value(INACTIVE))]
     opens, closes = (cycle.reporting_opens, cycle.reporting_closes) if cycle else (None, None)
     if opens and closes and opens <= today:
-        in_window = ProgressUpdate.objects.filter(
-            pledge=OuterRef("pk"),
-            reported_on__range=(opens, closes),
-            review_state__in=[ReviewState.SUBMITTED, ReviewState.PUBLISHED],
+        in_window = ProgressUpdate.objects.reported().filter(
+            pledge=OuterRef("pk"), reported_on__range=(opens, closes)
         )
         published = published.annotate(reported_in_window=Exists(in_window))
         late = OVERDUE if today > closes else DUE

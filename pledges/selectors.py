@@ -14,9 +14,9 @@ from pledges.models import (
     PledgeObjective,
     PledgeTarget,
     ReviewCycle,
-    ReviewState,
+    published_through,
 )
-from pledges.reporting import with_reporting_status
+from pledges.reporting import WARNINGS, with_reporting_status
 
 
 def objectives_with_pledge_counts() -> list[Objective]:
@@ -27,7 +27,7 @@ def objectives_with_pledge_counts() -> list[Objective]:
     A pledge links to an objective at most once, so counting links counts pledges.
     """
     counts = dict(
-        PledgeObjective.objects.filter(pledge__review_state=ReviewState.PUBLISHED)
+        PledgeObjective.objects.filter(published_through("pledge"))
         .values_list("objective_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -40,7 +40,8 @@ def objectives_with_pledge_counts() -> list[Objective]:
 
 def portal_pledges(*, organisations: list[Organisation]) -> list[Pledge]:
     """Pledges the organisations lead or co-own, newest first, for the portal's list; the
-    published ones carry their `reporting_status` (due, overdue, inactive, reporting)."""
+    published ones carry their `reporting_status` (due, overdue, inactive, reporting) and the
+    `reporting_warning` to show for it."""
     if not organisations:
         return []
     statuses = dict(
@@ -58,6 +59,7 @@ def portal_pledges(*, organisations: list[Organisation]) -> list[Pledge]:
     )
     for pledge in pledges:
         pledge.reporting_status = statuses.get(pledge.pk, "")
+        pledge.reporting_warning = WARNINGS.get(pledge.reporting_status, "")
     return pledges
 
 

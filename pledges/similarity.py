@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Greatest
 
-from pledges.models import Pledge, ReviewState
+from pledges.models import Pledge
 
 THRESHOLD = 0.35
 SAME_ORGANISATION_BONUS = 0.1
@@ -133,7 +133,7 @@ def candidates_for(viewer_is_secretariat: bool, organisation_ids: set[int]) -> Q
     """Pledges a viewer may be shown as similar: the secretariat sees all but others' drafts
     stay private to their owners."""
     if viewer_is_secretariat:
-        return Pledge.objects.exclude(review_state=ReviewState.DRAFT)
-    return Pledge.objects.filter(
-        Q(review_state=ReviewState.PUBLISHED) | Q(lead_organisation__in=organisation_ids)
+        return Pledge.objects.not_draft()
+    return Pledge.objects.published() | Pledge.objects.filter(
+        lead_organisation__in=organisation_ids
     )

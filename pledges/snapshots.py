@@ -1,84 +1,43 @@
-"""Frozen, comparable copies of a pledge: what each version said, and what changed between two."""
+"""Frozen, comparable copies of pledges and updates: what each version said, and what changed
+between two. The parts and their order come from pledges.content."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
-from pledges.models import PartnerStatus, Pledge
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
 
-# The order and wording in which a comparison lists the parts of a pledge.
-LABELS: dict[str, str] = {
-    "title": "Title",
-    "description": "Description",
-    "forms": "Forms of pledge",
-    "joint_kind": "Type of pledge",
-    "lead_organisation": "Lead organisation",
-    "partners": "Partner organisations",
-    "matches": "Matches pledge",
-    "main_objectives": "Main objectives",
-    "further_objectives": "Further objectives",
-    "principles": "Guiding principles",
-    "mirrors_gcr": "Mirror pledge (GCR)",
-    "is_global": "Global implementation",
-    "areas": "Countries and regions",
-    "start_date": "Start",
-    "deadline": "Deadline",
-    "amount": "Amount",
-    "currency": "Currency",
-    "targets": "Targets",
-}
+from pledges.content import PledgeContent, UpdateContent, field_label
+from pledges.models import PartnerStatus, Pledge, ProgressUpdate
+
+LEAD = "lead_organisation"
 
 
 def pledge_snapshot(pledge: Pledge) -> dict[str, Any]:
     """Everything a reviewer compares, as plain JSON values. A handful of queries, not per row."""
-    links = list(pledge.objective_links.select_related("objective"))
-    partners = pledge.partner_links.select_related("organisation").order_by("organisation__name")
-    targets = pledge.targets.select_related("indicator").order_by("position", "id")
-    return {
-        "title": pledge.title,
-        "description": pledge.description,
-        "forms": pledge.forms,
-        "joint_kind": pledge.get_joint_kind_display(),
-        "lead_organisation": str(pledge.lead_organisation),
-        "partners": [
-            f"{link.organisation or link.invited_email}"
-            + ("" if link.status == PartnerStatus.ACCEPTED else " (invited)")
-            for link in partners
-            if link.status != PartnerStatus.DECLINED
-        ],
-        "matches": pledge.matches.reference if pledge.matches_id else "",
-        "main_objectives": [
-            link.objective.number
-            for link in sorted(links, key=lambda link: link.main_rank or 0)
-            if link.main_rank
-        ],
-        "further_objectives": sorted(link.objective.number for link in links if not link.main_rank),
-        "principles": sorted(pledge.principles.values_list("letter", flat=True)),
-        "mirrors_gcr": pledge.mirrors_gcr,
-        "is_global": pledge.is_global,
-        "areas": sorted(pledge.areas.values_list("name", flat=True)),
-        "start_date": pledge.start_date.isoformat() if pledge.start_date else "",
-        "deadline": pledge.deadline.isoformat() if pledge.deadline else "",
-        "amount": str(pledge.amount) if pledge.amount is not None else "",
-        "currency": pledge.currency,
-        "targets": [
-            {
-                "metric": target.metric_name,
-                "unit": target.unit,
-                "baseline": _number(target.baseline_value),
-                "baseline_year": target.baseline_year,
-                "target": _number(target.target_value),
-                "target_year": target.target_year,
-            }
-            for target in targets
-        ],
-    }
+    content = PledgeContent.of(pledge)
+    frozen = content.frozen()
+    # Whether a partner has accepted yet is part of what a reviewer compares.
+    waiting = set(
+        pledge.partner_links.filter(status=PartnerStatus.INVITED).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    frozen["partners"] = [
+        f"{partner} (invited)" if partner.pk in waiting else str(partner)
+        for partner in content.partners
+    ]
+    return {LEAD: str(pledge.lead_organisation), **frozen}
 
 
-def _number(value: Any) -> str:
-    # Decimals are stored with four places; 12.5000 and 12.5 are the same commitment.
-    return "" if value is None else f"{value.normalize():f}"
+def update_snapshot(update: ProgressUpdate) -> dict[str, Any]:
+    return UpdateContent.of(update).frozen()
+
+
+def _labels(content: type, model: type[Model]) -> dict[str, str]:
+    return {f.name: field_label(model, f.name, content.LINKS) for f in fields(content) if f.init}
 
 
 @dataclass(frozen=True)
@@ -89,27 +48,51 @@ class Change:
     after: str
 
 
-def snapshot_diff(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
-    """The parts that differ between two snapshots, in form order, as readable text."""
+def pledge_changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
+    """The parts of a pledge that differ between two snapshots, in form order."""
+    labels = {LEAD: "Lead organisation", **_labels(PledgeContent, Pledge)}
+    return _diff(before, after, labels, Pledge)
+
+
+def update_changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
+    """The parts of an update that differ between two snapshots, in form order."""
+    return _diff(before, after, _labels(UpdateContent, ProgressUpdate), ProgressUpdate)
+
+
+def _diff(
+    before: dict[str, Any], after: dict[str, Any], labels: dict[str, str], model: type[Model]
+) -> list[Change]:
     changes = []
-    for field, label in LABELS.items():
-        old, new = before.get(field), after.get(field)
+    for name, label in labels.items():
+        old, new = before.get(name), after.get(name)
         if old != new:
-            changes.append(Change(field, label, _text(field, old), _text(field, new)))
+            changes.append(Change(name, label, _text(model, name, old), _text(model, name, new)))
     return changes
 
 
-def _text(field: str, value: Any) -> str:
+def _text(model: type[Model], name: str, value: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if field == "targets":
+    if name == "targets":
         return "\n".join(
             f"{t['metric']}: {t['baseline'] or '?'} ({t['baseline_year'] or '?'}) → "
             f"{t['target'] or '?'} ({t['target_year'] or '?'}) {t['unit']}".rstrip()
             for t in value
         )
+    if name == "measurements":
+        return "\n".join(f"{m['metric']}: {m['value']} on {m['measured_on']}" for m in value)
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
+    choices = getattr(_model_field(model, name), "choices", None)
+    if choices:
+        return str(dict(choices).get(value, value))
     return str(value)
+
+
+def _model_field(model: type[Model], name: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None

@@ -6,8 +6,8 @@
       +--- changes_requested
 
 `review_transition` is the one place a review state changes: it checks the move and who makes
-it, writes the new state, a review event and (for pledges) a frozen version, in one transaction,
-and queues the e-mail to the people concerned once the transaction has committed.
+it, writes the new state, a review event and a frozen version, in one transaction, and writes
+the e-mail to the people concerned into the outbox, sent once the transaction has committed.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from pledges import emails
 from pledges.models import (
     Pledge,
     PledgeVersion,
@@ -27,10 +28,10 @@ from pledges.models import (
     ReviewAction,
     ReviewEvent,
     ReviewState,
+    UpdateVersion,
 )
 from pledges.permissions import can_review, reviewable_owner
-from pledges.snapshots import pledge_snapshot
-from pledges.tasks import review_event_notify
+from pledges.snapshots import pledge_snapshot, update_snapshot
 
 OWNER, SECRETARIAT, EITHER = "owner", "secretariat", "owner or secretariat"
 
@@ -142,10 +143,8 @@ def review_transition(
             comment=f"(Revision) {comment}".strip() if is_revision else comment,
             created_at=now,
         )
-        if isinstance(locked, Pledge):
-            version_record(pledge=locked, action=action, by=by)
-
-        transaction.on_commit(lambda: review_event_notify.delay(event.pk))
+        version_record(subject=locked, action=action, by=by)
+        emails.review_event_queue(event)
 
     # The caller's object reflects the new state.
     for name in ("review_state", "version", "submitted_at", "published_at"):
@@ -153,18 +152,46 @@ def review_transition(
     return event
 
 
-def version_record(*, pledge: Pledge, action: str, by: Any) -> PledgeVersion:
-    """Freeze the pledge as it stands now as its next version.
+def version_record(
+    *, subject: Pledge | ProgressUpdate, action: str, by: Any
+) -> PledgeVersion | UpdateVersion:
+    """Freeze the pledge or update as it stands now as its next version.
 
     A revision's versions join those of the published pledge it revises, so the two compare.
     """
-    history = pledge.history_pledge
-    number = (history.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    return PledgeVersion.objects.create(
-        pledge=history,
+    if isinstance(subject, Pledge):
+        history = subject.history_pledge
+        number = (history.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        return PledgeVersion.objects.create(
+            pledge=history,
+            number=number,
+            action=action,
+            review_state=subject.review_state,
+            snapshot=pledge_snapshot(subject),
+            created_by=by,
+        )
+    number = (subject.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return UpdateVersion.objects.create(
+        update=subject,
         number=number,
         action=action,
-        review_state=pledge.review_state,
-        snapshot=pledge_snapshot(pledge),
+        review_state=subject.review_state,
+        snapshot=update_snapshot(subject),
         created_by=by,
+    )
+
+
+def event_record(
+    *, subject: Pledge | ProgressUpdate, action: str, by: Any, comment: str = ""
+) -> ReviewEvent:
+    """Record a step that leaves the review state as it is (an edit, a comment, a check)."""
+    pledge = subject if isinstance(subject, Pledge) else subject.pledge
+    return ReviewEvent.objects.create(
+        pledge=pledge.history_pledge,
+        update=None if isinstance(subject, Pledge) else subject,
+        action=action,
+        from_state=subject.review_state,
+        to_state=subject.review_state,
+        actor=by,
+        comment=f"(Revision) {comment}".strip() if pledge.is_revision else comment,
     )

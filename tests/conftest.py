@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -159,7 +160,12 @@ def celery_worker_on_test_db(transactional_db, mail_folder) -> Iterator[subproce
     Tests using it commit their writes (the worker sees nothing else); their data is reset
     afterwards from the state saved once the framework was loaded.
     """
-    yield from _worker({"DATABASE_URL": database_url(), "EMAIL_FILE_PATH": str(mail_folder)})
+    yield from _worker(worker_env_on_test_db(mail_folder))
+
+
+def worker_env_on_test_db(mail_folder: Path, **more: str) -> dict[str, str]:
+    """What a worker needs to share the test database and write its e-mails as files."""
+    return {"DATABASE_URL": database_url(), "EMAIL_FILE_PATH": str(mail_folder), **more}
 
 
 def _worker(env: dict[str, str]) -> Iterator[subprocess.Popen]:
@@ -193,3 +199,7 @@ def _worker(env: dict[str, str]) -> Iterator[subprocess.Popen]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+# For tests that start, stop or kill workers themselves, one after another.
+worker_running = contextmanager(_worker)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core import mail
 from django.core.mail import EmailMessage
 
 
@@ -10,3 +13,11 @@ def recipients(message: EmailMessage) -> list[str]:
     return sorted(
         address for address in [*message.to, *message.bcc] if not address.startswith("GCM")
     )
+
+
+def delivered() -> list[EmailMessage]:
+    """Send what waits in the outbox, as the sweep does, and return every message caught."""
+    from pledges.outbox import outbox_sweep
+
+    outbox_sweep(grace=dt.timedelta(0))
+    return mail.outbox

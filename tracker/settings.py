@@ -282,6 +282,9 @@ CELERY_RESULT_BACKEND = env_str(
     else f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}",
 )
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "tracker")
+# An outgoing e-mail claimed by a worker is left to it this long; a worker that dies while
+# sending leaves the message to the outbox sweep once the lease has run out.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     {"connect_args": {"timeout": 20}} if CELERY_BROKER_URL.startswith("sqla+sqlite") else {}

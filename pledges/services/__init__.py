@@ -17,9 +17,7 @@ from pledges.services.organisations import (
     organisation_register,
 )
 from pledges.services.pledges import (
-    PledgeContent,
     StaleEdit,
-    TargetData,
     WorkflowError,
     evidence_add,
     evidence_remove,
@@ -37,7 +35,6 @@ from pledges.services.pledges import (
     pledge_withdraw,
 )
 from pledges.services.updates import (
-    Measurement,
     pledge_confirm_fulfilled,
     pledge_status_refresh,
     update_create,
@@ -49,10 +46,7 @@ from pledges.services.updates import (
 )
 
 __all__ = [
-    "Measurement",
-    "PledgeContent",
     "StaleEdit",
-    "TargetData",
     "WorkflowError",
     "corroboration_moderate",
     "corroboration_reply",

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from pledges import emails
 from pledges.models import (
     Corroboration,
     CorroborationStatus,
@@ -17,11 +18,9 @@ from pledges.models import (
     ProgressUpdate,
     ReviewAction,
     ReviewEvent,
-    ReviewState,
 )
 from pledges.permissions import can_review, is_member_of, is_owner, owner_organisation_ids
-from pledges.tasks import corroboration_notify
-from pledges.workflow import WorkflowError
+from pledges.workflow import WorkflowError, event_record
 
 
 def corroboration_submit(
@@ -42,11 +41,9 @@ def corroboration_submit(
         raise WorkflowError("Only accredited organisations corroborate or contest pledges.")
     if organisation.pk in owner_organisation_ids(pledge):
         raise WorkflowError("Owners report progress; corroboration comes from others.")
-    if pledge.review_state != ReviewState.PUBLISHED or pledge.revision_of_id:
+    if not pledge.is_published or pledge.is_revision:
         raise WorkflowError("Only published pledges can be corroborated or contested.")
-    if update is not None and (
-        update.pledge_id != pledge.pk or update.review_state != ReviewState.PUBLISHED
-    ):
+    if update is not None and (update.pledge_id != pledge.pk or not update.is_published):
         raise WorkflowError("Only published updates of this pledge can be corroborated.")
     if not statement.strip():
         raise WorkflowError("Say what you saw.")
@@ -80,9 +77,9 @@ def corroboration_moderate(
         )
         if not updated:
             raise WorkflowError("This corroboration was moderated already.")
+        corroboration.refresh_from_db()
         if publish:
-            transaction.on_commit(lambda: corroboration_notify.delay(corroboration.pk))
-    corroboration.refresh_from_db()
+            emails.corroboration_queue(corroboration)
     return corroboration
 
 
@@ -106,19 +103,13 @@ def update_verify(*, update: ProgressUpdate, by: Any, comment: str = "") -> Revi
     if not can_review(by):
         raise PermissionDenied("Only the secretariat verifies updates.")
     with transaction.atomic():
-        updated = ProgressUpdate.objects.filter(
-            pk=update.pk, review_state=ReviewState.PUBLISHED, verified_at__isnull=True
-        ).update(verified_at=timezone.now(), verified_by=by)
+        updated = (
+            ProgressUpdate.objects.published()
+            .filter(pk=update.pk, verified_at__isnull=True)
+            .update(verified_at=timezone.now(), verified_by=by)
+        )
         if not updated:
             raise WorkflowError("Only a published update not verified yet can be verified.")
-        event = ReviewEvent.objects.create(
-            pledge=update.pledge,
-            update=update,
-            action=ReviewAction.VERIFY,
-            from_state=ReviewState.PUBLISHED,
-            to_state=ReviewState.PUBLISHED,
-            actor=by,
-            comment=comment,
-        )
+        event = event_record(subject=update, action=ReviewAction.VERIFY, by=by, comment=comment)
     update.refresh_from_db()
     return event

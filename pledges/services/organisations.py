@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.models import Area
+from pledges import emails
 from pledges.models import (
     Invitation,
     JoinRequest,
@@ -20,7 +21,6 @@ from pledges.models import (
     Organisation,
 )
 from pledges.permissions import can_manage_members, can_review
-from pledges.tasks import invitation_send, join_request_notify
 from pledges.workflow import WorkflowError
 
 INVITATION_DAYS = 14
@@ -79,7 +79,7 @@ def member_invite(
         invitation = Invitation.objects.create(
             organisation=organisation, email=email, role=role, invited_by=by
         )
-        transaction.on_commit(lambda: invitation_send.delay(invitation.pk))
+        emails.invitation_queue(invitation)
     return invitation
 
 
@@ -151,7 +151,7 @@ def join_request_create(*, organisation: Organisation, by: Any, message: str = "
         raise WorkflowError("You asked already; the focal point will answer.")
     with transaction.atomic():
         request = JoinRequest.objects.create(organisation=organisation, user=by, message=message)
-        transaction.on_commit(lambda: join_request_notify.delay(request.pk))
+        emails.join_request_queue(request)
     return request
 
 

@@ -3,20 +3,17 @@ the pledge's implementation status; and the secretariat's confirmation of fulfil
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from pledges.content import MeasurementContent, UpdateContent
 from pledges.models import (
     ImplementationStatus,
     Organisation,
     Pledge,
-    PledgeTarget,
     ProgressUpdate,
     ReviewAction,
     ReviewEvent,
@@ -27,32 +24,18 @@ from pledges.permissions import (
     can_report_on,
     can_review,
     is_member_of,
+    is_secretariat,
     owner_organisation_ids,
 )
 from pledges.progress import derived_status, fulfilment_claimed
 from pledges.selectors import current_cycle
-from pledges.workflow import WorkflowError, review_transition
-
-UPDATE_FIELDS = (
-    "reported_on",
-    "implementation_status",
-    "percent_complete",
-    "narrative",
-    "challenges",
-    "support_needed",
-    "amount_committed",
-    "amount_disbursed",
-)
+from pledges.services.pledges import StaleEdit
+from pledges.workflow import WorkflowError, event_record, review_transition, version_record
 
 
-@dataclass(frozen=True)
-class Measurement:
-    target: PledgeTarget
-    value: Decimal
-    measured_on: dt.date
-
-
-def _save_measurements(update: ProgressUpdate, measurements: list[Measurement]) -> None:
+def _measurements_write(
+    update: ProgressUpdate, measurements: tuple[MeasurementContent, ...]
+) -> None:
     if any(m.target.pledge_id != update.pledge_id for m in measurements):
         raise WorkflowError("Values can be reported only for the targets of this pledge.")
     update.measurements.all().delete()
@@ -67,12 +50,7 @@ def _save_measurements(update: ProgressUpdate, measurements: list[Measurement]) 
 
 
 def update_create(
-    *,
-    pledge: Pledge,
-    by: Any,
-    organisation: Organisation,
-    fields: dict[str, Any],
-    measurements: list[Measurement],
+    *, pledge: Pledge, by: Any, organisation: Organisation, content: UpdateContent
 ) -> ProgressUpdate:
     """Draft a progress update on a published pledge, for one of its owner organisations."""
     if not can_report_on(by, pledge):
@@ -85,35 +63,41 @@ def update_create(
             cycle=current_cycle() or pledge.cycle,
             organisation=organisation,
             author=by,
-            **{name: fields[name] for name in UPDATE_FIELDS if name in fields},
+            **content.own_values(),
         )
-        _save_measurements(update, measurements)
+        _measurements_write(update, content.measurements)
+        event_record(subject=update, action=ReviewAction.CREATE, by=by)
+        version_record(subject=update, action=ReviewAction.CREATE, by=by)
     return update
 
 
 def update_edit(
-    *,
-    update: ProgressUpdate,
-    by: Any,
-    fields: dict[str, Any],
-    measurements: list[Measurement],
-    expected_version: int,
+    *, update: ProgressUpdate, by: Any, content: UpdateContent, expected_version: int
 ) -> ProgressUpdate:
-    """Save an owner's edit of a draft update, refusing a stale one (see pledge_update)."""
+    """Save an edit of an update: an owner's of a draft (or of one returned for changes), or
+    the secretariat's correction; each is a version and an event naming `by`. A stale edit is
+    refused (see pledge_update); a correction of a published update moves its pledge's status.
+    """
     if not can_edit_update(by, update):
         raise PermissionDenied("This update cannot be edited now.")
     with transaction.atomic():
         locked = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
         if locked.version != expected_version:
-            raise WorkflowError(
-                "Someone else saved this update after you opened it: reload the page."
-            )
-        for name in UPDATE_FIELDS:
-            if name in fields:
-                setattr(locked, name, fields[name])
+            raise StaleEdit("Someone else saved this update after you opened it: reload the page.")
+        for name, value in content.own_values().items():
+            setattr(locked, name, value)
         locked.version += 1
         locked.save()
-        _save_measurements(locked, measurements)
+        _measurements_write(locked, content.measurements)
+        event_record(
+            subject=locked,
+            action=ReviewAction.EDIT,
+            by=by,
+            comment="Corrected by the secretariat." if is_secretariat(by) else "",
+        )
+        version_record(subject=locked, action=ReviewAction.EDIT, by=by)
+        if locked.is_published:
+            pledge_status_refresh(pledge=locked.pledge)
     update.refresh_from_db()
     return update
 
@@ -173,14 +157,11 @@ def pledge_confirm_fulfilled(*, pledge: Pledge, by: Any, comment: str = "") -> R
             fulfilment_confirmed_by=by,
             implementation_status=ImplementationStatus.FULFILLED,
         )
-        event = ReviewEvent.objects.create(
-            pledge=locked,
+        event = event_record(
+            subject=locked,
             action=ReviewAction.CONFIRM,
-            from_state=locked.review_state,
-            to_state=locked.review_state,
-            actor=by,
+            by=by,
             comment=comment or "Fulfilment confirmed by the secretariat.",
-            created_at=now,
         )
     pledge.refresh_from_db()
     return event

@@ -2,56 +2,20 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pledges import services
-from pledges.models import (
-    Corroboration,
-    CorroborationKind,
-    CorroborationStatus,
-    Organisation,
-    Pledge,
-    ProgressUpdate,
-    ReviewState,
-)
+from pledges.forms import CorroborationForm
+from pledges.models import Corroboration, CorroborationStatus, Organisation, Pledge
 from pledges.permissions import is_owner, organisation_ids_of, owner_organisation_ids
 from pledges.views.feedback import attempt
 
 
-class CorroborationForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
-    kind = forms.ChoiceField(choices=CorroborationKind.choices, widget=forms.RadioSelect)
-    update = forms.ModelChoiceField(
-        queryset=ProgressUpdate.objects.none(),
-        required=False,
-        empty_label="The pledge as a whole",
-        label="About",
-    )
-    statement = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=2000,
-        help_text="What you saw, where and when. Up to 2000 characters.",
-    )
-    evidence_url = forms.URLField(label="Evidence link", required=False, max_length=1000)
-
-    def __init__(self, *args, pledge: Pledge, organisations: list[Organisation], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            pk__in=[o.pk for o in organisations]
-        )
-        self.fields["update"].queryset = pledge.updates.filter(
-            review_state=ReviewState.PUBLISHED
-        ).order_by("-reported_on")
-
-
 def _published_pledge(reference: str) -> Pledge:
-    return get_object_or_404(
-        Pledge, reference=reference, review_state=ReviewState.PUBLISHED, revision_of__isnull=True
-    )
+    return get_object_or_404(Pledge.objects.published().originals(), reference=reference)
 
 
 @login_required

@@ -6,8 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.forms import BaseForm
 from django.http import HttpRequest
+
+
+def refused_status(*forms: BaseForm) -> int:
+    """409 when a form was opened before someone else saved (reload, then edit), else 400."""
+    stale = any(form.has_error(NON_FIELD_ERRORS, code="stale") for form in forms)
+    return 409 if stale else 400
 
 
 def attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:

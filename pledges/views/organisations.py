@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,30 +9,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pledges import services
+from pledges.forms import InviteForm, JoinForm
 from pledges.models import (
     Invitation,
     JoinRequest,
     JoinRequestStatus,
     Membership,
-    MembershipRole,
     Organisation,
 )
 from pledges.permissions import can_manage_members, is_member_of, is_secretariat
 from pledges.views.feedback import attempt
 from pledges.views.params import posted_id
-
-
-class InviteForm(forms.Form):
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
-
-
-class JoinForm(forms.Form):
-    message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text="Tell the focal point who you are.",
-    )
 
 
 def _organisation_of_member(request: HttpRequest, organisation_id: int) -> Organisation:

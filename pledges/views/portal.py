@@ -12,15 +12,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pledges import services
+from pledges.content import PledgeContent
 from pledges.forms import (
     EvidenceForm,
     OrganisationForm,
     PledgeCreateForm,
     PledgeForm,
-    TargetFormSet,
+    PledgeTargetFormSet,
     targets_from,
 )
 from pledges.models import (
+    CorroborationStatus,
     Evidence,
     Membership,
     Organisation,
@@ -33,6 +35,7 @@ from pledges.models import (
 from pledges.permissions import (
     can_edit_pledge,
     can_report_on,
+    can_revise,
     can_view_pledge,
     is_owner,
     is_secretariat,
@@ -43,7 +46,7 @@ from pledges.selectors import portal_pledges, published_pledges_matching
 from pledges.similarity import candidates_for, similar_pledges
 from pledges.smart import smart_check
 from pledges.verification import verification_level
-from pledges.views.feedback import attempt
+from pledges.views.feedback import attempt, refused_status
 from pledges.views.params import posted_id
 
 
@@ -118,7 +121,7 @@ def pledge_create(request: HttpRequest) -> HttpResponse:
             by=request.user,
             cycle=form.cleaned_data["cycle"],
             lead_organisation=form.cleaned_data["organisation"],
-            title=form.cleaned_data["title"],
+            content=PledgeContent(title=form.cleaned_data["title"]),
         )
         messages.success(request, f"Draft {pledge.reference} created. Save it at any time.")
         return redirect("portal:pledge_edit", reference=pledge.reference)
@@ -132,7 +135,7 @@ def pledge_edit(request: HttpRequest, reference: str) -> HttpResponse:
     if not can_edit_pledge(request.user, pledge):
         raise PermissionDenied("This pledge cannot be edited now.")
     form = PledgeForm(request.POST or None, instance=pledge)
-    targets = TargetFormSet(request.POST or None, instance=pledge, prefix="targets")
+    targets = PledgeTargetFormSet(request.POST or None, instance=pledge, prefix="targets")
     if request.method == "POST":
         if form.is_valid() and targets.is_valid():
             try:
@@ -140,7 +143,7 @@ def pledge_edit(request: HttpRequest, reference: str) -> HttpResponse:
                     pledge=pledge,
                     by=request.user,
                     content=form.content(targets_from(targets)),
-                    expected_version=form.cleaned_data["version"],
+                    expected_version=form.cleaned_data["opened_version"],
                 )
                 if "submit" in request.POST:
                     services.pledge_submit(pledge=pledge, by=request.user)
@@ -166,7 +169,7 @@ def pledge_edit(request: HttpRequest, reference: str) -> HttpResponse:
             request,
             "pledges/portal/pledge_form.html",
             _form_context(pledge, form, targets, request.user),
-            status=400,
+            status=refused_status(form),
         )
     return render(
         request,
@@ -181,15 +184,15 @@ def _visible_updates(request: HttpRequest, pledge: Pledge) -> list[ProgressUpdat
         "measurements__target", "evidence", "corroborations"
     )
     if not (is_owner(request.user, pledge) or is_secretariat(request.user)):
-        updates = updates.filter(review_state="published")
+        updates = updates.published()
     found = list(updates.order_by("-reported_on", "-id"))
     for update in found:
-        update.level = verification_level(update) if update.review_state == "published" else None
+        update.level = verification_level(update) if update.is_published else None
     return found
 
 
 def _form_context(
-    pledge: Pledge, form: PledgeForm, targets: TargetFormSet, user: Any
+    pledge: Pledge, form: PledgeForm, targets: PledgeTargetFormSet, user: Any
 ) -> dict[str, Any]:
     return {
         "pledge": pledge,
@@ -214,9 +217,7 @@ def pledge_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "pledge": pledge,
             "smart": smart_check(pledge),
             "can_edit": can_edit_pledge(request.user, pledge),
-            "can_revise": pledge.review_state == "published"
-            and not pledge.revision_of_id
-            and is_owner(request.user, pledge),
+            "can_revise": can_revise(request.user, pledge),
             "revision": pledge.revisions.first(),
             "events": pledge.history_pledge.review_events.select_related("actor", "update"),
             "progress": target_progress(pledge),
@@ -224,9 +225,9 @@ def pledge_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "can_report": can_report_on(request.user, pledge),
             "fulfilment_claimed": fulfilment_claimed(pledge),
             "can_reply": is_owner(request.user, pledge),
-            "corroborations": pledge.corroborations.filter(status="published").select_related(
-                "organisation", "update"
-            ),
+            "corroborations": pledge.corroborations.filter(
+                status=CorroborationStatus.PUBLISHED
+            ).select_related("organisation", "update"),
         },
     )
 
@@ -295,14 +296,14 @@ def evidence_download(request: HttpRequest, reference: str, evidence_id: int) ->
     # Evidence of an update is public only once the update is.
     if (
         evidence.update_id
-        and evidence.update.review_state != "published"
+        and not evidence.update.is_published
         and not (is_owner(request.user, pledge) or is_secretariat(request.user))
     ):
         raise Http404
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
-        filename=evidence.file.name.rsplit("/", 1)[-1],
+        filename=evidence.file_name,
         content_type=evidence.content_type or "application/octet-stream",
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -19,7 +19,7 @@ from pledges.permissions import (
     organisation_ids_of,
     owner_organisation_ids,
 )
-from pledges.views.feedback import attempt
+from pledges.views.feedback import attempt, refused_status
 
 
 def _reporting_organisations(request: HttpRequest, pledge: Pledge) -> list[Organisation]:
@@ -51,8 +51,7 @@ def update_new(request: HttpRequest, reference: str) -> HttpResponse:
                 pledge=pledge,
                 by=request.user,
                 organisation=form.cleaned_data["organisation"],
-                fields=form.update_fields(),
-                measurements=form.measurements(),
+                content=form.content(),
             ),
             "Progress update saved as a draft.",
         )
@@ -91,9 +90,8 @@ def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
             lambda: services.update_edit(
                 update=update,
                 by=request.user,
-                fields=form.update_fields(),
-                measurements=form.measurements(),
-                expected_version=form.cleaned_data["version"] or 0,
+                content=form.content(),
+                expected_version=form.cleaned_data["opened_version"] or 0,
             ),
             "Progress update saved.",
         )
@@ -105,7 +103,7 @@ def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
             )
         if saved is not None:
             return redirect("portal:pledge_detail", reference=pledge.reference)
-    status = 400 if request.method == "POST" else 200
+    status = refused_status(form) if request.method == "POST" else 200
     return render(
         request,
         "pledges/portal/update_form.html",

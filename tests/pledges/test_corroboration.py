@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from pledges import services
+from pledges.content import UpdateContent
 from pledges.models import Evidence
 from pledges.verification import Level, verification_level
 from pledges.workflow import WorkflowError
@@ -24,12 +25,11 @@ def update(published, member, secretariat, organisation):
         pledge=published,
         by=member,
         organisation=organisation,
-        fields={
-            "reported_on": dt.date(2026, 6, 1),
-            "implementation_status": "in_progress",
-            "narrative": "Shelters opened in two cities.",
-        },
-        measurements=[],
+        content=UpdateContent(
+            reported_on=dt.date(2026, 6, 1),
+            implementation_status="in_progress",
+            narrative="Shelters opened in two cities.",
+        ),
     )
     services.update_submit(update=draft, by=member)
     services.update_publish(update=draft, by=secretariat)

@@ -1,15 +1,21 @@
-"""Review e-mails: who is told, what they read, and never twice."""
+"""Review e-mails: who is told, what they read; the outbox sends each once, and never loses one."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from celery.exceptions import Retry
+import time_machine
 from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from pledges import services
-from pledges.tasks import review_event_notify
+from pledges.models import OutboxMessage
+from pledges.outbox import outbox_sweep
+from pledges.tasks import outbox_send
 from tests.factories import complete_pledge
-from tests.mail import recipients
+from tests.mail import delivered, recipients
 
 pytestmark = pytest.mark.django_db
 
@@ -19,52 +25,102 @@ def pledge(organisation):
     return complete_pledge(lead_organisation=organisation, title="Zero recruitment fees")
 
 
-def test_submission_tells_the_secretariat(pledge, member, secretariat):
-    event = services.pledge_submit(pledge=pledge, by=member)
-    assert review_event_notify.apply(args=[event.pk]).get() == 1
-    message = mail.outbox[0]
-    assert recipients(message) == [secretariat.email]
-    assert pledge.reference in message.subject
-    assert "Submitted" in message.subject
-    assert f"/admin/pledges/pledge/{pledge.pk}/change/" in message.body
+def test_submission_tells_the_secretariat_once_the_change_commits(
+    pledge, member, secretariat, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.pledge_submit(pledge=pledge, by=member)
+    # Written with the change, sent after it.
+    message = OutboxMessage.objects.get()
+    assert message.sent_at is None
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    sent = mail.outbox[0]
+    assert recipients(sent) == [secretariat.email]
+    assert pledge.reference in sent.subject
+    assert "Submitted" in sent.subject
+    assert f"/admin/pledges/pledge/{pledge.pk}/change/" in sent.body
+    message.refresh_from_db()
+    assert message.sent_at is not None
 
 
-def test_request_for_changes_tells_every_owner_with_the_comment(
+def test_request_for_changes_tells_every_owner_with_the_comment_and_a_link(
     pledge, member, focal_point, secretariat
 ):
     services.pledge_submit(pledge=pledge, by=member)
-    event = services.pledge_request_changes(
+    services.pledge_request_changes(
         pledge=pledge, by=secretariat, comment="Please add the baseline year."
     )
-    review_event_notify.apply(args=[event.pk])
-    message = mail.outbox[-1]
+    message = delivered()[-1]
     assert recipients(message) == sorted([member.email, focal_point.email])
     assert "Please add the baseline year." in message.body
+    assert f"/portal/pledges/{pledge.reference}/" in message.body
     html = message.alternatives[0].content
     assert "Please add the baseline year." in html
     assert secretariat.email not in recipients(message)
 
 
+def test_nothing_is_written_when_the_change_is_refused(pledge, outsider):
+    with pytest.raises(PermissionDenied):
+        services.pledge_submit(pledge=pledge, by=outsider)
+    assert not OutboxMessage.objects.exists()
+
+
 def test_a_redelivered_task_sends_nothing_twice(pledge, member, secretariat):
-    event = services.pledge_submit(pledge=pledge, by=member)
-    review_event_notify.apply(args=[event.pk])
-    review_event_notify.apply(args=[event.pk])
+    services.pledge_submit(pledge=pledge, by=member)
+    message = OutboxMessage.objects.get()
+    assert outbox_send.apply(args=[message.pk]).get() is True
+    assert outbox_send.apply(args=[message.pk]).get() is False
+    outbox_sweep(grace=dt.timedelta(0))
     assert len(mail.outbox) == 1
 
 
-def test_a_failed_send_can_be_retried(pledge, member, secretariat, monkeypatch):
-    from pledges import emails
+def test_a_failed_send_is_kept_and_retried_after_a_pause(pledge, member, secretariat, settings):
+    services.pledge_submit(pledge=pledge, by=member)
+    message = OutboxMessage.objects.get()
+    # A mail server that is not there: nothing listens on port 1.
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 2},
+        }
+    }
+    with pytest.raises(ConnectionRefusedError):
+        outbox_send.apply(args=[message.pk], throw=True)
+    message.refresh_from_db()
+    assert (message.sent_at, message.attempts) == (None, 1)
+    assert "ConnectionRefusedError" in message.last_error
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    # Not at once: the next try waits for its pause.
+    assert outbox_sweep(grace=dt.timedelta(0)) == 0
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
+        assert outbox_sweep() == 1
+    message.refresh_from_db()
+    assert message.sent_at is not None
+    assert message.last_error == ""
+    assert len(mail.outbox) == 1
 
-    event = services.pledge_submit(pledge=pledge, by=member)
 
-    def refuse(event):
-        raise OSError("mail server down")
+def test_the_sweep_leaves_a_fresh_message_to_its_own_task(pledge, member, secretariat):
+    services.pledge_submit(pledge=pledge, by=member)
+    assert outbox_sweep() == 0
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=1)):
+        assert outbox_sweep() == 1
 
-    monkeypatch.setattr(emails, "review_event_send", refuse)
-    with pytest.raises((OSError, Retry)):
-        review_event_notify.apply(args=[event.pk])
-    event.refresh_from_db()
-    assert event.notified_at is None
-    monkeypatch.undo()
-    review_event_notify.apply(args=[event.pk])
+
+def test_a_message_whose_sender_died_is_sent_once_its_lease_runs_out(
+    pledge, member, secretariat, settings
+):
+    services.pledge_submit(pledge=pledge, by=member)
+    message = OutboxMessage.objects.get()
+    # A sender claimed it and died before it was sent: the lease holds it for a while.
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        lease_until=timezone.now() + dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
+        attempts=1,
+    )
+    assert outbox_sweep(grace=dt.timedelta(0)) == 0
+    later = timezone.now() + dt.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 1)
+    with time_machine.travel(later):
+        assert outbox_sweep() == 1
     assert len(mail.outbox) == 1

@@ -6,14 +6,13 @@ import datetime as dt
 import time
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from pledges.models import ReminderLog, ReminderOptOut
 from pledges.reminders import reminders_send
 from tests.factories import PledgeFactory, cycle
-from tests.mail import recipients
+from tests.mail import delivered, recipients
 
 OPEN_DAY = dt.date(2026, 9, 2)
 CLOSING_DAY = dt.date(2026, 12, 20)
@@ -39,7 +38,7 @@ def due_pledge(window, organisation, member, focal_point):
 
 
 def reminder_mails():
-    return [m for m in mail.outbox if "report" in m.subject.lower()]
+    return [m for m in delivered() if "report" in m.subject.lower()]
 
 
 @pytest.mark.django_db
@@ -88,11 +87,11 @@ def test_the_secretariat_gets_one_digest_a_month(window, secretariat, member):
     services.pledge_submit(
         pledge=complete_pledge(lead_organisation=member.memberships.get().organisation), by=member
     )
-    mail.outbox.clear()
+    delivered().clear()
     reminders_send(dt.date(2026, 11, 3))
     reminders_send(dt.date(2026, 11, 20))
     reminders_send(dt.date(2026, 12, 1))
-    digests = [m for m in mail.outbox if m.subject.startswith("Secretariat digest")]
+    digests = [m for m in delivered() if m.subject.startswith("Secretariat digest")]
     assert [m.subject.split(":")[0] for m in digests] == [
         "Secretariat digest, November 2026",
         "Secretariat digest, December 2026",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from pledges.content import PledgeContent
 from pledges.models import ReviewAction, ReviewState
 from pledges.services import pledge_create
 from tests.factories import cycle
@@ -13,10 +14,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_member_creates_a_draft_with_the_next_reference_of_the_cycle(member, organisation):
-    first = pledge_create(by=member, cycle=cycle(), lead_organisation=organisation, title="One")
-    second = pledge_create(by=member, cycle=cycle(), lead_organisation=organisation, title="Two")
+    first = pledge_create(
+        by=member, cycle=cycle(), lead_organisation=organisation, content=PledgeContent(title="One")
+    )
+    second = pledge_create(
+        by=member, cycle=cycle(), lead_organisation=organisation, content=PledgeContent(title="Two")
+    )
     other = pledge_create(
-        by=member, cycle=cycle("IMRF-2022"), lead_organisation=organisation, title="Old"
+        by=member,
+        cycle=cycle("IMRF-2022"),
+        lead_organisation=organisation,
+        content=PledgeContent(title="Old"),
     )
     assert (first.reference, second.reference) == ("GCM-2026-0001", "GCM-2026-0002")
     assert other.reference == "GCM-2022-0001"
@@ -25,19 +33,31 @@ def test_member_creates_a_draft_with_the_next_reference_of_the_cycle(member, org
 
 
 def test_creation_is_recorded_as_a_review_event(member, organisation):
-    pledge = pledge_create(by=member, cycle=cycle(), lead_organisation=organisation, title="One")
+    pledge = pledge_create(
+        by=member, cycle=cycle(), lead_organisation=organisation, content=PledgeContent(title="One")
+    )
     event = pledge.review_events.get()
     assert (event.action, event.to_state, event.actor) == (ReviewAction.CREATE, "draft", member)
 
 
 def test_member_of_another_organisation_cannot_pledge_for_it(outsider, organisation):
     with pytest.raises(PermissionDenied):
-        pledge_create(by=outsider, cycle=cycle(), lead_organisation=organisation, title="No")
+        pledge_create(
+            by=outsider,
+            cycle=cycle(),
+            lead_organisation=organisation,
+            content=PledgeContent(title="No"),
+        )
     assert not organisation.led_pledges.exists()
 
 
 def test_secretariat_may_record_a_pledge_for_any_organisation(secretariat, organisation):
-    pledge = pledge_create(by=secretariat, cycle=cycle(), lead_organisation=organisation, title="Y")
+    pledge = pledge_create(
+        by=secretariat,
+        cycle=cycle(),
+        lead_organisation=organisation,
+        content=PledgeContent(title="Y"),
+    )
     assert pledge.lead_organisation == organisation
 
 
@@ -46,5 +66,8 @@ def test_a_bad_row_is_not_retried_as_a_reference_clash(member, organisation):
 
     with pytest.raises(IntegrityError):
         pledge_create(
-            by=member, cycle=cycle(), lead_organisation=organisation, title="X", amount=-1
+            by=member,
+            cycle=cycle(),
+            lead_organisation=organisation,
+            content=PledgeContent(title="X", amount=-1),
         )

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from pledges.smart import smart_check
-from pledges.snapshots import pledge_snapshot, snapshot_diff
+from pledges.snapshots import pledge_changes, pledge_snapshot
 from tests.factories import PledgeFactory, PledgeTargetFactory, complete_pledge
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_diff_lists_what_changed_in_form_order():
     pledge.save()
     PledgeTargetFactory(pledge=pledge, own_metric="Inspectors trained", target_value=40)
     after = pledge_snapshot(pledge)
-    changes = snapshot_diff(before, after)
+    changes = pledge_changes(before, after)
     assert [c.label for c in changes] == ["Title", "Targets"]
     assert changes[0].after == "A clearer title"
     assert "Inspectors trained: 0 (2025) → 40 (2030) persons" in changes[1].after
@@ -61,4 +61,4 @@ def test_diff_lists_what_changed_in_form_order():
 
 def test_same_snapshot_no_changes():
     snapshot = pledge_snapshot(complete_pledge())
-    assert snapshot_diff(snapshot, snapshot) == []
+    assert pledge_changes(snapshot, snapshot) == []

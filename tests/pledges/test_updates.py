@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from pledges import services
+from pledges.content import MeasurementContent, UpdateContent
 from pledges.models import ImplementationStatus, ReviewEvent, ReviewState
 from pledges.progress import derived_status, fulfilment_claimed, target_progress
 from pledges.workflow import WorkflowError
@@ -26,21 +27,23 @@ pytestmark = pytest.mark.django_db
 def report(pledge, by, organisation, status="in_progress", value=None, **fields):
     target = pledge.targets.first()
     measurements = (
-        [services.Measurement(target, Decimal(value), dt.date(2026, 6, 30))]
+        (MeasurementContent(target, Decimal(value), dt.date(2026, 6, 30)),)
         if value is not None
-        else []
+        else ()
     )
     return services.update_create(
         pledge=pledge,
         by=by,
         organisation=organisation,
-        fields={
-            "reported_on": dt.date(2026, 6, 30),
-            "implementation_status": status,
-            "narrative": "Licensing reform half done.",
-            **fields,
-        },
-        measurements=measurements,
+        content=UpdateContent(
+            **{
+                "reported_on": dt.date(2026, 6, 30),
+                "implementation_status": status,
+                "narrative": "Licensing reform half done.",
+                **fields,
+            },
+            measurements=measurements,
+        ),
     )
 
 
@@ -55,7 +58,11 @@ def test_owner_reports_and_the_secretariat_publishes(published, member, secretar
     assert progress.latest == Decimal("400")
     assert progress.share == pytest.approx(0.4)
     events = ReviewEvent.objects.filter(pledge=published, update=update)
-    assert list(events.order_by("id").values_list("action", flat=True)) == ["submit", "publish"]
+    assert list(events.order_by("id").values_list("action", flat=True)) == [
+        "create",
+        "submit",
+        "publish",
+    ]
 
 
 def test_progress_toward_a_falling_target(published, member, secretariat, organisation):
@@ -134,8 +141,12 @@ def test_values_are_for_this_pledges_targets_only(published, member, organisatio
             pledge=published,
             by=member,
             organisation=organisation,
-            fields={"implementation_status": "in_progress", "narrative": "x"},
-            measurements=[services.Measurement(foreign, Decimal(1), dt.date(2026, 1, 1))],
+            content=UpdateContent(
+                reported_on=dt.date(2026, 1, 1),
+                implementation_status="in_progress",
+                narrative="x",
+                measurements=(MeasurementContent(foreign, Decimal(1), dt.date(2026, 1, 1)),),
+            ),
         )
 
 

@@ -24,7 +24,9 @@ def submitted(draft, member):
     return draft
 
 
-def test_member_submits_a_complete_draft(draft, member, django_capture_on_commit_callbacks):
+def test_member_submits_a_complete_draft(
+    draft, member, secretariat, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         event = services.pledge_submit(pledge=draft, by=member)
     draft.refresh_from_db()

@@ -20,14 +20,25 @@ pytestmark = pytest.mark.django_db
 
 OUR_APPS = {"tracker", "indicators", "pledges"}
 MODELS = [model for model in admin.site._registry if model._meta.app_label in OUR_APPS]
-# Records written only by the workflow, and the queue, which lists what others submitted.
+# Records written only by the workflow; the queue, which lists what others submitted; what
+# is written through a pledge's own page or by its owners; observations, which come from
+# imports.
 READ_ONLY = {
     "reviewevent",
     "pledgeversion",
+    "updateversion",
     "pledgeinreview",
     "corroboration",
     "reminderlog",
     "observationrevision",
+    "observation",
+    "progressupdate",
+    "pledgetarget",
+    "pledgeobjective",
+    "pledgepartner",
+    "targetmeasurement",
+    "evidence",
+    "outboxmessage",
 }
 
 

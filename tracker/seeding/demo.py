@@ -1,6 +1,7 @@
 """A small, believable dataset for trying the tracker: organisations of every kind across the
-regions, about sixty pledges in every review state and implementation status, joint and
-matching pledges, targets, progress updates, review events and indicator observations.
+regions, sixty pledges in every review state and implementation status, joint and matching
+pledges, targets, progress updates, a merge and a revision under review, made through the
+services so that their history is the workflow's own, and indicator observations.
 
 Organisation names are invented and marked "(demo)" where they could be mistaken for a real
 government's; observation values are synthetic and say so in their source.
@@ -10,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
@@ -23,27 +26,38 @@ from django.utils import timezone
 
 from indicators.imports import observations_import
 from indicators.models import Area, GuidingPrinciple, Indicator, Objective, Observation
+from pledges.content import MeasurementContent, PledgeContent, TargetContent, UpdateContent
 from pledges.models import (
-    Evidence,
     ImplementationStatus,
     JointKind,
-    Membership,
-    MembershipRole,
     Organisation,
     OrganisationKind,
-    PartnerStatus,
+    OutboxMessage,
     Pledge,
-    PledgeObjective,
-    PledgePartner,
-    PledgeTarget,
-    ProgressUpdate,
-    ReviewAction,
     ReviewCycle,
-    ReviewEvent,
     ReviewState,
-    TargetMeasurement,
 )
-from pledges.services import pledge_create, pledge_merge
+from pledges.services import (
+    evidence_add,
+    invitation_accept,
+    member_invite,
+    organisation_accredit,
+    organisation_register,
+    partnership_respond,
+    pledge_confirm_fulfilled,
+    pledge_create,
+    pledge_merge,
+    pledge_publish,
+    pledge_reject,
+    pledge_request_changes,
+    pledge_revise,
+    pledge_submit,
+    pledge_update,
+    pledge_withdraw,
+    update_create,
+    update_publish,
+    update_submit,
+)
 from tracker.seeding.texts import THEMES, Theme, description_for
 
 DEMO_PASSWORD = "gcm-demo-2026"  # noqa: S105 - printed to the developer on purpose
@@ -58,6 +72,8 @@ DEMO_SOURCE = "Demo data: synthetic values for illustration only"
 # Countries with synthetic observations; those in OPEN_SDG_DATA get their office's real files.
 DEMO_COUNTRIES = ("MEX", "PHL", "MAR", "DEU", "SEN", "JOR", "ECU", "BGD", "KEN", "NGA")
 OPEN_SDG_DATA = Path(__file__).resolve().parent.parent / "data" / "open-sdg"
+# When the demo organisations joined the tracker, before the 2022 Forum's pledging.
+ORGANISATIONS_REGISTERED = dt.datetime(2021, 3, 1, 9, tzinfo=dt.UTC)
 
 # (name, acronym, kind, ISO3 of the country)
 ORGANISATIONS: tuple[tuple[str, str, str, str], ...] = (
@@ -140,21 +156,19 @@ def demo_exists() -> bool:
 
 @transaction.atomic
 def demo_seed(*, seed: int = 2026) -> DemoResult:
-    """Create the demo dataset once; a second call finds it and creates nothing."""
+    """Create the demo dataset once; a second call finds it and creates nothing.
+
+    Everything about pledges is made through the services, each step on the day it happened
+    (a fixed clock), so the demo's pledges carry the versions and events the workflow writes.
+    """
     if demo_exists():
         return DemoResult(created=False, logins=demo_logins())
     rng = random.Random(seed)
     users = _users()
-    organisations = _organisations()
-    Membership.objects.create(
-        user=users[FOCAL_POINT_EMAIL],
-        organisation=organisations[0],
-        role=MembershipRole.FOCAL_POINT,
-    )
-    Membership.objects.create(
-        user=users[MEMBER_EMAIL], organisation=organisations[0], role=MembershipRole.MEMBER
-    )
-    pledges, updates = _pledges(rng, organisations, users)
+    authors = _organisations(users)
+    pledges, updates = _pledges(rng, authors, users[SECRETARIAT_EMAIL])
+    # The demo's history happened before anyone was watching: its e-mails are not sent.
+    OutboxMessage.objects.all().delete()
     observations = _observations(rng)
     return DemoResult(
         created=True,
@@ -165,26 +179,34 @@ def demo_seed(*, seed: int = 2026) -> DemoResult:
     )
 
 
-def _users() -> dict[str, object]:
+def _at(moment: dt.datetime | dt.date) -> time_machine.travel:
+    """The services run as on that day: their events, versions and dates say so."""
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time(10), tzinfo=dt.UTC)
+    return time_machine.travel(moment, tick=False)
+
+
+def _users() -> dict[str, Any]:
     User = get_user_model()
     group, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
     group.permissions.set(
         Permission.objects.filter(content_type__app_label__in=["indicators", "pledges", "tracker"])
     )
-    secretariat = User.objects.create_user(
-        SECRETARIAT_EMAIL, DEMO_PASSWORD, full_name="Sam Secretariat", is_staff=True
-    )
+    with _at(ORGANISATIONS_REGISTERED):
+        secretariat = User.objects.create_user(
+            SECRETARIAT_EMAIL, DEMO_PASSWORD, full_name="Sam Secretariat", is_staff=True
+        )
+        users = {
+            SECRETARIAT_EMAIL: secretariat,
+            FOCAL_POINT_EMAIL: User.objects.create_user(
+                FOCAL_POINT_EMAIL, DEMO_PASSWORD, full_name="Fatima Focal"
+            ),
+            MEMBER_EMAIL: User.objects.create_user(
+                MEMBER_EMAIL, DEMO_PASSWORD, full_name="Miguel Member"
+            ),
+        }
     secretariat.groups.add(group)
     TOTP.activate(secretariat, DEMO_TOTP_SECRET)
-    users = {
-        SECRETARIAT_EMAIL: secretariat,
-        FOCAL_POINT_EMAIL: User.objects.create_user(
-            FOCAL_POINT_EMAIL, DEMO_PASSWORD, full_name="Fatima Focal"
-        ),
-        MEMBER_EMAIL: User.objects.create_user(
-            MEMBER_EMAIL, DEMO_PASSWORD, full_name="Miguel Member"
-        ),
-    }
     # Demo addresses are taken as verified, or the mandatory verification would lock them out.
     EmailAddress.objects.bulk_create(
         [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users.values()]
@@ -192,101 +214,147 @@ def _users() -> dict[str, object]:
     return users
 
 
-def _organisations() -> list[Organisation]:
+def _organisations(users: dict[str, Any]) -> list[tuple[Organisation, Any]]:
+    """Each organisation registered by its focal point (one who cannot log in, but for the
+    Migrant Rights Network's) and accredited by the secretariat, but for the last one."""
     countries = {a.iso3: a for a in Area.objects.countries()}
-    now = timezone.now()
-    organisations = []
-    for name, acronym, kind, iso3 in ORGANISATIONS:
-        accredited = not name.startswith("Awaiting")
-        organisations.append(
-            Organisation.objects.create(
+    User = get_user_model()
+    registered = []
+    with _at(ORGANISATIONS_REGISTERED):
+        for number, (name, acronym, kind, iso3) in enumerate(ORGANISATIONS):
+            if number == 0:
+                author = users[FOCAL_POINT_EMAIL]
+            else:
+                author = User.objects.create_user(f"focal-{number}@demo.example.org", None)
+            organisation = organisation_register(
+                by=author,
                 name=name,
                 acronym=acronym,
                 kind=kind,
                 country=countries[iso3],
                 website=f"https://{(acronym or name.split()[0]).lower()}.example.org",
-                accredited=accredited,
-                accredited_at=now if accredited else None,
             )
+            if not name.startswith("Awaiting"):
+                organisation_accredit(organisation=organisation, by=users[SECRETARIAT_EMAIL])
+            registered.append((organisation, author))
+        invitation = member_invite(
+            organisation=registered[0][0], by=users[FOCAL_POINT_EMAIL], email=MEMBER_EMAIL
         )
-    return organisations
+        invitation_accept(token=invitation.token, by=users[MEMBER_EMAIL])
+    return registered
 
 
-def _pledges(rng: random.Random, organisations: list[Organisation], users: dict) -> tuple[int, int]:
+def _pledges(
+    rng: random.Random, authors: list[tuple[Organisation, Any]], secretariat: Any
+) -> tuple[int, int]:
     cycles = {c.code: c for c in ReviewCycle.objects.all()}
     past, current = cycles["IMRF-2022"], cycles["IMRF-2026"]
     objectives = {o.number: o for o in Objective.objects.all()}
     principles = list(GuidingPrinciple.objects.all())
     indicators = {i.sdg_code: i for i in Indicator.objects.exclude(sdg_code="")}
     regions = list(Area.objects.filter(kind__in=["subregion", "commission"]))
-    secretariat = users[SECRETARIAT_EMAIL]
-    accredited = [o for o in organisations if o.accredited]
+    author_of = dict(authors)
+    accredited = [o for o, _ in authors if o.accredited]
 
     states = [state for state, count in STATE_PLAN for _ in range(count)]
     published: list[Pledge] = []
     update_count = 0
     for index, state in enumerate(states):
         theme = THEMES[index % len(THEMES)]
-        lead = organisations[0] if index % 9 == 0 else accredited[index % len(accredited)]
+        lead = authors[0][0] if index % 9 == 0 else accredited[index % len(accredited)]
         if state == ReviewState.DRAFT and index % 2:
-            lead = organisations[-1]  # the organisation still awaiting accreditation drafts too
-        place = lead.country.name
+            lead = authors[-1][0]  # the organisation still awaiting accreditation drafts too
         cycle = past if state == ReviewState.PUBLISHED and index % 3 != 2 else current
-        created_at = _cycle_moment(rng, cycle)
+        created = _cycle_moment(rng, cycle)
         joint = (
             JointKind.INDIVIDUAL,
             JointKind.INDIVIDUAL,
             JointKind.COMMON,
             JointKind.PARTNERSHIP,
         )[index % 4]
-        is_financial = "financial" in theme.forms
-        pledge = pledge_create(
-            by=secretariat,
-            cycle=cycle,
-            lead_organisation=lead,
-            title=theme.title.format(place=place),
-            description=description_for(theme, place),
-            form_financial=is_financial,
-            form_human_resources="human_resources" in theme.forms,
-            form_process="process" in theme.forms,
-            form_policy="policy" in theme.forms,
-            joint_kind=joint,
-            mirrors_gcr=index % 11 == 0,
-            is_global=index % 13 == 0,
-            start_date=created_at.date(),
-            deadline=dt.date(cycle.forum_year + 4, 12, 31),
-            amount=Decimal(rng.randrange(50, 5000) * 1000) if is_financial else None,
-            currency=rng.choice(["USD", "EUR", "USD", "GBP"]) if is_financial else "",
+        partners = (
+            tuple(rng.sample([o for o in accredited if o != lead], 2))
+            if joint != JointKind.INDIVIDUAL
+            else ()
         )
-        _links(rng, pledge, theme, objectives, principles, lead, regions)
-        if joint != JointKind.INDIVIDUAL:
-            for partner in rng.sample([o for o in accredited if o != lead], 2):
-                PledgePartner.objects.create(
-                    pledge=pledge,
-                    organisation=partner,
-                    status=PartnerStatus.ACCEPTED
-                    if state != ReviewState.DRAFT
-                    else PartnerStatus.INVITED,
-                    responded_at=created_at if state != ReviewState.DRAFT else None,
-                )
-        target = _target(pledge, theme, indicators, cycle)
-        Evidence.objects.create(
-            pledge=pledge,
-            title="Pledge announcement",
-            url=f"https://www.example.org/pledges/{pledge.reference.lower()}",
-            created_at=created_at,
+        # The last published pledges support the first ones: they match them.
+        supported = (
+            published[index - 28] if state == ReviewState.PUBLISHED and index >= 28 else None
         )
-        _walk_review(rng, pledge, state, created_at, users, index)
+        content = _content(
+            rng, theme, lead, cycle, created, objectives, principles, indicators, regions
+        )
+        content = replace(content, joint_kind=joint, partners=partners, matches=supported)
+        with _at(created):
+            pledge = pledge_create(
+                by=author_of[lead], cycle=cycle, lead_organisation=lead, content=content
+            )
+            evidence_add(
+                pledge=pledge,
+                by=author_of[lead],
+                title="Pledge announcement",
+                url=f"https://www.example.org/pledges/{pledge.reference.lower()}",
+            )
+        if state != ReviewState.DRAFT:
+            with _at(created + dt.timedelta(days=1)):
+                for link in pledge.partner_links.select_related("organisation"):
+                    partnership_respond(link=link, by=author_of[link.organisation], accept=True)
+        _walk_review(rng, pledge, state, created, author_of[lead], secretariat)
         if state == ReviewState.PUBLISHED:
+            pledge.refresh_from_db()
             published.append(pledge)
-            update_count += _updates(rng, pledge, target, index, users)
-    # A few published pledges match another one: support pledges for the first ones.
-    for supporter, supported in zip(published[-4:], published[:4], strict=True):
-        Pledge.objects.filter(pk=supporter.pk).update(matches=supported)
+            update_count += _updates(rng, pledge, index, author_of[lead], secretariat)
     # One submitted pledge turns out to repeat a published one: the secretariat merges it.
-    duplicate = Pledge.objects.filter(review_state=ReviewState.SUBMITTED).order_by("pk").first()
-    pledge_merge(duplicate=duplicate, into=published[0], by=secretariat)
+    duplicate = Pledge.objects.submitted().order_by("pk").first()
+    with _at(duplicate.submitted_at + dt.timedelta(days=20)):
+        pledge_merge(duplicate=duplicate, into=published[0], by=secretariat)
+    _revision(published[1], author_of[published[1].lead_organisation])
     return len(states), update_count
+
+
+def _content(
+    rng, theme: Theme, lead, cycle, created, objectives, principles, indicators, regions
+) -> PledgeContent:
+    place = lead.country.name
+    is_financial = "financial" in theme.forms
+    is_global = rng.random() < 0.08
+    main = theme.objectives[:3]
+    areas = () if is_global else (lead.country,)
+    if not is_global and rng.random() < 0.3:
+        areas = (*areas, rng.choice(regions))
+    indicator = indicators.get(theme.indicator) if theme.indicator else None
+    return PledgeContent(
+        title=theme.title.format(place=place),
+        description=description_for(theme, place),
+        form_financial=is_financial,
+        form_human_resources="human_resources" in theme.forms,
+        form_process="process" in theme.forms,
+        form_policy="policy" in theme.forms,
+        main_objectives=tuple(objectives[n] for n in main),
+        further_objectives=tuple(
+            objectives[n]
+            for n in rng.sample([n for n in objectives if n not in main], rng.randrange(0, 3))
+        ),
+        principles=tuple(rng.sample(principles, rng.randrange(2, 5))),
+        mirrors_gcr=rng.random() < 0.1,
+        is_global=is_global,
+        areas=areas,
+        start_date=created.date(),
+        deadline=dt.date(cycle.forum_year + 4, 12, 31),
+        amount=Decimal(rng.randrange(50, 5000) * 1000) if is_financial else None,
+        currency=rng.choice(["USD", "EUR", "USD", "GBP"]) if is_financial else "",
+        targets=(
+            TargetContent(
+                indicator=indicator,
+                own_metric="" if indicator else theme.own_metric,
+                unit=theme.unit,
+                baseline_value=Decimal(str(theme.baseline)),
+                baseline_year=cycle.forum_year - 1,
+                target_value=Decimal(str(theme.target)),
+                target_year=cycle.forum_year + 4,
+            ),
+        ),
+    )
 
 
 def _cycle_moment(rng: random.Random, cycle: ReviewCycle) -> dt.datetime:
@@ -294,115 +362,44 @@ def _cycle_moment(rng: random.Random, cycle: ReviewCycle) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(10, 0), tzinfo=dt.UTC)
 
 
-def _links(rng, pledge, theme: Theme, objectives, principles, lead, regions) -> None:
-    main = theme.objectives[:3]
-    PledgeObjective.objects.bulk_create(
-        [
-            PledgeObjective(pledge=pledge, objective=objectives[n], main_rank=rank)
-            for rank, n in enumerate(main, start=1)
-        ]
-        + [
-            PledgeObjective(pledge=pledge, objective=objectives[n])
-            for n in rng.sample([n for n in objectives if n not in main], rng.randrange(0, 3))
-        ]
-    )
-    pledge.principles.set(rng.sample(principles, rng.randrange(2, 5)))
-    if not pledge.is_global:
-        pledge.areas.add(lead.country)
-        if rng.random() < 0.3:
-            pledge.areas.add(rng.choice(regions))
-
-
-def _target(pledge, theme: Theme, indicators, cycle) -> PledgeTarget:
-    indicator = indicators.get(theme.indicator) if theme.indicator else None
-    return PledgeTarget.objects.create(
-        pledge=pledge,
-        indicator=indicator,
-        own_metric="" if indicator else theme.own_metric,
-        unit=theme.unit,
-        baseline_value=Decimal(str(theme.baseline)),
-        baseline_year=cycle.forum_year - 1,
-        target_value=Decimal(str(theme.target)),
-        target_year=cycle.forum_year + 4,
-    )
-
-
-def _event(pledge, action, from_state, to_state, actor, when, comment="", update=None) -> None:
-    ReviewEvent.objects.create(
-        pledge=pledge,
-        update=update,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=actor,
-        created_at=when,
-        comment=comment,
-    )
-
-
-def _walk_review(rng, pledge: Pledge, state: str, created_at, users, index: int) -> None:
-    """Record the review steps that lead to `state`, as the workflow would have."""
-    ReviewEvent.objects.filter(pledge=pledge).update(created_at=created_at)
-    Pledge.objects.filter(pk=pledge.pk).update(created_at=created_at)
+def _walk_review(rng, pledge: Pledge, state: str, created, author, secretariat) -> None:
+    """The review steps that lead to `state`, each through its service on its day."""
     if state == ReviewState.DRAFT:
         return
-    author = users[FOCAL_POINT_EMAIL]
-    secretariat = users[SECRETARIAT_EMAIL]
-    submitted = created_at + dt.timedelta(days=rng.randrange(2, 20))
-    _event(pledge, ReviewAction.SUBMIT, ReviewState.DRAFT, ReviewState.SUBMITTED, author, submitted)
-    fields: dict = {"review_state": state, "submitted_at": submitted}
+    submitted = created + dt.timedelta(days=rng.randrange(2, 20))
+    with _at(submitted):
+        pledge_submit(pledge=pledge, by=author)
     decided = submitted + dt.timedelta(days=rng.randrange(3, 30))
-    if state == ReviewState.CHANGES_REQUESTED:
-        _event(
-            pledge,
-            ReviewAction.REQUEST_CHANGES,
-            ReviewState.SUBMITTED,
-            state,
-            secretariat,
-            decided,
-            "Please add a baseline year and say how progress will be measured.",
-        )
-    elif state == ReviewState.REJECTED:
-        _event(
-            pledge,
-            ReviewAction.REJECT,
-            ReviewState.SUBMITTED,
-            state,
-            secretariat,
-            decided,
-            "This commitment concerns refugees and belongs under the Global Compact on Refugees.",
-        )
-    elif state in (ReviewState.PUBLISHED, ReviewState.WITHDRAWN):
-        _event(
-            pledge,
-            ReviewAction.PUBLISH,
-            ReviewState.SUBMITTED,
-            ReviewState.PUBLISHED,
-            secretariat,
-            decided,
-        )
-        fields["published_at"] = decided
-        if state == ReviewState.WITHDRAWN:
-            withdrawn = decided + dt.timedelta(days=rng.randrange(60, 400))
-            _event(
-                pledge,
-                ReviewAction.WITHDRAW,
-                ReviewState.PUBLISHED,
-                state,
-                author,
-                withdrawn,
-                "Funding for this programme was not renewed.",
+    with _at(decided):
+        if state == ReviewState.CHANGES_REQUESTED:
+            pledge_request_changes(
+                pledge=pledge,
+                by=secretariat,
+                comment="Please add a baseline year and say how progress will be measured.",
             )
-            fields["implementation_status"] = ImplementationStatus.DISCONTINUED
-    Pledge.objects.filter(pk=pledge.pk).update(**fields)
+        elif state == ReviewState.REJECTED:
+            pledge_reject(
+                pledge=pledge,
+                by=secretariat,
+                comment="This commitment concerns refugees and belongs under the Global Compact "
+                "on Refugees.",
+            )
+        elif state in (ReviewState.PUBLISHED, ReviewState.WITHDRAWN):
+            pledge_publish(pledge=pledge, by=secretariat)
+    if state == ReviewState.WITHDRAWN:
+        with _at(decided + dt.timedelta(days=rng.randrange(60, 400))):
+            pledge_withdraw(
+                pledge=pledge, by=author, comment="Funding for this programme was not renewed."
+            )
 
 
-def _updates(rng, pledge: Pledge, target: PledgeTarget, index: int, users) -> int:
-    """Progress updates of a published pledge, ending in one of the implementation statuses."""
+def _updates(rng, pledge: Pledge, index: int, author, secretariat) -> int:
+    """Progress updates of a published pledge, ending in one of the implementation statuses;
+    none is dated after today."""
     final_status = STATUS_ORDER[index % len(STATUS_ORDER)]
     if final_status == ImplementationStatus.PLANNED:
         return 0  # silence is data: some published pledges never report
-    pledge.refresh_from_db(fields=["published_at"])
+    target = pledge.targets.get()
     count = 1 if final_status == ImplementationStatus.DISCONTINUED else rng.randrange(1, 4)
     baseline, goal = float(target.baseline_value), float(target.target_value)
     final_share = {
@@ -411,19 +408,14 @@ def _updates(rng, pledge: Pledge, target: PledgeTarget, index: int, users) -> in
         ImplementationStatus.FULFILLED: 1.0,
         ImplementationStatus.DISCONTINUED: 0.1,
     }[final_status]
-    author = users[FOCAL_POINT_EMAIL]
-    secretariat = users[SECRETARIAT_EMAIL]
+    made = 0
     for step in range(1, count + 1):
-        reported = pledge.published_at.date() + dt.timedelta(days=200 * step + rng.randrange(0, 60))
+        reported = pledge.published_at.date() + dt.timedelta(days=200 * step + rng.randrange(60))
+        if reported + dt.timedelta(days=8) > timezone.localdate():
+            break
         share = final_share * step / count
         status = final_status if step == count else ImplementationStatus.IN_PROGRESS
-        published_at = dt.datetime.combine(
-            reported + dt.timedelta(days=7), dt.time(9), tzinfo=dt.UTC
-        )
-        update = ProgressUpdate.objects.create(
-            pledge=pledge,
-            cycle=pledge.cycle,
-            organisation=pledge.lead_organisation,
+        content = UpdateContent(
             reported_on=reported,
             implementation_status=status,
             percent_complete=round(share * 100),
@@ -439,45 +431,54 @@ def _updates(rng, pledge: Pledge, target: PledgeTarget, index: int, users) -> in
             amount_disbursed=(pledge.amount * Decimal(str(round(share, 2))))
             if pledge.amount
             else None,
-            review_state=ReviewState.PUBLISHED,
-            author=author,
-            submitted_at=published_at - dt.timedelta(days=5),
-            published_at=published_at,
-            created_at=published_at - dt.timedelta(days=6),
+            measurements=(
+                MeasurementContent(
+                    target=target,
+                    value=Decimal(str(round(baseline + (goal - baseline) * share, 2))),
+                    measured_on=reported,
+                ),
+            ),
         )
-        TargetMeasurement.objects.create(
-            update=update,
-            target=target,
-            value=Decimal(str(round(baseline + (goal - baseline) * share, 2))),
-            measured_on=reported,
-        )
-        if step == count and rng.random() < 0.6:
-            Evidence.objects.create(
-                pledge=pledge,
-                update=update,
-                title="Annual implementation report",
-                url=f"https://www.example.org/reports/{pledge.reference.lower()}-{step}.pdf",
+        with _at(reported + dt.timedelta(days=1)):
+            update = update_create(
+                pledge=pledge, by=author, organisation=pledge.lead_organisation, content=content
             )
-        _event(
-            pledge,
-            ReviewAction.SUBMIT,
-            ReviewState.DRAFT,
-            ReviewState.SUBMITTED,
-            author,
-            published_at - dt.timedelta(days=5),
-            update=update,
+            if step == count and rng.random() < 0.6:
+                evidence_add(
+                    pledge=pledge,
+                    update=update,
+                    by=author,
+                    title="Annual implementation report",
+                    url=f"https://www.example.org/reports/{pledge.reference.lower()}-{step}.pdf",
+                )
+            update_submit(update=update, by=author)
+        with _at(reported + dt.timedelta(days=7)):
+            update_publish(update=update, by=secretariat)
+        made += 1
+    if made == count and final_status == ImplementationStatus.FULFILLED:
+        with _at(reported + dt.timedelta(days=30)):
+            pledge_confirm_fulfilled(pledge=pledge, by=secretariat)
+    return made
+
+
+def _revision(pledge: Pledge, author: Any) -> None:
+    """A published pledge whose owners propose a later deadline and a higher target: the
+    secretariat finds it in the queue and compares it with what is public."""
+    moment = pledge.published_at + dt.timedelta(days=90)
+    with _at(moment):
+        revision = pledge_revise(pledge=pledge, by=author)
+        content = PledgeContent.of(revision)
+        first = content.targets[0]
+        content = replace(
+            content,
+            deadline=content.deadline + dt.timedelta(days=365),
+            targets=(replace(first, target_value=first.target_value * 2), *content.targets[1:]),
         )
-        _event(
-            pledge,
-            ReviewAction.PUBLISH,
-            ReviewState.SUBMITTED,
-            ReviewState.PUBLISHED,
-            secretariat,
-            published_at,
-            update=update,
+        pledge_update(
+            pledge=revision, by=author, content=content, expected_version=revision.version
         )
-    Pledge.objects.filter(pk=pledge.pk).update(implementation_status=final_status)
-    return count
+    with _at(moment + dt.timedelta(days=2)):
+        pledge_submit(pledge=revision, by=author)
 
 
 def _observations(rng: random.Random) -> int:

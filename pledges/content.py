@@ -1,0 +1,303 @@
+"""What owners write, defined once: a pledge's content with its targets, and a progress update
+with the values it reports.
+
+Forms build these objects, services write them, revisions copy them and versions freeze them.
+A field is added here (and to its model), nowhere else: the forms' field lists, the services'
+writes and the snapshots' keys all come from the dataclasses below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.db.models import Model
+
+from indicators.models import Area, GuidingPrinciple, Indicator, Objective
+from pledges.models import (
+    MAX_MAIN_OBJECTIVES,
+    JointKind,
+    Organisation,
+    PartnerStatus,
+    Pledge,
+    PledgeTarget,
+    ProgressUpdate,
+)
+
+LINK, SECTION = "link", "section"
+
+
+def _part(section: str, default: Any) -> Any:
+    """A part of the content held in the model's own row, shown in `section` of the forms."""
+    return field(default=default, metadata={SECTION: section})
+
+
+def _link(section: str, label: str) -> Any:
+    """A part of the content held in other rows than the model's own (links, targets)."""
+    return field(default=(), metadata={SECTION: section, LINK: label})
+
+
+def _own_fields(cls: type) -> tuple[str, ...]:
+    """The names of the content held in the model's own row, in form order."""
+    return tuple(f.name for f in fields(cls) if f.init and LINK not in f.metadata)
+
+
+def _links(cls: type) -> dict[str, str]:
+    return {f.name: f.metadata[LINK] for f in fields(cls) if LINK in f.metadata}
+
+
+def sections(content: type) -> list[tuple[str, list[str]]]:
+    """The parts of the content by section, in form order: how forms and the admin lay it out."""
+    grouped: dict[str, list[str]] = {}
+    for part in fields(content):
+        if SECTION in part.metadata:
+            grouped.setdefault(part.metadata[SECTION], []).append(part.name)
+    return list(grouped.items())
+
+
+def frozen_value(value: Any) -> Any:
+    """A value as plain JSON that reads well in a comparison."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        # Decimals are stored with several places; 12.5000 and 12.5 are the same commitment.
+        return f"{value.normalize():f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Objective):
+        return value.number
+    if isinstance(value, GuidingPrinciple):
+        return value.letter
+    if isinstance(value, Pledge):
+        return value.reference
+    if isinstance(value, tuple | list):
+        return [frozen_value(item) for item in value]
+    return str(value)
+
+
+@dataclass(frozen=True)
+class TargetContent:
+    """One target: an indicator of the set or a metric of the pledge's own, baseline to target."""
+
+    indicator: Indicator | None = None
+    own_metric: str = ""
+    unit: str = ""
+    baseline_value: Decimal | None = None
+    baseline_year: int | None = None
+    target_value: Decimal | None = None
+    target_year: int | None = None
+    # The stored target this content is (so that reported values stay with it); None for new.
+    id: int | None = field(default=None, compare=False)
+
+    FIELDS: ClassVar[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, target: PledgeTarget) -> TargetContent:
+        return cls(id=target.pk, **{name: getattr(target, name) for name in cls.FIELDS})
+
+    def write_to(self, target: PledgeTarget) -> None:
+        for name in self.FIELDS:
+            setattr(target, name, getattr(self, name))
+
+    @property
+    def metric_name(self) -> str:
+        return str(self.indicator) if self.indicator is not None else self.own_metric
+
+    def frozen(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric_name,
+            "unit": self.unit,
+            "baseline": frozen_value(self.baseline_value),
+            "baseline_year": self.baseline_year,
+            "target": frozen_value(self.target_value),
+            "target_year": self.target_year,
+        }
+
+
+TargetContent.FIELDS = tuple(name for name in _own_fields(TargetContent) if name != "id")
+
+
+@dataclass(frozen=True)
+class PledgeContent:
+    """Everything an owner writes on a pledge, apart from who leads it and where it stands in
+    review. Whatever is left out is empty."""
+
+    title: str = _part("The pledge", "")
+    description: str = _part("The pledge", "")
+    form_financial: bool = _part("Form of the pledge", False)
+    form_human_resources: bool = _part("Form of the pledge", False)
+    form_process: bool = _part("Form of the pledge", False)
+    form_policy: bool = _part("Form of the pledge", False)
+    joint_kind: str = _part("Form of the pledge", JointKind.INDIVIDUAL)
+    partners: tuple[Organisation, ...] = _link("Form of the pledge", "Partner organisations")
+    partner_emails: tuple[str, ...] = _link("Form of the pledge", "Partners invited by e-mail")
+    matches: Pledge | None = _part("Form of the pledge", None)
+    main_objectives: tuple[Objective, ...] = _link("GCM objectives", "Main objectives")
+    further_objectives: tuple[Objective, ...] = _link("GCM objectives", "Further objectives")
+    principles: tuple[GuidingPrinciple, ...] = _link("GCM objectives", "Guiding principles")
+    mirrors_gcr: bool = _part("GCM objectives", False)
+    is_global: bool = _part("Where and when", False)
+    areas: tuple[Area, ...] = _link("Where and when", "Countries and regions")
+    start_date: dt.date | None = _part("Where and when", None)
+    deadline: dt.date | None = _part("Where and when", None)
+    amount: Decimal | None = _part("Resources", None)
+    currency: str = _part("Resources", "")
+    targets: tuple[TargetContent, ...] = _link("Targets", "Targets")
+
+    # The parts kept in the pledge's own row, and the parts kept in linked rows, with labels.
+    FIELDS: ClassVar[tuple[str, ...]]
+    LINKS: ClassVar[dict[str, str]]
+
+    @classmethod
+    def of(cls, pledge: Pledge) -> PledgeContent:
+        """What the pledge says now: a handful of queries, whatever its size."""
+        links = list(pledge.objective_links.select_related("objective"))
+        partner_links = list(pledge.partner_links.select_related("organisation"))
+        return cls(
+            **{name: getattr(pledge, name) for name in cls.FIELDS},
+            main_objectives=tuple(
+                link.objective
+                for link in sorted(links, key=lambda link: link.main_rank or 0)
+                if link.main_rank
+            ),
+            further_objectives=tuple(
+                sorted(
+                    (link.objective for link in links if not link.main_rank),
+                    key=lambda objective: objective.number,
+                )
+            ),
+            principles=tuple(pledge.principles.order_by("letter")),
+            areas=tuple(pledge.areas.order_by("name")),
+            partners=tuple(
+                link.organisation
+                for link in partner_links
+                if link.organisation_id and link.status != PartnerStatus.DECLINED
+            ),
+            partner_emails=tuple(
+                link.invited_email for link in partner_links if not link.organisation_id
+            ),
+            targets=tuple(
+                TargetContent.of(target)
+                for target in pledge.targets.select_related("indicator__indicator_set")
+            ),
+        )
+
+    def own_values(self) -> dict[str, Any]:
+        """The content held in the pledge's own row, by field name."""
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    def frozen(self) -> dict[str, Any]:
+        """The whole content as plain JSON values, for a version."""
+        values = {name: frozen_value(getattr(self, name)) for name in self.FIELDS}
+        values.update(
+            {name: frozen_value(getattr(self, name)) for name in self.LINKS if name != "targets"}
+        )
+        values["targets"] = [target.frozen() for target in self.targets]
+        return values
+
+
+PledgeContent.FIELDS = _own_fields(PledgeContent)
+PledgeContent.LINKS = _links(PledgeContent)
+
+
+@dataclass(frozen=True)
+class MeasurementContent:
+    """A value measured for one of the pledge's targets."""
+
+    target: PledgeTarget
+    value: Decimal
+    measured_on: dt.date
+
+    def frozen(self) -> dict[str, Any]:
+        return {
+            "metric": self.target.metric_name,
+            "value": frozen_value(self.value),
+            "measured_on": frozen_value(self.measured_on),
+        }
+
+
+@dataclass(frozen=True)
+class UpdateContent:
+    """Everything an owner writes in a progress update."""
+
+    reported_on: dt.date = field(metadata={SECTION: "What happened"})
+    implementation_status: str = field(metadata={SECTION: "What happened"})
+    percent_complete: int | None = _part("What happened", None)
+    narrative: str = _part("What happened", "")
+    challenges: str = _part("What happened", "")
+    support_needed: str = _part("What happened", "")
+    amount_committed: Decimal | None = _part("Resources", None)
+    amount_disbursed: Decimal | None = _part("Resources", None)
+    measurements: tuple[MeasurementContent, ...] = _link(
+        "Values measured against the targets", "Values measured"
+    )
+
+    FIELDS: ClassVar[tuple[str, ...]]
+    LINKS: ClassVar[dict[str, str]]
+
+    @classmethod
+    def of(cls, update: ProgressUpdate) -> UpdateContent:
+        return cls(
+            **{name: getattr(update, name) for name in cls.FIELDS},
+            measurements=tuple(
+                MeasurementContent(m.target, m.value, m.measured_on)
+                for m in update.measurements.select_related("target__indicator").order_by(
+                    "target__position", "target_id"
+                )
+            ),
+        )
+
+    def own_values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    def frozen(self) -> dict[str, Any]:
+        values = {name: frozen_value(getattr(self, name)) for name in self.FIELDS}
+        values["measurements"] = [m.frozen() for m in self.measurements]
+        return values
+
+
+UpdateContent.FIELDS = _own_fields(UpdateContent)
+UpdateContent.LINKS = _links(UpdateContent)
+
+
+def field_label(model: type[Model], name: str, links: dict[str, str]) -> str:
+    """How a part of the content is called in forms and comparisons."""
+    if name in links:
+        return links[name]
+    return str(model._meta.get_field(name).verbose_name).capitalize()
+
+
+# Invitations by address reach people outside the tracker: only a few per pledge, and only from
+# accredited organisations, so that nobody can use the site to send spam.
+MAX_ADDRESS_INVITATIONS = 10
+
+
+def content_problems(pledge: Pledge, content: PledgeContent) -> dict[str, str]:
+    """What breaks the rules of a pledge's content that span several rows, by the part to mend.
+
+    Rules of one row are the models' constraints; these are the rest. Forms show them beside
+    their fields, services refuse content that has any.
+    """
+    problems: dict[str, str] = {}
+    if len(content.main_objectives) > MAX_MAIN_OBJECTIVES:
+        problems["main_objectives"] = f"Choose at most {MAX_MAIN_OBJECTIVES} main objectives."
+    if set(content.main_objectives) & set(content.further_objectives):
+        problems["further_objectives"] = "An objective is either main or further, not both."
+    if any(partner.pk == pledge.lead_organisation_id for partner in content.partners):
+        problems["partners"] = "The lead organisation cannot also be a partner."
+    elif any(not partner.accredited for partner in content.partners):
+        problems["partners"] = "Partners are chosen among accredited organisations."
+    if content.partner_emails and not pledge.lead_organisation.accredited:
+        problems["partner_emails"] = (
+            "Invitations by e-mail can be sent once your organisation is accredited; meanwhile "
+            "choose partners among accredited organisations."
+        )
+    elif len(content.partner_emails) > MAX_ADDRESS_INVITATIONS:
+        problems["partner_emails"] = f"Invite at most {MAX_ADDRESS_INVITATIONS} partners by e-mail."
+    if content.matches is not None and content.matches.pk in (pledge.pk, pledge.revision_of_id):
+        problems["matches"] = "A pledge cannot match itself."
+    return problems

@@ -1,0 +1,109 @@
+"""IMRF review cycles and the regional reviews that precede each Forum."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import F, Q
+
+from indicators.models import Area
+from pledges.models.rules import Rule
+
+
+class ReviewCycle(models.Model):
+    """One IMRF cycle: regional reviews, then the Forum, with pledging and reporting windows."""
+
+    code = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200)
+    forum_year = models.PositiveSmallIntegerField(unique=True)
+    forum_start = models.DateField(null=True, blank=True)
+    forum_end = models.DateField(null=True, blank=True)
+    forum_location = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True, help_text="What is known, and what is not yet known.")
+    pledging_opens = models.DateField(null=True, blank=True)
+    pledging_closes = models.DateField(null=True, blank=True)
+    reporting_opens = models.DateField(null=True, blank=True)
+    reporting_closes = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["forum_year"]
+        constraints = [
+            Rule(
+                condition=Q(forum_end__gte=F("forum_start"))
+                | Q(forum_end__isnull=True)
+                | Q(forum_start__isnull=True),
+                name="cycle_forum_ordered",
+                field="forum_end",
+                violation_error_message="The Forum cannot end before it starts.",
+            ),
+            Rule(
+                condition=Q(pledging_closes__gte=F("pledging_opens"))
+                | Q(pledging_closes__isnull=True)
+                | Q(pledging_opens__isnull=True),
+                name="cycle_pledging_window_ordered",
+                field="pledging_closes",
+                violation_error_message="Pledging cannot close before it opens.",
+            ),
+            Rule(
+                condition=Q(reporting_closes__gte=F("reporting_opens"))
+                | Q(reporting_closes__isnull=True)
+                | Q(reporting_opens__isnull=True),
+                name="cycle_reporting_window_ordered",
+                field="reporting_closes",
+                violation_error_message="Reporting cannot close before it opens.",
+            ),
+            Rule(
+                condition=Q(forum_year__gte=2018, forum_year__lte=2100),
+                name="cycle_year_sane",
+                field="forum_year",
+                violation_error_message="Give a Forum year between 2018 and 2100.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+    @property
+    def forum_ends(self) -> dt.date:
+        """The Forum's last day; a Forum without known dates is taken to end with its year."""
+        return self.forum_end or dt.date(self.forum_year, 12, 31)
+
+
+class RegionalReview(models.Model):
+    cycle = models.ForeignKey(
+        ReviewCycle, on_delete=models.CASCADE, related_name="regional_reviews"
+    )
+    code = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=300)
+    commission = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="regional_reviews",
+        limit_choices_to={"kind": "commission"},
+    )
+    hosts = models.CharField(max_length=200, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    dates_note = models.CharField(
+        max_length=200, blank=True, help_text="When exact dates are unknown."
+    )
+    source = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "starts_on", "code"]
+        constraints = [
+            Rule(
+                condition=Q(ends_on__gte=F("starts_on"))
+                | Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True),
+                name="regional_review_ordered",
+                field="ends_on",
+                violation_error_message="A review cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,460 @@
+"""Pledges: what an organisation commits to, with partners, objectives and measurable targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
+from django.utils import timezone
+
+from indicators.models import Area, GuidingPrinciple, Indicator, Objective
+from pledges.models.cycles import ReviewCycle
+from pledges.models.organisations import Organisation
+from pledges.models.rules import Rule
+from pledges.models.states import ImplementationStatus, Reviewed, ReviewedQuerySet, ReviewState
+
+DESCRIPTION_MIN = 300
+DESCRIPTION_MAX = 3000
+MAX_MAIN_OBJECTIVES = 3
+# Baselines and targets are years of the SDG era and of the GCM's horizon.
+YEAR_MIN, YEAR_MAX = 1990, 2100
+# Where a pledge object keeps the owner organisations it has read (see pledges.permissions).
+OWNERS_MEMO = "_owner_organisation_ids"
+
+
+class JointKind(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual pledge"
+    COMMON = "common", "Common pledge"
+    PARTNERSHIP = "partnership", "Pledge in partnership"
+
+
+class PartnerStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class PledgeQuerySet(ReviewedQuerySet):
+    def for_cycle(self, cycle: ReviewCycle) -> PledgeQuerySet:
+        return self.filter(cycle=cycle)
+
+    def for_objective(self, number: int) -> PledgeQuerySet:
+        return self.filter(objective_links__objective__number=number).distinct()
+
+    def originals(self) -> PledgeQuerySet:
+        """Pledges themselves, not the proposed revisions of published ones."""
+        return self.filter(revision_of__isnull=True)
+
+    def of_organisation(self, organisation: Organisation) -> PledgeQuerySet:
+        """Pledges the organisation leads or has accepted to partner in."""
+        return self.of_organisation_any([organisation])
+
+    def of_organisation_any(self, organisations: list[Organisation]) -> PledgeQuerySet:
+        co_owned = PledgePartner.objects.filter(
+            organisation__in=organisations, status=PartnerStatus.ACCEPTED
+        ).values("pledge_id")
+        return self.filter(Q(lead_organisation__in=organisations) | Q(pk__in=co_owned))
+
+
+class Pledge(Reviewed, models.Model):
+    """A measurable commitment made for an IMRF cycle by one organisation or several."""
+
+    reference = models.CharField(
+        max_length=20,
+        unique=True,
+        editable=False,
+        help_text="Public reference: GCM, the Forum year and a number, given at creation.",
+    )
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="pledges")
+    # Number within the cycle; the reference is built from it and never reused.
+    sequence = models.PositiveIntegerField(editable=False)
+    title = models.CharField(max_length=300)
+    description = models.TextField(
+        blank=True, help_text=f"{DESCRIPTION_MIN} to {DESCRIPTION_MAX} characters, as on the form."
+    )
+    # The official form's four forms of pledge; a pledge may take several.
+    form_financial = models.BooleanField("financial contribution", default=False)
+    form_human_resources = models.BooleanField("human resource contribution", default=False)
+    form_process = models.BooleanField("process-oriented commitment", default=False)
+    form_policy = models.BooleanField("policy-oriented commitment", default=False)
+    joint_kind = models.CharField(
+        "type of pledge", max_length=20, choices=JointKind.choices, default=JointKind.INDIVIDUAL
+    )
+    lead_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="led_pledges"
+    )
+    partners = models.ManyToManyField(
+        Organisation, through="PledgePartner", related_name="partner_pledges", blank=True
+    )
+    revision_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        help_text="Set on the proposed revision of a published pledge, which stays public as "
+        "published until the revision is published over it.",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        help_text="Set when the secretariat merged this duplicate into another pledge.",
+    )
+    matches = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="matched_by",
+        verbose_name="matches pledge",
+        help_text="The pledge this one funds or supports.",
+    )
+    objectives = models.ManyToManyField(
+        Objective, through="PledgeObjective", related_name="pledges", blank=True
+    )
+    principles = models.ManyToManyField(GuidingPrinciple, related_name="pledges", blank=True)
+    mirrors_gcr = models.BooleanField(
+        "mirror pledge", default=False, help_text="Also relevant to the Global Compact on Refugees."
+    )
+    is_global = models.BooleanField("global implementation", default=False)
+    areas = models.ManyToManyField(
+        Area,
+        related_name="pledges",
+        blank=True,
+        help_text="Countries or regions of implementation.",
+    )
+    start_date = models.DateField("start", null=True, blank=True)
+    deadline = models.DateField(null=True, blank=True)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. USD.")
+    review_state = models.CharField(
+        max_length=20, choices=ReviewState.choices, default=ReviewState.DRAFT
+    )
+    implementation_status = models.CharField(
+        max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.PLANNED
+    )
+    # Bumped on every save so that concurrent editors can detect a stale form.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_pledges",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # A pledge its owners report fulfilled is fulfilled once the secretariat confirms it; it is
+    # then locked against edits.
+    fulfilment_confirmed_at = models.DateTimeField(null=True, blank=True)
+    fulfilment_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = PledgeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "sequence"],
+                condition=Q(revision_of__isnull=True),
+                name="pledge_sequence_in_cycle",
+                violation_error_message="This number is taken in the cycle.",
+            ),
+            models.UniqueConstraint(
+                fields=["revision_of"],
+                condition=Q(revision_of__isnull=False),
+                name="one_open_revision_per_pledge",
+                violation_error_message="This pledge has an open revision already.",
+            ),
+            Rule(
+                condition=~Q(revision_of=F("id")),
+                name="pledge_not_own_revision",
+                violation_error_message="A pledge cannot be a revision of itself.",
+            ),
+            Rule(
+                condition=LessThanOrEqual(Length("description"), DESCRIPTION_MAX),
+                name="pledge_description_max_length",
+                field="description",
+                violation_error_message=f"Keep the description to {DESCRIPTION_MAX} characters "
+                "at most, as on the official form.",
+            ),
+            # Drafts may be saved unfinished; anything sent for review has a full description.
+            Rule(
+                condition=Q(review_state=ReviewState.DRAFT)
+                | Q(GreaterThanOrEqual(Length("description"), DESCRIPTION_MIN)),
+                name="pledge_description_min_length_unless_draft",
+                field="description",
+                violation_error_message=f"A pledge under review keeps a description of at least "
+                f"{DESCRIPTION_MIN} characters.",
+            ),
+            Rule(
+                condition=Q(deadline__gte=F("start_date"))
+                | Q(deadline__isnull=True)
+                | Q(start_date__isnull=True),
+                name="pledge_deadline_after_start",
+                field="deadline",
+                violation_error_message="The deadline cannot come before the start.",
+            ),
+            Rule(
+                condition=Q(amount__gte=0) | Q(amount__isnull=True),
+                name="pledge_amount_positive",
+                field="amount",
+                violation_error_message="The amount cannot be negative.",
+            ),
+            Rule(
+                condition=Q(amount__isnull=True) | Q(Exact(Length("currency"), 3)),
+                name="pledge_amount_has_currency",
+                field="currency",
+                violation_error_message="Give the currency of the amount, as its ISO 4217 code "
+                "(USD, EUR...).",
+            ),
+            Rule(
+                condition=~Q(matches=F("id")),
+                name="pledge_not_own_match",
+                field="matches",
+                violation_error_message="A pledge cannot match itself.",
+            ),
+            Rule(
+                condition=Q(review_state=ReviewState.MERGED, merged_into__isnull=False)
+                | (~Q(review_state=ReviewState.MERGED) & Q(merged_into__isnull=True)),
+                name="merged_pledge_names_its_target",
+                violation_error_message="A merged pledge names the pledge it was merged into.",
+            ),
+            Rule(
+                condition=~Q(merged_into=F("id")),
+                name="pledge_not_merged_into_itself",
+                violation_error_message="A pledge cannot be merged into itself.",
+            ),
+            Rule(
+                condition=~Q(review_state=ReviewState.PUBLISHED) | Q(published_at__isnull=False),
+                name="published_pledge_has_date",
+                violation_error_message="A published pledge has a publication date.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["review_state", "cycle"]),
+            models.Index(fields=["lead_organisation", "review_state"]),
+            models.Index(fields=["created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        # Who owns the pledge may have changed along with the rest.
+        self.__dict__.pop(OWNERS_MEMO, None)
+        super().refresh_from_db(*args, **kwargs)
+
+    @staticmethod
+    def reference_for(cycle: ReviewCycle, sequence: int) -> str:
+        return f"GCM-{cycle.forum_year}-{sequence:04d}"
+
+    @property
+    def history_pledge(self) -> Pledge:
+        """Where review events and versions are kept: a revision's go on its pledge."""
+        return self.revision_of if self.revision_of_id else self
+
+    @property
+    def is_revision(self) -> bool:
+        return self.revision_of_id is not None
+
+    @property
+    def forms(self) -> list[str]:
+        """Labels of the forms this pledge takes."""
+        names = ["form_financial", "form_human_resources", "form_process", "form_policy"]
+        return [
+            str(self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)
+        ]
+
+    @property
+    def is_locked(self) -> bool:
+        """Confirmed fulfilled: nothing more to edit or report."""
+        return self.fulfilment_confirmed_at is not None
+
+    @property
+    def is_joint(self) -> bool:
+        return self.joint_kind != JointKind.INDIVIDUAL
+
+
+class PledgeInReview(Pledge):
+    """The secretariat's review queue: submitted pledges, oldest first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "pledge in review"
+        verbose_name_plural = "review queue"
+
+
+class PledgePartner(models.Model):
+    """A partner organisation of a joint pledge; once it accepts, it co-owns the pledge."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="partner_links")
+    # Empty while the invitation waits for someone who has not registered the organisation.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partner_links",
+    )
+    status = models.CharField(
+        max_length=10, choices=PartnerStatus.choices, default=PartnerStatus.INVITED
+    )
+    invited_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pledge", "organisation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge", "organisation"],
+                name="pledge_partner_unique",
+                violation_error_message="This organisation is a partner of the pledge already.",
+            ),
+            Rule(
+                condition=Q(organisation__isnull=False) | ~Q(invited_email=""),
+                name="partner_is_an_organisation_or_an_address",
+                field="organisation",
+                violation_error_message="Choose an organisation or give an e-mail address.",
+            ),
+            Rule(
+                condition=Q(organisation__isnull=False) | Q(status=PartnerStatus.INVITED),
+                name="only_organisations_answer",
+                violation_error_message="Only an organisation answers an invitation to partner.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.organisation or self.invited_email
+        return f"{who} ({self.get_status_display().lower()})"
+
+
+class PledgeObjective(models.Model):
+    """Links a pledge to an objective; main objectives carry a rank from 1 to 3."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="objective_links")
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="pledge_links")
+    main_rank = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1 to 3 for the main objectives; empty for further ones."
+    )
+
+    class Meta:
+        ordering = ["pledge", "main_rank", "objective"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge", "objective"],
+                name="pledge_objective_unique",
+                violation_error_message="Each objective is linked once: as main or as further.",
+            ),
+            # At most three main objectives, held by the database: each rank once per pledge.
+            models.UniqueConstraint(
+                fields=["pledge", "main_rank"],
+                condition=Q(main_rank__isnull=False),
+                name="pledge_main_rank_unique",
+                violation_error_message="Each rank goes to one main objective.",
+            ),
+            Rule(
+                condition=Q(main_rank__isnull=True)
+                | Q(main_rank__gte=1, main_rank__lte=MAX_MAIN_OBJECTIVES),
+                name="pledge_main_rank_1_to_3",
+                field="main_rank",
+                violation_error_message=f"Main objectives are ranked 1 to {MAX_MAIN_OBJECTIVES}.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        kind = f"main {self.main_rank}" if self.main_rank else "further"
+        return f"Objective {self.objective.number} ({kind})"
+
+    @property
+    def is_main(self) -> bool:
+        return self.main_rank is not None
+
+
+class PledgeTarget(models.Model):
+    """What a pledge measures: an indicator of the set, or a metric of the pledge's own."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, null=True, blank=True, related_name="pledge_targets"
+    )
+    own_metric = models.CharField(
+        max_length=300, blank=True, help_text="Used when no indicator of the set fits."
+    )
+    unit = models.CharField(max_length=100, blank=True)
+    baseline_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    target_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    # On a revision's target: the published target it changes, so reported values stay with it.
+    revises = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pledge", "position", "id"]
+        constraints = [
+            Rule(
+                condition=(Q(indicator__isnull=False) & Q(own_metric=""))
+                | (Q(indicator__isnull=True) & ~Q(own_metric="")),
+                name="target_indicator_xor_own_metric",
+                field="own_metric",
+                violation_error_message="Choose an indicator of the set or name a metric of "
+                "your own, not both.",
+            ),
+            Rule(
+                condition=Q(target_year__gte=F("baseline_year"))
+                | Q(target_year__isnull=True)
+                | Q(baseline_year__isnull=True),
+                name="target_year_after_baseline",
+                field="target_year",
+                violation_error_message="The target year cannot come before the baseline year.",
+            ),
+            Rule(
+                condition=(Q(baseline_year__gte=YEAR_MIN, baseline_year__lte=YEAR_MAX))
+                | Q(baseline_year__isnull=True),
+                name="target_baseline_year_sane",
+                field="baseline_year",
+                violation_error_message=f"Give a year between {YEAR_MIN} and {YEAR_MAX}.",
+            ),
+            Rule(
+                condition=(Q(target_year__gte=YEAR_MIN, target_year__lte=YEAR_MAX))
+                | Q(target_year__isnull=True),
+                name="target_year_sane",
+                field="target_year",
+                violation_error_message=f"Give a year between {YEAR_MIN} and {YEAR_MAX}.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.metric_name
+
+    @property
+    def metric_name(self) -> str:
+        return str(self.indicator) if self.indicator_id else self.own_metric
+
+    @property
+    def is_measurable(self) -> bool:
+        return None not in (
+            self.baseline_value,
+            self.baseline_year,
+            self.target_value,
+            self.target_year,
+        )
