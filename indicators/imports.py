@@ -104,11 +104,7 @@ def indicator_for(file_name: str) -> Indicator | None:
     if not match:
         return None
     code = ".".join(match.groups())
-    return (
-        Indicator.objects.filter(sdg_code=code, indicator_set__is_current=True)
-        .select_related("indicator_set")
-        .first()
-    )
+    return Indicator.objects.current().filter(sdg_code=code).select_related("indicator_set").first()
 
 
 def observations_import(
@@ -296,10 +292,7 @@ def _read_sdg_global(
         for i, (column, low) in enumerate(zip(columns, lowered, strict=True))
         if low not in SDG_GLOBAL_ATTRIBUTES
     ]
-    indicators = {
-        i.sdg_code: i
-        for i in Indicator.objects.filter(indicator_set__is_current=True, sdg_code__gt="")
-    }
+    indicators = {i.sdg_code: i for i in Indicator.objects.current().filter(sdg_code__gt="")}
     areas = {a.m49: a for a in Area.objects.exclude(m49=None).exclude(kind=AreaKind.COMMISSION)}
     found = 0  # values, not rows: a file whose rows all lack a value holds no data
     for line, row in reading.rows(len(columns), summary):

@@ -94,6 +94,12 @@ class Direction(models.TextChoices):
     UNSPECIFIED = "unspecified", "No desired direction set"
 
 
+class IndicatorQuerySet(models.QuerySet["Indicator"]):
+    def current(self) -> IndicatorQuerySet:
+        """Indicators of the current version of their set: what new targets and data use."""
+        return self.filter(indicator_set__is_current=True)
+
+
 class Indicator(models.Model):
     indicator_set = models.ForeignKey(
         IndicatorSet, on_delete=models.CASCADE, related_name="indicators"
@@ -119,6 +125,8 @@ class Indicator(models.Model):
     superseded_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["indicator_set", "position", "code"]

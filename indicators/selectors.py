@@ -57,7 +57,7 @@ def indicators_by_objective() -> list[ObjectiveGroup]:
     than 23 times; one linked to none comes last. Three queries.
     """
     indicators = list(
-        Indicator.objects.filter(indicator_set__is_current=True)
+        Indicator.objects.current()
         .select_related("indicator_set")
         .prefetch_related(Prefetch("objectives", queryset=Objective.objects.order_by("number")))
         .order_by("indicator_set__code", "position", "code")

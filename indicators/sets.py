@@ -162,7 +162,7 @@ def indicator_set_import(
             return SetImportResult(stored, created=False, indicators=len(rows))
 
         if make_current:
-            IndicatorSet.objects.filter(code=code, is_current=True).update(is_current=False)
+            IndicatorSet.objects.current().filter(code=code).update(is_current=False)
         indicator_set = IndicatorSet.objects.create(
             code=code,
             version=version,
@@ -203,7 +203,7 @@ def indicator_set_make_current(*, indicator_set: IndicatorSet) -> None:
 
 
 def _make_current(indicator_set: IndicatorSet) -> None:
-    IndicatorSet.objects.filter(code=indicator_set.code, is_current=True).update(is_current=False)
+    IndicatorSet.objects.current().filter(code=indicator_set.code).update(is_current=False)
     indicator_set.is_current = True
     indicator_set.save(update_fields=["is_current"])
     _carry_on(indicator_set, list(indicator_set.indicators.all()))

@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -317,7 +316,7 @@ class TargetFormSet(forms.BaseInlineFormSet):
         if "_indicators" not in self.__dict__:
             chosen = [t.indicator_id for t in self.get_queryset() if t.indicator_id]
             self._indicators = list(
-                Indicator.objects.filter(Q(indicator_set__is_current=True) | Q(pk__in=chosen))
+                (Indicator.objects.current() | Indicator.objects.filter(pk__in=chosen))
                 .select_related("indicator_set")
                 .order_by("indicator_set__is_current", "code", "name")
             )

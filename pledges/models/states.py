@@ -63,6 +63,10 @@ class Reviewed:
         return self.review_state == ReviewState.PUBLISHED
 
     @property
+    def is_rejected(self) -> bool:
+        return self.review_state == ReviewState.REJECTED
+
+    @property
     def is_open(self) -> bool:
         """A draft, or sent back for changes: its owners may edit it."""
         return self.review_state in OPEN_STATES

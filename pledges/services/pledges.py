@@ -15,7 +15,6 @@ from django.utils import timezone
 from pledges import emails
 from pledges.content import PledgeContent, TargetContent, content_problems
 from pledges.models import (
-    CLOSED_STATES,
     Evidence,
     Organisation,
     PartnerStatus,
@@ -392,7 +391,7 @@ def pledge_merge(*, duplicate: Pledge, into: Pledge, by: Any, comment: str = "")
         raise WorkflowError("A pledge cannot be merged into itself.")
     if into.is_revision or duplicate.is_revision:
         raise WorkflowError("Revisions are not merged: merge the pledges they revise.")
-    if into.review_state in CLOSED_STATES:
+    if into.is_closed:
         raise WorkflowError(f"{into.reference} is {into.get_review_state_display().lower()}.")
     with transaction.atomic():
         event = review_transition(
@@ -438,7 +437,7 @@ def pledge_revise(*, pledge: Pledge, by: Any) -> Pledge:
     with transaction.atomic():
         Pledge.objects.select_for_update().get(pk=pledge.pk)
         current = pledge.revisions.first()
-        if current is not None and current.review_state != ReviewState.REJECTED:
+        if current is not None and not current.is_rejected:
             return current
         if current is not None:
             current.delete()  # its history is kept on the pledge
@@ -517,7 +516,7 @@ def _revision_apply(revision: Pledge) -> Pledge:
     reported on those stay with them.
     """
     pledge = Pledge.objects.select_for_update().get(pk=revision.revision_of_id)
-    if pledge.review_state != ReviewState.PUBLISHED or pledge.is_locked:
+    if not pledge.is_published or pledge.is_locked:
         raise WorkflowError(
             f"{pledge.reference} is {pledge.get_review_state_display().lower()}: its revision "
             "cannot be published over it."

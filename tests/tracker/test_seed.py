@@ -11,11 +11,13 @@ from pledges.models import (
     ImplementationStatus,
     Organisation,
     OrganisationKind,
+    OutboxMessage,
     Pledge,
     ProgressUpdate,
     ReviewEvent,
     ReviewState,
 )
+from pledges.snapshots import pledge_changes
 from tracker.models import User
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +49,22 @@ def test_seed_demo_creates_a_believable_dataset_and_prints_logins(settings):
     assert published.filter(matches__isnull=False).exists()
     assert ProgressUpdate.objects.published().filter(measurements__isnull=False).exists()
     assert ReviewEvent.objects.filter(action="publish").exists()
+    # Made through the services: every pledge has its versions, a revision waits for review.
+    assert not Pledge.objects.originals().filter(versions__isnull=True).exists()
+    for pledge in published:
+        actions = set(pledge.versions.values_list("action", flat=True))
+        assert {"create", "submit", "publish"} <= actions
+    revision = Pledge.objects.get(revision_of__isnull=False)
+    assert revision.review_state == ReviewState.SUBMITTED
+    versions = revision.revision_of.versions.order_by("number")
+    before, after = versions.filter(action="publish").last(), versions.last()
+    assert {c.label for c in pledge_changes(before.snapshot, after.snapshot)} == {
+        "Deadline",
+        "Targets",
+    }
+    assert ProgressUpdate.objects.filter(versions__isnull=True).count() == 0
+    # The demo's past is not mailed to anybody.
+    assert not OutboxMessage.objects.exists()
     staff = User.objects.get(email="secretariat@example.org")
     assert staff.is_staff
     assert not staff.is_superuser

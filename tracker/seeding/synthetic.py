@@ -1,5 +1,10 @@
 """Bulk synthetic data for benchmarks: tens of thousands of pledges, hundreds of thousands of
-updates, written with bulk inserts in batches so memory stays flat whatever the size."""
+updates, written with bulk inserts in batches so memory stays flat whatever the size.
+
+The one writer that goes around the services, on purpose and only here: benchmark rows need
+volume, not history, and the services' versions and events would take hours at this size.
+These rows have no versions, events or e-mails; never seed them into a site people use.
+"""
 
 from __future__ import annotations
 
