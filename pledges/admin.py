@@ -186,7 +186,19 @@ def evidence_file_link(evidence: Evidence) -> str:
     return format_html('<a href="{}">{}</a>', url, evidence.file_name)
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceShown:
+    """How evidence reads in the admin: files through the checked download, updates by date."""
+
+    @admin.display(description="link or file")
+    def link(self, evidence: Evidence) -> str:
+        return evidence_file_link(evidence)
+
+    @admin.display(description="about the update of")
+    def update_reported(self, evidence: Evidence) -> str:
+        return f"{evidence.update.reported_on:%Y-%m-%d}" if evidence.update_id else "the pledge"
+
+
+class EvidenceInline(EvidenceShown, admin.TabularInline):
     """Evidence is the owners' to add; the secretariat may take down what should not be there."""
 
     model = Evidence
@@ -204,14 +216,6 @@ class EvidenceInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    @admin.display(description="link or file")
-    def link(self, evidence: Evidence) -> str:
-        return evidence_file_link(evidence)
-
-    @admin.display(description="about the update of")
-    def update_reported(self, evidence: Evidence) -> str:
-        return f"{evidence.update.reported_on:%Y-%m-%d}" if evidence.update_id else "the pledge"
 
 
 class UpdateEvidenceInline(EvidenceInline):
@@ -851,7 +855,7 @@ class PledgeTargetAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(EvidenceShown, admin.ModelAdmin):
     """Evidence across pledges and updates; removing one goes through the service."""
 
     list_display = ("title", "pledge", "update_reported", "link", "created_at")
@@ -872,14 +876,6 @@ class EvidenceAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
         for evidence in queryset.select_related("pledge", "update"):
             services.evidence_remove(evidence=evidence, by=request.user)
-
-    @admin.display(description="link or file")
-    def link(self, evidence: Evidence) -> str:
-        return evidence_file_link(evidence)
-
-    @admin.display(description="about the update of")
-    def update_reported(self, evidence: Evidence) -> str:
-        return f"{evidence.update.reported_on:%Y-%m-%d}" if evidence.update_id else "the pledge"
 
 
 @admin.register(ReviewEvent)

@@ -7,6 +7,7 @@ if and only if the change is, and a worker sends it once the transaction has com
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -33,15 +34,42 @@ from pledges.outbox import message_write
 from pledges.permissions import owner_organisation_ids
 from pledges.tasks import outbox_dispatch
 
+# Each review step as its reader is told: the subject, what happened, what to do next and where.
+ADMIN, PORTAL = "admin", "portal"
+
+
+@dataclass(frozen=True)
+class Step:
+    subject: str
+    happened: str
+    next_step: str = ""
+    where: str = PORTAL
+
+
+STEPS = {
+    ReviewAction.SUBMIT: Step(
+        "submitted for review",
+        "was submitted for review",
+        "Review it in the secretariat's workbench",
+        ADMIN,
+    ),
+    ReviewAction.REQUEST_CHANGES: Step(
+        "changes requested",
+        "was sent back to you: the secretariat asks for changes",
+        "Make the changes and submit it again in the portal",
+    ),
+    ReviewAction.PUBLISH: Step("published", "is now public", "See it in the portal"),
+    ReviewAction.REJECT: Step("not accepted", "was not accepted by the secretariat"),
+    ReviewAction.WITHDRAW: Step("withdrawn", "was withdrawn; it stays on record as withdrawn"),
+    ReviewAction.MERGE: Step("merged", "was merged into another pledge"),
+    ReviewAction.EDIT: Step(
+        "corrected by the secretariat",
+        "was corrected by the secretariat",
+        "See what it says now in the portal",
+    ),
+}
 # Who hears of each step: the secretariat of what owners do, the owners of what it decides.
 TO_SECRETARIAT = {ReviewAction.SUBMIT}
-TO_OWNERS = {
-    ReviewAction.MERGE,
-    ReviewAction.REQUEST_CHANGES,
-    ReviewAction.PUBLISH,
-    ReviewAction.REJECT,
-    ReviewAction.WITHDRAW,
-}
 
 
 def _queue(name: str, context: dict[str, Any], recipients: list[str]) -> int:
@@ -75,7 +103,7 @@ def review_event_recipients(event: ReviewEvent) -> list[str]:
     if event.action in TO_SECRETARIAT:
         emails = get_user_model().objects.filter(is_staff=True, is_active=True)
         recipients = set(emails.values_list("email", flat=True))
-    elif event.action in TO_OWNERS:
+    elif event.action in STEPS:
         recipients = set(_members(owner_organisation_ids(event.pledge)))
     else:
         return []
@@ -84,31 +112,24 @@ def review_event_recipients(event: ReviewEvent) -> list[str]:
     return sorted(recipients)
 
 
-# What the reader of each step's message does next, and where.
-NEXT_STEPS = {
-    ReviewAction.SUBMIT: ("Review it in the secretariat's workbench", "admin"),
-    ReviewAction.REQUEST_CHANGES: (
-        "Make the changes asked for and submit it again in the portal",
-        "portal",
-    ),
-    ReviewAction.PUBLISH: ("It is now public; see it in the portal", "portal"),
-}
-
-
 def review_event_queue(event: ReviewEvent) -> int:
-    """Tell the people concerned of a review step."""
-    next_step, where = NEXT_STEPS.get(event.action, ("", ""))
-    pledge = event.pledge
-    if where == "admin":
-        link = settings.SITE_URL + reverse("admin:pledges_pledge_change", args=[pledge.pk])
+    """Tell the people concerned of a review step (or of a correction by the secretariat)."""
+    step = STEPS[event.action]
+    pledge, update = event.pledge, event.update
+    if step.where == ADMIN:
+        page = (
+            reverse("admin:pledges_progressupdate_change", args=[update.pk])
+            if update
+            else reverse("admin:pledges_pledge_change", args=[pledge.pk])
+        )
     else:
-        link = settings.SITE_URL + reverse("portal:pledge_detail", args=[pledge.reference])
+        page = reverse("portal:pledge_detail", args=[pledge.reference])
     context = {
         "event": event,
         "pledge": pledge,
-        "update": event.update,
-        "next_step": next_step,
-        "link": link,
+        "update": update,
+        "step": step,
+        "link": settings.SITE_URL + page,
     }
     return _queue("review_event", context, review_event_recipients(event))
 

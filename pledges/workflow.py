@@ -160,23 +160,16 @@ def version_record(
     A revision's versions join those of the published pledge it revises, so the two compare.
     """
     if isinstance(subject, Pledge):
-        history = subject.history_pledge
-        number = (history.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        return PledgeVersion.objects.create(
-            pledge=history,
-            number=number,
-            action=action,
-            review_state=subject.review_state,
-            snapshot=pledge_snapshot(subject),
-            created_by=by,
-        )
-    number = (subject.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    return UpdateVersion.objects.create(
-        update=subject,
+        model, owner, snapshot = PledgeVersion, {"pledge": subject.history_pledge}, pledge_snapshot
+    else:
+        model, owner, snapshot = UpdateVersion, {"update": subject}, update_snapshot
+    number = (model.objects.filter(**owner).aggregate(n=Max("number"))["n"] or 0) + 1
+    return model.objects.create(
+        **owner,
         number=number,
         action=action,
         review_state=subject.review_state,
-        snapshot=update_snapshot(subject),
+        snapshot=snapshot(subject),
         created_by=by,
     )
 
@@ -195,3 +188,45 @@ def event_record(
         actor=by,
         comment=f"(Revision) {comment}".strip() if pledge.is_revision else comment,
     )
+
+
+class StaleEdit(WorkflowError):
+    """The subject was saved by someone else after this editor opened it."""
+
+
+def edit_begin[Edited: (Pledge, ProgressUpdate)](
+    *, subject: Edited, expected_version: int, values: dict[str, Any]
+) -> Edited:
+    """Lock the pledge or update, refuse a stale edit, and save its own row's new `values`.
+
+    Call within a transaction; write the linked rows, then `edit_record`. StaleEdit when the
+    subject changed since `expected_version` was read, so that a second editor never silently
+    overwrites the first.
+    """
+    locked = type(subject).objects.select_for_update().get(pk=subject.pk)
+    if locked.version != expected_version:
+        raise StaleEdit(
+            f"Someone else saved this {locked._meta.verbose_name} after you opened it. Reload "
+            "the page to see their changes; copy anything of yours you want to keep first."
+        )
+    for name, value in values.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    return locked
+
+
+def edit_record(*, subject: Pledge | ProgressUpdate, by: Any) -> ReviewEvent:
+    """An edit saved: its event and its version. When the secretariat corrected what owners
+    wrote, the owners are told."""
+    correction = can_review(by)
+    event = event_record(
+        subject=subject,
+        action=ReviewAction.EDIT,
+        by=by,
+        comment="Corrected by the secretariat." if correction else "",
+    )
+    version_record(subject=subject, action=ReviewAction.EDIT, by=by)
+    if correction:
+        emails.review_event_queue(event)
+    return event

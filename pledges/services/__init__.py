@@ -17,8 +17,6 @@ from pledges.services.organisations import (
     organisation_register,
 )
 from pledges.services.pledges import (
-    StaleEdit,
-    WorkflowError,
     evidence_add,
     evidence_remove,
     partnership_claim,
@@ -44,6 +42,7 @@ from pledges.services.updates import (
     update_request_changes,
     update_submit,
 )
+from pledges.workflow import StaleEdit, WorkflowError
 
 __all__ = [
     "StaleEdit",

@@ -39,7 +39,14 @@ from pledges.permissions import (
 )
 from pledges.smart import smart_check
 from pledges.uploads import validate_evidence_file
-from pledges.workflow import WorkflowError, event_record, review_transition, version_record
+from pledges.workflow import (
+    WorkflowError,
+    edit_begin,
+    edit_record,
+    event_record,
+    review_transition,
+    version_record,
+)
 
 # Two drafts created at the same instant may pick the same number; the loser tries again.
 REFERENCE_ATTEMPTS = 5
@@ -101,10 +108,6 @@ def _pledge_insert(*, cycle: ReviewCycle, **fields: Any) -> Pledge:
                 raise
 
 
-class StaleEdit(WorkflowError):
-    """The pledge was saved by someone else after this editor opened it."""
-
-
 def pledge_update(
     *, pledge: Pledge, by: Any, content: PledgeContent, expected_version: int
 ) -> Pledge:
@@ -120,24 +123,11 @@ def pledge_update(
             "Only its owners can edit this pledge, and not while it is reviewed."
         )
     with transaction.atomic():
-        locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
-        if locked.version != expected_version:
-            raise StaleEdit(
-                "Someone else saved this pledge after you opened it. Reload the page to see "
-                "their changes; copy anything of yours you want to keep first."
-            )
-        for name, value in content.own_values().items():
-            setattr(locked, name, value)
-        locked.version += 1
-        locked.save()
-        _content_write(locked, content)
-        event_record(
-            subject=locked,
-            action=ReviewAction.EDIT,
-            by=by,
-            comment="Corrected by the secretariat." if is_secretariat(by) else "",
+        locked = edit_begin(
+            subject=pledge, expected_version=expected_version, values=content.own_values()
         )
-        version_record(subject=locked, action=ReviewAction.EDIT, by=by)
+        _content_write(locked, content)
+        edit_record(subject=locked, by=by)
     pledge.refresh_from_db()
     return pledge
 

@@ -24,13 +24,18 @@ from pledges.permissions import (
     can_report_on,
     can_review,
     is_member_of,
-    is_secretariat,
     owner_organisation_ids,
 )
 from pledges.progress import derived_status, fulfilment_claimed
 from pledges.selectors import current_cycle
-from pledges.services.pledges import StaleEdit
-from pledges.workflow import WorkflowError, event_record, review_transition, version_record
+from pledges.workflow import (
+    WorkflowError,
+    edit_begin,
+    edit_record,
+    event_record,
+    review_transition,
+    version_record,
+)
 
 
 def _measurements_write(
@@ -81,21 +86,11 @@ def update_edit(
     if not can_edit_update(by, update):
         raise PermissionDenied("This update cannot be edited now.")
     with transaction.atomic():
-        locked = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
-        if locked.version != expected_version:
-            raise StaleEdit("Someone else saved this update after you opened it: reload the page.")
-        for name, value in content.own_values().items():
-            setattr(locked, name, value)
-        locked.version += 1
-        locked.save()
-        _measurements_write(locked, content.measurements)
-        event_record(
-            subject=locked,
-            action=ReviewAction.EDIT,
-            by=by,
-            comment="Corrected by the secretariat." if is_secretariat(by) else "",
+        locked = edit_begin(
+            subject=update, expected_version=expected_version, values=content.own_values()
         )
-        version_record(subject=locked, action=ReviewAction.EDIT, by=by)
+        _measurements_write(locked, content.measurements)
+        edit_record(subject=locked, by=by)
         if locked.is_published:
             pledge_status_refresh(pledge=locked.pledge)
     update.refresh_from_db()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 import time_machine
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from pledges import services
+from pledges.content import PledgeContent
 from pledges.models import OutboxMessage
 from pledges.outbox import outbox_sweep
 from pledges.tasks import outbox_send
@@ -39,7 +41,7 @@ def test_submission_tells_the_secretariat_once_the_change_commits(
     sent = mail.outbox[0]
     assert recipients(sent) == [secretariat.email]
     assert pledge.reference in sent.subject
-    assert "Submitted" in sent.subject
+    assert "Pledge submitted for review: Zero recruitment fees" in sent.subject
     assert f"/admin/pledges/pledge/{pledge.pk}/change/" in sent.body
     message.refresh_from_db()
     assert message.sent_at is not None
@@ -65,6 +67,28 @@ def test_nothing_is_written_when_the_change_is_refused(pledge, outsider):
     with pytest.raises(PermissionDenied):
         services.pledge_submit(pledge=pledge, by=outsider)
     assert not OutboxMessage.objects.exists()
+
+
+def test_the_owners_are_told_when_the_secretariat_corrects_their_pledge(
+    pledge, member, secretariat
+):
+    services.pledge_submit(pledge=pledge, by=member)
+    delivered().clear()
+    content = replace(PledgeContent.of(pledge), title="Zero recruitment fees, nationwide")
+    pledge.refresh_from_db()
+    services.pledge_update(
+        pledge=pledge, by=secretariat, content=content, expected_version=pledge.version
+    )
+    [message] = delivered()
+    assert recipients(message) == [member.email]
+    assert "corrected by the secretariat" in message.subject
+    assert f"/portal/pledges/{pledge.reference}/" in message.body
+
+
+def test_the_owners_own_edits_tell_nobody(pledge, member):
+    content = replace(PledgeContent.of(pledge), title="Zero recruitment fees, nationwide")
+    services.pledge_update(pledge=pledge, by=member, content=content, expected_version=1)
+    assert delivered() == []
 
 
 def test_a_redelivered_task_sends_nothing_twice(pledge, member, secretariat):

@@ -170,9 +170,9 @@ def test_from_sign_up_to_a_published_joint_pledge(client, secretariat, partner_m
     mail.outbox.clear()
     delivered()
     subjects = [m.subject for m in mail.outbox]
-    assert any("Published" in s for s in subjects)
-    assert any("Changes requested" in s for s in subjects)
-    published = next(m for m in mail.outbox if "Published" in m.subject)
+    assert any("Pledge published" in s for s in subjects)
+    assert any("Pledge changes requested" in s for s in subjects)
+    published = next(m for m in mail.outbox if "Pledge published" in m.subject)
     assert set(recipients(published)) == {"lead@coast.example", partner_member.email}
 
 

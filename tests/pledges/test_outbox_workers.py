@@ -85,7 +85,7 @@ def test_a_submission_made_while_the_broker_is_down_is_saved_and_its_mail_goes_l
         wait_until(lambda: mails(mail_folder))
     [sent] = mails(mail_folder)
     assert "desk@un.example" in sent
-    assert "Submitted: Shelters for families" in sent
+    assert "Pledge submitted for review: Shelters for families" in sent
     message.refresh_from_db()
     assert message.sent_at is not None
 

@@ -35,10 +35,10 @@ def test_the_worker_tells_the_secretariat_and_then_the_owners(
     services.pledge_submit(pledge=pledge, by=member)
     submitted = wait_for_mail(mail_folder, 1)
     assert "desk@un.example" in submitted[0]
-    assert "Submitted: Shelters for families" in submitted[0]
+    assert "Pledge submitted for review: Shelters for families" in submitted[0]
 
     services.pledge_request_changes(pledge=pledge, by=secretariat, comment="Which cities?")
     messages = wait_for_mail(mail_folder, 2)
-    returned = next(m for m in messages if "Changes requested" in m)
+    returned = next(m for m in messages if "Pledge changes requested" in m)
     assert "owner@wt.example" in returned
     assert "Which cities?" in returned
