@@ -501,8 +501,9 @@ class PledgeAdmin(ServiceClientAdmin):
         if obj is None:
             record: tuple[str, ...] = ("cycle", "lead_organisation")
         else:
-            record = ("reference", "revision_of", "cycle_shown", "lead_shown", "partner_answers")
-            record += ("compare_link", "similar_pledges")
+            record = ("reference", *(("revision_of",) if obj.is_revision else ()))
+            record += ("cycle_shown", "lead_shown", "partner_answers", "compare_link")
+            record += ("similar_pledges",)
         return [
             (None, {"fields": (*record, "opened_version")}),
             *((title, {"fields": names}) for title, names in form_sections(PledgeContent)),
