@@ -275,10 +275,11 @@ class Pledge(Reviewed, models.Model):
 
     @property
     def forms(self) -> list[str]:
-        """Labels of the forms this pledge takes."""
-        names = ["form_financial", "form_human_resources", "form_process", "form_policy"]
+        """Labels of the forms this pledge takes (the official form's `form_*` tick boxes)."""
         return [
-            str(self._meta.get_field(name).verbose_name) for name in names if getattr(self, name)
+            str(field.verbose_name)
+            for field in self._meta.fields
+            if field.name.startswith("form_") and getattr(self, field.name)
         ]
 
     @property
