@@ -23,14 +23,19 @@ from django.utils.html import format_html, format_html_join
 
 from pledges import services
 from pledges.admin_review import (
-    CORROBORATION_ACTIONS,
-    REVIEW_ACTIONS,
-    UPDATE_REVIEW_ACTIONS,
+    CORROBORATION_STEPS,
+    ORGANISATION_STEPS,
+    PLEDGE_STEPS,
+    UPDATE_STEPS,
     CommissionFilter,
+    FulfilmentFilter,
+    ReportingFilter,
+    ReviewStepsMixin,
     SmartScoreFilter,
     in_review_queryset,
     possible_duplicates,
     smart_score,
+    step_actions,
 )
 from pledges.content import PledgeContent, UpdateContent
 from pledges.forms import (
@@ -230,18 +235,10 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
-@admin.action(description="Accredit selected organisations", permissions=["change"])
-def accredit(modeladmin, request, queryset):
-    done = 0
-    for organisation in queryset.filter(accredited=False):
-        services.organisation_accredit(organisation=organisation, by=request.user)
-        done += 1
-    modeladmin.message_user(request, f"{done} organisation(s) accredited.", messages.SUCCESS)
-
-
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    actions = [accredit]
+class OrganisationAdmin(ReviewStepsMixin, admin.ModelAdmin):
+    review_steps = ORGANISATION_STEPS
+    actions = step_actions(ORGANISATION_STEPS)
     list_display = ("name", "acronym", "kind", "country", "accredited", "created_at")
     list_filter = ("kind", "accredited")
     list_select_related = ("country",)
@@ -446,7 +443,7 @@ def _compare_response(
 
 
 @admin.register(Pledge)
-class PledgeAdmin(ServiceClientAdmin):
+class PledgeAdmin(ReviewStepsMixin, ServiceClientAdmin):
     form = PledgeAdminForm
     list_display = (
         "reference",
@@ -459,10 +456,13 @@ class PledgeAdmin(ServiceClientAdmin):
         "smart",
         "created_at",
     )
-    actions = REVIEW_ACTIONS
+    review_steps = PLEDGE_STEPS
+    actions = step_actions(PLEDGE_STEPS)
     list_display_links = ("reference", "title")
     list_filter = (
         "review_state",
+        ReportingFilter,
+        FulfilmentFilter,
         "implementation_status",
         "cycle",
         "joint_kind",
@@ -629,7 +629,7 @@ class PledgeAdmin(ServiceClientAdmin):
 
 
 @admin.register(PledgeInReview)
-class PledgeInReviewAdmin(admin.ModelAdmin):
+class PledgeInReviewAdmin(ReviewStepsMixin, admin.ModelAdmin):
     """The queue: what waits for the secretariat, oldest first, with its SMART score."""
 
     list_display = (
@@ -654,7 +654,8 @@ class PledgeInReviewAdmin(admin.ModelAdmin):
     list_select_related = ("lead_organisation", "cycle")
     search_fields = ("reference", "title", "lead_organisation__name")
     ordering = ("submitted_at", "id")
-    actions = REVIEW_ACTIONS
+    review_steps = PLEDGE_STEPS
+    actions = step_actions(PLEDGE_STEPS)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("targets", "objective_links")
@@ -720,7 +721,7 @@ class UpdateAdminForm(UpdateForm):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ServiceClientAdmin):
+class ProgressUpdateAdmin(ReviewStepsMixin, ServiceClientAdmin):
     form = UpdateAdminForm
     list_display = (
         "pledge",
@@ -771,7 +772,8 @@ class ProgressUpdateAdmin(ServiceClientAdmin):
             },
         ),
     )
-    actions = UPDATE_REVIEW_ACTIONS
+    review_steps = UPDATE_STEPS
+    actions = step_actions(UPDATE_STEPS)
     show_full_result_count = False
     inlines = [
         TargetMeasurementInline,
@@ -973,7 +975,7 @@ class ReportingPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Corroboration)
-class CorroborationAdmin(admin.ModelAdmin):
+class CorroborationAdmin(ReviewStepsMixin, admin.ModelAdmin):
     """Moderation of third parties' statements, oldest waiting first."""
 
     list_display = ("pledge", "update", "organisation", "kind", "status", "created_at")
@@ -997,7 +999,8 @@ class CorroborationAdmin(admin.ModelAdmin):
         "created_at",
     )
     ordering = ("status", "created_at")
-    actions = CORROBORATION_ACTIONS
+    review_steps = CORROBORATION_STEPS
+    actions = step_actions(CORROBORATION_STEPS)
 
     def has_add_permission(self, request):
         return False

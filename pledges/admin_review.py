@@ -1,149 +1,65 @@
-"""Review actions and views of the admin workbench; each step is a call to a service."""
+"""The secretariat's review steps, defined once: each is a bulk action on a list and a button on
+the record's own page, asks for what it needs on a page of its own, and calls one service."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import ngettext
 
 from indicators.models import Area
 from pledges import services
-from pledges.models import Pledge
+from pledges.models import CorroborationStatus, Pledge, PledgeInReview, ReviewState
+from pledges.progress import claiming_fulfilment, fulfilment_claimed
+from pledges.reporting import DUE, INACTIVE, OVERDUE, with_reporting_status
+from pledges.selectors import current_cycle
 from pledges.similarity import Similar, candidates_for, similar_pledges
 from pledges.smart import smart_check
 
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
+        label="Comment",
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
         help_text="The pledgers read this comment.",
     )
 
 
-def _apply(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    subjects: QuerySet[Any],
-    service: Callable[..., Any],
-    done: str,
-    **kwargs: Any,
-) -> None:
-    """Call `service(subject, by, **kwargs)` for each subject; report what worked and why
-    the rest did not."""
-    succeeded, failed = 0, []
-    noun = modeladmin.model._meta.verbose_name
-    for subject in subjects:
-        try:
-            service(subject, request.user, **kwargs)
-        except (ValidationError, PermissionDenied) as error:
-            reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            failed.append(f"{subject}: {reason}")
-        else:
-            succeeded += 1
-    if succeeded:
-        modeladmin.message_user(request, f"{succeeded} {noun}(s) {done}.", messages.SUCCESS)
-    for failure in failed:
-        modeladmin.message_user(request, failure, messages.ERROR)
-
-
-def _ask(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    subjects: QuerySet[Any],
-    form: forms.Form,
-    title: str,
-) -> TemplateResponse:
-    """The intermediate page that asks what an action needs (a comment, a target)."""
-    return TemplateResponse(
-        request,
-        "admin/pledges/review_comment.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": title,
-            "pledges": subjects,
-            "form": form,
-            "action": request.POST["action"],
-            "opts": modeladmin.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        },
+class OptionalCommentForm(CommentForm):
+    comment = forms.CharField(
+        label="Comment (optional)",
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text="Kept in the history and sent with the e-mail.",
     )
 
 
-def _with_comment(
-    modeladmin: admin.ModelAdmin,
-    request: HttpRequest,
-    pledges: QuerySet[Any],
-    service: Callable[..., Any],
-    title: str,
-    done: str,
-) -> HttpResponse | None:
-    """Ask for the comment on an intermediate page, then apply the service to each subject."""
-    form = CommentForm(request.POST if "comment" in request.POST else None)
-    if form.is_valid():
-        _apply(modeladmin, request, pledges, service, done, comment=form.cleaned_data["comment"])
-        return None
-    return _ask(modeladmin, request, pledges, form, title)
-
-
-@admin.action(description="Publish selected pledges", permissions=["change"])
-def publish(modeladmin, request, queryset):
-    _apply(
-        modeladmin,
-        request,
-        queryset,
-        lambda p, by: services.pledge_publish(pledge=p, by=by),
-        "published",
+class ReasonForm(CommentForm):
+    comment = forms.CharField(
+        label="Reason",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="Kept in the history; those concerned read it.",
     )
 
 
-@admin.action(
-    description="Request changes to selected pledges (with a comment)", permissions=["change"]
-)
-def request_changes(modeladmin, request, queryset):
-    return _with_comment(
-        modeladmin,
-        request,
-        queryset,
-        lambda p, by, comment: services.pledge_request_changes(pledge=p, by=by, comment=comment),
-        "Request changes",
-        "returned to their owners",
-    )
-
-
-@admin.action(description="Reject selected pledges (with a reason)", permissions=["change"])
-def reject(modeladmin, request, queryset):
-    return _with_comment(
-        modeladmin,
-        request,
-        queryset,
-        lambda p, by, comment: services.pledge_reject(pledge=p, by=by, comment=comment),
-        "Reject pledges",
-        "rejected",
-    )
-
-
-@admin.action(description="Withdraw selected published pledges", permissions=["change"])
-def withdraw(modeladmin, request, queryset):
-    _apply(
-        modeladmin,
-        request,
-        queryset,
-        lambda p, by: services.pledge_withdraw(pledge=p, by=by),
-        "withdrawn",
-    )
-
-
-class MergeForm(forms.Form):
+class MergeForm(OptionalCommentForm):
     into = forms.CharField(
-        label="Merge into pledge", max_length=20, help_text="Reference, e.g. GCM-2026-0042."
+        label="Merge into pledge", max_length=20, help_text="Its reference, e.g. GCM-2026-0042."
     )
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), required=False)
+    field_order = ("into", "comment")
 
     def clean_into(self) -> Pledge:
         reference = self.cleaned_data["into"].strip().upper()
@@ -153,77 +69,308 @@ class MergeForm(forms.Form):
             raise forms.ValidationError(f"No pledge has the reference {reference}.") from None
 
 
-@admin.action(description="Merge selected duplicates into another pledge", permissions=["change"])
-def merge(modeladmin, request, queryset):
-    form = MergeForm(request.POST if "into" in request.POST else None)
-    if form.is_valid():
-        into = form.cleaned_data["into"]
+@dataclass(frozen=True)
+class Step:
+    """One review step: its action name, button label, the past participle its message uses,
+    the form that asks what it needs (a confirmation when None), the states it starts from
+    and the service it calls with the subject, the staff member and the form's data."""
 
-        def merge_one(pledge: Pledge, by: Any, comment: str) -> Any:
-            return services.pledge_merge(duplicate=pledge, into=into, by=by, comment=comment)
+    name: str
+    label: str
+    done: str
+    run: Callable[..., Any]
+    sources: frozenset[str]
+    form: type[forms.Form] = OptionalCommentForm
+    # A further condition for the button to show (the service decides in the end).
+    when: Callable[[Any], bool] | None = None
 
-        _apply(
-            modeladmin,
-            request,
-            queryset,
-            merge_one,
-            f"merged into {into.reference}",
-            comment=form.cleaned_data["comment"],
-        )
-        return None
-    return _ask(modeladmin, request, queryset, form, "Merge duplicates")
-
-
-@admin.action(description="Confirm fulfilment of selected pledges", permissions=["change"])
-def confirm_fulfilled(modeladmin, request, queryset):
-    _apply(
-        modeladmin,
-        request,
-        queryset,
-        lambda p, by: services.pledge_confirm_fulfilled(pledge=p, by=by),
-        "confirmed fulfilled",
-    )
+    def applies(self, subject: Any) -> bool:
+        if self.sources:
+            state = getattr(subject, "review_state", None) or getattr(subject, "status", None)
+            if state not in self.sources:
+                return False
+        return self.when is None or self.when(subject)
 
 
-REVIEW_ACTIONS = [publish, request_changes, reject, withdraw, merge, confirm_fulfilled]
-
-
-@admin.action(description="Publish selected updates", permissions=["change"])
-def publish_updates(modeladmin, request, queryset):
-    _apply(
-        modeladmin,
-        request,
-        queryset,
-        lambda u, by: services.update_publish(update=u, by=by),
+PLEDGE_STEPS = (
+    Step(
+        "publish",
+        "Publish",
         "published",
-    )
-
-
-@admin.action(description="Request changes (with a comment)", permissions=["change"])
-def request_update_changes(modeladmin, request, queryset):
-    return _with_comment(
-        modeladmin,
-        request,
-        queryset,
-        lambda u, by, comment: services.update_request_changes(update=u, by=by, comment=comment),
+        lambda p, by, comment="": services.pledge_publish(pledge=p, by=by, comment=comment),
+        frozenset({ReviewState.SUBMITTED}),
+    ),
+    Step(
+        "request_changes",
         "Request changes",
         "returned to their owners",
-    )
-
-
-@admin.action(description="Reject selected updates (with a reason)", permissions=["change"])
-def reject_updates(modeladmin, request, queryset):
-    return _with_comment(
-        modeladmin,
-        request,
-        queryset,
-        lambda u, by, comment: services.update_reject(update=u, by=by, comment=comment),
-        "Reject updates",
+        lambda p, by, comment: services.pledge_request_changes(pledge=p, by=by, comment=comment),
+        frozenset({ReviewState.SUBMITTED}),
+        CommentForm,
+    ),
+    Step(
+        "reject",
+        "Reject",
         "rejected",
+        lambda p, by, comment: services.pledge_reject(pledge=p, by=by, comment=comment),
+        frozenset({ReviewState.SUBMITTED}),
+        ReasonForm,
+    ),
+    Step(
+        "merge",
+        "Merge into another pledge",
+        "merged",
+        lambda p, by, into, comment="": services.pledge_merge(
+            duplicate=p, into=into, by=by, comment=comment
+        ),
+        frozenset({ReviewState.SUBMITTED, ReviewState.CHANGES_REQUESTED, ReviewState.PUBLISHED}),
+        MergeForm,
+        when=lambda p: not p.is_revision,
+    ),
+    Step(
+        "confirm_fulfilled",
+        "Confirm fulfilment",
+        "confirmed fulfilled",
+        lambda p, by, comment="": services.pledge_confirm_fulfilled(
+            pledge=p, by=by, comment=comment
+        ),
+        frozenset({ReviewState.PUBLISHED}),
+        when=fulfilment_claimed,
+    ),
+    Step(
+        "withdraw",
+        "Withdraw",
+        "withdrawn",
+        lambda p, by, comment: services.pledge_withdraw(pledge=p, by=by, comment=comment),
+        frozenset({ReviewState.PUBLISHED}),
+        ReasonForm,
+        when=lambda p: not p.is_revision,
+    ),
+)
+
+UPDATE_STEPS = (
+    Step(
+        "publish_updates",
+        "Publish",
+        "published",
+        lambda u, by, comment="": services.update_publish(update=u, by=by, comment=comment),
+        frozenset({ReviewState.SUBMITTED}),
+    ),
+    Step(
+        "request_update_changes",
+        "Request changes",
+        "returned to their owners",
+        lambda u, by, comment: services.update_request_changes(update=u, by=by, comment=comment),
+        frozenset({ReviewState.SUBMITTED}),
+        CommentForm,
+    ),
+    Step(
+        "reject_updates",
+        "Reject",
+        "rejected",
+        lambda u, by, comment: services.update_reject(update=u, by=by, comment=comment),
+        frozenset({ReviewState.SUBMITTED}),
+        ReasonForm,
+    ),
+    Step(
+        "verify_updates",
+        "Verify against its evidence",
+        "verified",
+        lambda u, by, comment="": services.update_verify(update=u, by=by, comment=comment),
+        frozenset({ReviewState.PUBLISHED}),
+        when=lambda u: u.verified_at is None,
+    ),
+)
+
+CORROBORATION_STEPS = (
+    Step(
+        "publish_corroborations",
+        "Publish",
+        "published",
+        lambda c, by, comment="": services.corroboration_moderate(
+            corroboration=c, by=by, publish=True
+        ),
+        frozenset({CorroborationStatus.SUBMITTED}),
+        forms.Form,
+    ),
+    Step(
+        "decline_corroborations",
+        "Decline",
+        "declined",
+        lambda c, by, comment: services.corroboration_moderate(
+            corroboration=c, by=by, publish=False, reason=comment
+        ),
+        frozenset({CorroborationStatus.SUBMITTED}),
+        ReasonForm,
+    ),
+)
+
+
+ORGANISATION_STEPS = (
+    Step(
+        "accredit",
+        "Accredit",
+        "accredited",
+        lambda o, by, **_: services.organisation_accredit(organisation=o, by=by),
+        frozenset(),
+        forms.Form,
+        when=lambda o: not o.accredited,
+    ),
+)
+
+
+def _noun(model_admin: admin.ModelAdmin, count: int) -> str:
+    meta = model_admin.model._meta
+    # The queue is a list of pledges, whatever its own name.
+    meta = Pledge._meta if model_admin.model is PledgeInReview else meta
+    return str(meta.verbose_name if count == 1 else meta.verbose_name_plural)
+
+
+def _run(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    subjects: Sequence[Any],
+    step: Step,
+    data: dict[str, Any],
+) -> int:
+    """Apply the step to each subject; tell what worked and, for the rest, why not."""
+    done = 0
+    for subject in subjects:
+        try:
+            step.run(subject, request.user, **data)
+        except (ValidationError, PermissionDenied) as error:
+            reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            model_admin.message_user(request, f"{subject}: {reason}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        noun = _noun(model_admin, done)
+        said = ngettext("%(n)d %(noun)s was %(done)s.", "%(n)d %(noun)s were %(done)s.", done)
+        message = said % {"n": done, "noun": noun, "done": step.done}
+        model_admin.message_user(request, message, messages.SUCCESS)
+    return done
+
+
+def _ask(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    subjects: Sequence[Any],
+    step: Step,
+    form: forms.Form,
+    *,
+    bulk: bool,
+) -> TemplateResponse:
+    """The page that asks what a step needs, or asks to confirm it."""
+    noun = _noun(model_admin, len(subjects))
+    meta = model_admin.model._meta
+    cancel = (
+        reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        if bulk
+        else reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[subjects[0].pk])
+    )
+    return TemplateResponse(
+        request,
+        "admin/pledges/review_step.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": f"{step.label}: {len(subjects)} {noun}",
+            "step": step,
+            "subjects": subjects,
+            "form": form,
+            "bulk": bulk,
+            "cancel_url": cancel,
+            "opts": meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
     )
 
 
-UPDATE_REVIEW_ACTIONS = [publish_updates, request_update_changes, reject_updates]
+def bulk_action(step: Step) -> Callable[..., HttpResponse | None]:
+    """The step as an action on a list: the page asks once, then applies it to each."""
+
+    def action(
+        model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]
+    ) -> HttpResponse | None:
+        # The list posts the selection; the asking page posts it again with what it asked.
+        answered = "confirmed" in request.POST or any(
+            name in request.POST for name in step.form.base_fields
+        )
+        form = step.form(request.POST if answered else None)
+        if form.is_bound and form.is_valid():
+            _run(model_admin, request, list(queryset), step, form.cleaned_data)
+            return None
+        return _ask(model_admin, request, list(queryset), step, form, bulk=True)
+
+    action.__name__ = step.name
+    return admin.action(description=f"{step.label}…", permissions=["change"])(action)
+
+
+def step_actions(steps: Sequence[Step]) -> list[Callable[..., HttpResponse | None]]:
+    return [bulk_action(step) for step in steps]
+
+
+class ReviewStepsMixin:
+    """Review steps as buttons on a record's own page (`review_steps`), and as list actions."""
+
+    review_steps: tuple[Step, ...] = ()
+    change_form_template = "admin/pledges/review_change_form.html"
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.review_step_view)  # type: ignore[attr-defined]
+        meta = self.model._meta  # type: ignore[attr-defined]
+        name = f"{meta.app_label}_{meta.model_name}_review"
+        return [
+            path("<int:object_id>/review/<str:step_name>/", view, name=name),
+            *super().get_urls(),  # type: ignore[misc]
+        ]
+
+    def review_buttons(self, request: HttpRequest, subject: Any) -> list[tuple[Step, str]]:
+        """The steps that apply to the subject now, with the address of each."""
+        if not self.has_change_permission(request):  # type: ignore[attr-defined]
+            return []
+        meta = self.model._meta  # type: ignore[attr-defined]
+        return [
+            (
+                step,
+                reverse(
+                    f"admin:{meta.app_label}_{meta.model_name}_review",
+                    args=[subject.pk, step.name],
+                ),
+            )
+            for step in self.review_steps
+            if step.applies(subject)
+        ]
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        context["review_buttons"] = self.review_buttons(request, obj) if obj is not None else []
+        return super().render_change_form(  # type: ignore[misc]
+            request, context, add, change, form_url, obj
+        )
+
+    def review_step_view(
+        self, request: HttpRequest, object_id: int, step_name: str
+    ) -> HttpResponse:
+        """One step on one record: GET asks, POST does it and goes back to the record."""
+        step = next((s for s in self.review_steps if s.name == step_name), None)
+        allowed = self.has_change_permission(request)  # type: ignore[attr-defined]
+        if step is None or not allowed:
+            raise PermissionDenied
+        meta = self.model._meta  # type: ignore[attr-defined]
+        subject = get_object_or_404(meta.model, pk=object_id)
+        change = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[subject.pk])
+        form = step.form(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            _run(self, request, [subject], step, form.cleaned_data)  # type: ignore[arg-type]
+            return HttpResponseRedirect(change)
+        return _ask(self, request, [subject], step, form, bulk=False)  # type: ignore[arg-type]
 
 
 def possible_duplicates(pledge: Pledge) -> list[Similar]:
@@ -242,6 +389,37 @@ class CommissionFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value():
             return queryset.filter(lead_organisation__country__commissions__code=self.value())
+        return queryset
+
+
+class ReportingFilter(admin.SimpleListFilter):
+    """Published pledges by whether they owe an update (see pledges.reporting)."""
+
+    title = "reporting"
+    parameter_name = "reporting"
+
+    def lookups(self, request, model_admin):
+        return [(DUE, "update due"), (OVERDUE, "update overdue"), (INACTIVE, "inactive")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        annotated = with_reporting_status(queryset, cycle=current_cycle())
+        return annotated.filter(reporting_status=self.value())
+
+
+class FulfilmentFilter(admin.SimpleListFilter):
+    title = "fulfilment"
+    parameter_name = "fulfilment"
+
+    def lookups(self, request, model_admin):
+        return [("claimed", "reported fulfilled, to confirm"), ("confirmed", "confirmed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "claimed":
+            return claiming_fulfilment(queryset)
+        if self.value() == "confirmed":
+            return queryset.filter(fulfilment_confirmed_at__isnull=False)
         return queryset
 
 
@@ -271,45 +449,3 @@ def smart_score(pledge: Pledge) -> str:
 
 def in_review_queryset(queryset: QuerySet[Pledge]) -> QuerySet[Pledge]:
     return queryset.submitted()
-
-
-@admin.action(description="Verify selected published updates", permissions=["change"])
-def verify_updates(modeladmin, request, queryset):
-    _apply(
-        modeladmin,
-        request,
-        queryset,
-        lambda u, by: services.update_verify(update=u, by=by),
-        "verified",
-    )
-
-
-UPDATE_REVIEW_ACTIONS.append(verify_updates)
-
-
-@admin.action(description="Publish selected corroborations", permissions=["change"])
-def publish_corroborations(modeladmin, request, queryset):
-    _apply(
-        modeladmin,
-        request,
-        queryset,
-        lambda c, by: services.corroboration_moderate(corroboration=c, by=by, publish=True),
-        "published",
-    )
-
-
-@admin.action(description="Decline selected corroborations (with a reason)", permissions=["change"])
-def decline_corroborations(modeladmin, request, queryset):
-    return _with_comment(
-        modeladmin,
-        request,
-        queryset,
-        lambda c, by, comment: services.corroboration_moderate(
-            corroboration=c, by=by, publish=False, reason=comment
-        ),
-        "Decline corroborations",
-        "declined",
-    )
-
-
-CORROBORATION_ACTIONS = [publish_corroborations, decline_corroborations]

@@ -155,6 +155,12 @@ def join_request_queue(request: JoinRequest) -> int:
     return _queue("join_request", {"request": request}, recipients)
 
 
+def accreditation_queue(organisation: Organisation) -> int:
+    """Tell an organisation's focal points that it may submit pledges now."""
+    recipients = _members({organisation.pk}, role=MembershipRole.FOCAL_POINT)
+    return _queue("accreditation", {"organisation": organisation}, recipients)
+
+
 def corroboration_queue(corroboration: Corroboration) -> int:
     """Tell the owners of a pledge that a third party's statement about it is published."""
     recipients = _members(owner_organisation_ids(corroboration.pledge))

@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import OuterRef, QuerySet, Subquery
+
 from pledges.models import (
     ImplementationStatus,
     Pledge,
@@ -40,17 +42,26 @@ def derived_status(pledge: Pledge) -> str:
     return latest
 
 
+def claiming_fulfilment(pledges: QuerySet[Pledge]) -> QuerySet[Pledge]:
+    """Published pledges whose latest published update says fulfilled, which the secretariat
+    has not confirmed yet: one query, however many."""
+    latest_status = Subquery(
+        ProgressUpdate.objects.published()
+        .filter(pledge=OuterRef("pk"))
+        .order_by("-reported_on", "-published_at", "-id")
+        .values("implementation_status")[:1]
+    )
+    return (
+        pledges.published()
+        .filter(fulfilment_confirmed_at__isnull=True)
+        .annotate(latest_status=latest_status)
+        .filter(latest_status=ImplementationStatus.FULFILLED)
+    )
+
+
 def fulfilment_claimed(pledge: Pledge) -> bool:
     """The latest published update says fulfilled and the secretariat has not confirmed yet."""
-    if pledge.is_locked:
-        return False
-    latest = (
-        ProgressUpdate.objects.published()
-        .filter(pledge=pledge)
-        .order_by("-reported_on", "-published_at", "-id")
-        .first()
-    )
-    return latest is not None and latest.implementation_status == ImplementationStatus.FULFILLED
+    return claiming_fulfilment(Pledge.objects.filter(pk=pledge.pk)).exists()
 
 
 @dataclass(frozen=True)

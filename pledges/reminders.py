@@ -25,7 +25,7 @@ from pledges.models import (
     ReminderLog,
     ReviewCycle,
 )
-from pledges.reporting import DUE, OVERDUE, with_reporting_status
+from pledges.reporting import DUE, OVERDUE, overdue_by_region, with_reporting_status
 from pledges.selectors import current_cycle
 
 CLOSING_NOTICE_DAYS = 14
@@ -113,24 +113,13 @@ def digest_send(*, today: dt.date, cycle: ReviewCycle | None) -> int:
     if not recipients:
         return 0
     waiting = Pledge.objects.submitted().count()
-    overdue_by_region: Counter[str] = Counter()
-    if cycle is not None:
-        overdue = with_reporting_status(Pledge.objects.all(), cycle=cycle, today=today).filter(
-            reporting_status=OVERDUE
-        )
-        for pledge in overdue.select_related("lead_organisation__country").prefetch_related(
-            "lead_organisation__country__commissions"
-        ):
-            country = pledge.lead_organisation.country
-            names = [c.name for c in country.commissions.all()] if country else []
-            for name in names or ["(no region given)"]:
-                overdue_by_region[name] += 1
+    regions = {region.name: region.count for region in overdue_by_region(cycle=cycle, today=today)}
 
     def send() -> int:
         return emails.digest_queue(
             recipients=recipients,
             waiting=waiting,
-            overdue_by_region=dict(overdue_by_region),
+            overdue_by_region=regions,
             month=today.strftime("%B %Y"),
         )
 

@@ -12,6 +12,7 @@ Every aggregate shows these groups as they are, never as percentages of those wh
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import (
     Case,
@@ -87,3 +88,39 @@ def reporting_counts(
     counts = dict.fromkeys(STATUSES, 0)
     counts.update({row["reporting_status"]: row["n"] for row in rows})
     return counts
+
+
+@dataclass(frozen=True)
+class RegionCount:
+    """Pledges of one regional commission (by their lead's country); code "" for none given."""
+
+    code: str
+    name: str
+    count: int
+
+
+def overdue_by_region(
+    *, cycle: ReviewCycle | None, today: dt.date | None = None
+) -> list[RegionCount]:
+    """Overdue published pledges by the regional commission of their lead's country, largest
+    first, in one query. A country in two commissions counts in both; one with none, apart."""
+    if cycle is None:
+        return []
+    overdue = with_reporting_status(Pledge.objects.all(), cycle=cycle, today=today).filter(
+        reporting_status=OVERDUE
+    )
+    commission = "lead_organisation__country__commissions"
+    rows = (
+        overdue.order_by()
+        .values(f"{commission}__code", f"{commission}__name")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    counts = [
+        RegionCount(
+            row[f"{commission}__code"] or "",
+            row[f"{commission}__name"] or "no region given",
+            row["n"],
+        )
+        for row in rows
+    ]
+    return sorted(counts, key=lambda region: (-region.count, region.name))

@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from indicators.models import Indicator, Objective
 from pledges.models import (
+    Corroboration,
+    CorroborationStatus,
     Organisation,
+    OutboxMessage,
     Pledge,
     PledgeObjective,
     PledgeTarget,
+    ProgressUpdate,
     ReviewCycle,
     published_through,
 )
-from pledges.reporting import WARNINGS, with_reporting_status
+from pledges.progress import claiming_fulfilment
+from pledges.reporting import (
+    OVERDUE,
+    WARNINGS,
+    RegionCount,
+    overdue_by_region,
+    reporting_counts,
+    with_reporting_status,
+)
 
 
 def objectives_with_pledge_counts() -> list[Objective]:
@@ -101,4 +114,35 @@ def published_targets_on(indicator: Indicator) -> list[PledgeTarget]:
         .filter(Q(indicator=indicator) | Q(indicator__superseded_by=indicator))
         .select_related("pledge__lead_organisation")
         .order_by("-pledge__published_at", "position")
+    )
+
+
+@dataclass(frozen=True)
+class ReviewDesk:
+    """What waits for the secretariat, counted for the first page of its workbench."""
+
+    pledges: int
+    updates: int
+    corroborations: int
+    organisations: int
+    fulfilment_claims: int
+    failing_emails: int
+    overdue: int
+    overdue_by_region: list[RegionCount]
+
+
+def review_desk(today: dt.date | None = None) -> ReviewDesk:
+    """A handful of counting queries, whatever the size of the tables."""
+    cycle = current_cycle(today)
+    return ReviewDesk(
+        pledges=Pledge.objects.submitted().count(),
+        updates=ProgressUpdate.objects.submitted().count(),
+        corroborations=Corroboration.objects.filter(status=CorroborationStatus.SUBMITTED).count(),
+        organisations=Organisation.objects.filter(accredited=False).count(),
+        fulfilment_claims=claiming_fulfilment(Pledge.objects.all()).count(),
+        failing_emails=OutboxMessage.objects.filter(sent_at__isnull=True)
+        .exclude(last_error="")
+        .count(),
+        overdue=reporting_counts(Pledge.objects.all(), cycle=cycle, today=today)[OVERDUE],
+        overdue_by_region=overdue_by_region(cycle=cycle, today=today),
     )

@@ -47,12 +47,14 @@ def organisation_accredit(*, organisation: Organisation, by: Any) -> Organisatio
     """The secretariat accredits an organisation: its members may submit pledges from now on."""
     if not can_review(by):
         raise PermissionDenied("Only the secretariat accredits organisations.")
-    updated = Organisation.objects.filter(pk=organisation.pk, accredited=False).update(
-        accredited=True, accredited_at=timezone.now()
-    )
-    organisation.refresh_from_db()
-    if not updated:
-        raise WorkflowError(f"{organisation} is accredited already.")
+    with transaction.atomic():
+        updated = Organisation.objects.filter(pk=organisation.pk, accredited=False).update(
+            accredited=True, accredited_at=timezone.now()
+        )
+        organisation.refresh_from_db()
+        if not updated:
+            raise WorkflowError(f"{organisation} is accredited already.")
+        emails.accreditation_queue(organisation)
     return organisation
 
 

@@ -24,7 +24,8 @@ def submitted(organisation, member):
 
 
 def act(client, action, pledges, **extra):
-    data = {"action": action, "_selected_action": [p.pk for p in pledges], **extra}
+    data = {"action": action, "_selected_action": [p.pk for p in pledges], "confirmed": "1"}
+    data.update(extra)
     return client.post(CHANGELIST, data, follow=True)
 
 
@@ -32,7 +33,7 @@ def test_secretariat_bulk_publishes(client, secretariat, submitted):
     client.force_login(secretariat)
     response = act(client, "publish", submitted)
     assert response.status_code == 200
-    assert "3 pledge(s) published" in response.content.decode()
+    assert "3 pledges were published." in response.content.decode()
     states = {
         p.review_state for p in type(submitted[0]).objects.filter(pk__in=[p.pk for p in submitted])
     }

@@ -197,7 +197,7 @@ def test_secretariat_publishes_from_the_admin(client, published, secretariat, wi
     client.force_login(secretariat)
     client.post(
         reverse("admin:pledges_corroboration_changelist"),
-        {"action": "publish_corroborations", "_selected_action": [statement.pk]},
+        {"action": "publish_corroborations", "_selected_action": [statement.pk], "confirmed": "1"},
     )
     statement.refresh_from_db()
     assert statement.status == "published"

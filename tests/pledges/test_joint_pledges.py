@@ -155,7 +155,7 @@ def test_from_sign_up_to_a_published_joint_pledge(client, secretariat, partner_m
     assert [c.label for c in compare.context["changes"]] == ["Title"]
     admin.post(
         reverse("admin:pledges_pledge_changelist"),
-        {"action": "publish", "_selected_action": [pledge.pk]},
+        {"action": "publish", "_selected_action": [pledge.pk], "confirmed": "1"},
     )
     pledge.refresh_from_db()
     assert pledge.review_state == ReviewState.PUBLISHED

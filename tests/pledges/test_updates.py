@@ -190,7 +190,7 @@ def test_reporting_through_the_portal(client, member, secretariat, published):
     admin.force_login(secretariat)
     admin.post(
         reverse("admin:pledges_progressupdate_changelist"),
-        {"action": "publish_updates", "_selected_action": [update.pk]},
+        {"action": "publish_updates", "_selected_action": [update.pk], "confirmed": "1"},
     )
     update.refresh_from_db()
     assert update.review_state == ReviewState.PUBLISHED
@@ -223,7 +223,7 @@ def test_stakeholders_cannot_publish_updates_from_the_admin(
     client.force_login(member)
     client.post(
         reverse("admin:pledges_progressupdate_changelist"),
-        {"action": "publish_updates", "_selected_action": [update.pk]},
+        {"action": "publish_updates", "_selected_action": [update.pk], "confirmed": "1"},
     )
     update.refresh_from_db()
     assert update.review_state == ReviewState.SUBMITTED
