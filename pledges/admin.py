@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import truncatechars
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -442,23 +443,43 @@ def _compare_response(
     )
 
 
+class PledgeColumns:
+    """Columns of pledge lists that fit a 1280-pixel screen: short titles and names."""
+
+    @admin.display(description="title", ordering="title")
+    def short_title(self, pledge: Pledge) -> str:
+        return truncatechars(pledge.title, 70)
+
+    @admin.display(description="lead", ordering="lead_organisation__name")
+    def lead(self, pledge: Pledge) -> str:
+        lead = pledge.lead_organisation
+        return lead.acronym or truncatechars(lead.name, 32)
+
+    @admin.display(description="cycle", ordering="cycle__forum_year")
+    def cycle_code(self, pledge: Pledge) -> str:
+        return pledge.cycle.code
+
+    @admin.display(description="SMART")
+    def smart(self, pledge: Pledge) -> str:
+        return smart_score(pledge)
+
+
 @admin.register(Pledge)
-class PledgeAdmin(ReviewStepsMixin, ServiceClientAdmin):
+class PledgeAdmin(PledgeColumns, ReviewStepsMixin, ServiceClientAdmin):
     form = PledgeAdminForm
     list_display = (
         "reference",
-        "title",
-        "lead_organisation",
-        "cycle",
+        "short_title",
+        "lead",
+        "cycle_code",
         "review_state",
         "implementation_status",
-        "joint_kind",
         "smart",
         "created_at",
     )
     review_steps = PLEDGE_STEPS
     actions = step_actions(PLEDGE_STEPS)
-    list_display_links = ("reference", "title")
+    list_display_links = ("reference", "short_title")
     list_filter = (
         "review_state",
         ReportingFilter,
@@ -595,10 +616,6 @@ class PledgeAdmin(ReviewStepsMixin, ServiceClientAdmin):
             or "no partners"
         )
 
-    @admin.display(description="SMART")
-    def smart(self, pledge: Pledge) -> str:
-        return smart_score(pledge)
-
     @admin.display(description="compare")
     def compare_link(self, pledge: Pledge) -> str:
         if pledge.history_pledge.versions.count() < 2:
@@ -629,19 +646,20 @@ class PledgeAdmin(ReviewStepsMixin, ServiceClientAdmin):
 
 
 @admin.register(PledgeInReview)
-class PledgeInReviewAdmin(ReviewStepsMixin, admin.ModelAdmin):
+class PledgeInReviewAdmin(PledgeColumns, ReviewStepsMixin, admin.ModelAdmin):
     """The queue: what waits for the secretariat, oldest first, with its SMART score."""
 
     list_display = (
         "reference",
-        "title",
-        "lead_organisation",
+        "short_title",
+        "lead",
         "organisation_kind",
-        "cycle",
-        "submitted_at",
+        "cycle_code",
+        "submitted",
         "smart",
         "duplicates",
     )
+    list_display_links = ("reference", "short_title")
     # Each row looks for its possible duplicates: one query a row, so pages stay short.
     list_per_page = 25
     list_filter = (
@@ -671,28 +689,35 @@ class PledgeInReviewAdmin(ReviewStepsMixin, admin.ModelAdmin):
         # A pledge has one page; the queue links to it rather than repeating it.
         return redirect("admin:pledges_pledge_change", object_id)
 
-    @admin.display(description="possible duplicates")
+    @admin.display(description="possible duplicates (how alike)")
     def duplicates(self, pledge: Pledge) -> str:
         return _duplicates_html(pledge) or "—"
 
-    @admin.display(description="organisation kind", ordering="lead_organisation__kind")
+    @admin.display(description="kind", ordering="lead_organisation__kind")
     def organisation_kind(self, pledge: Pledge) -> str:
         return pledge.lead_organisation.get_kind_display()
 
-    @admin.display(description="SMART")
-    def smart(self, pledge: Pledge) -> str:
-        return smart_score(pledge)
+    @admin.display(description="submitted", ordering="submitted_at")
+    def submitted(self, pledge: Pledge) -> str:
+        return f"{pledge.submitted_at:%Y-%m-%d}" if pledge.submitted_at else "—"
+
+
+DUPLICATE_SCORE_HELP = (
+    "How alike the titles or descriptions read, 0 to 100%, with 10 points more when the same "
+    "organisation leads both."
+)
 
 
 def _duplicates_html(pledge: Pledge) -> str:
     return format_html_join(
         ", ",
-        '<a href="{}">{}</a> ({}%)',
+        '<a href="{}" title="{}">{}</a>&nbsp;({}%)',
         (
             (
                 reverse("admin:pledges_pledge_change", args=[s.pledge.pk]),
+                DUPLICATE_SCORE_HELP,
                 s.pledge.reference,
-                round(s.score * 100),
+                s.percent,
             )
             for s in possible_duplicates(pledge)
         ),
@@ -724,13 +749,15 @@ class UpdateAdminForm(UpdateForm):
 class ProgressUpdateAdmin(ReviewStepsMixin, ServiceClientAdmin):
     form = UpdateAdminForm
     list_display = (
-        "pledge",
+        "reference",
         "reported_on",
-        "organisation",
+        "pledge_title",
+        "reporter",
         "implementation_status",
         "percent_complete",
         "review_state",
     )
+    list_display_links = ("reference", "reported_on")
     list_filter = ("review_state", "implementation_status", "cycle", "organisation__kind")
     list_select_related = ("pledge", "organisation")
     search_fields = ("pledge__reference", "pledge__title", "organisation__name", "narrative")
@@ -812,6 +839,18 @@ class ProgressUpdateAdmin(ReviewStepsMixin, ServiceClientAdmin):
             ),
             expected_version=form.cleaned_data["opened_version"],
         )
+
+    @admin.display(description="pledge", ordering="pledge__reference")
+    def reference(self, update: ProgressUpdate) -> str:
+        return update.pledge.reference
+
+    @admin.display(description="title")
+    def pledge_title(self, update: ProgressUpdate) -> str:
+        return truncatechars(update.pledge.title, 60)
+
+    @admin.display(description="reported by", ordering="organisation__name")
+    def reporter(self, update: ProgressUpdate) -> str:
+        return update.organisation.acronym or truncatechars(update.organisation.name, 32)
 
     @admin.display(description="compare")
     def compare_link(self, update: ProgressUpdate) -> str:

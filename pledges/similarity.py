@@ -61,8 +61,16 @@ STOPWORDS = frozenset(
 
 @dataclass(frozen=True)
 class Similar:
+    """A possibly duplicate pledge. `score` ranks: the text's similarity from 0 to 1, plus
+    SAME_ORGANISATION_BONUS when the same organisation leads both."""
+
     pledge: Pledge
     score: float
+
+    @property
+    def percent(self) -> int:
+        """The score as people read it: 0 to 100 per cent, never more."""
+        return min(100, round(self.score * 100))
 
 
 def _words(text: str) -> set[str]:

@@ -298,7 +298,7 @@ class PledgeInReview(Pledge):
     class Meta:
         proxy = True
         verbose_name = "pledge in review"
-        verbose_name_plural = "review queue"
+        verbose_name_plural = "pledges in review"
 
 
 class PledgePartner(models.Model):

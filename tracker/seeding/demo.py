@@ -28,6 +28,7 @@ from indicators.imports import observations_import
 from indicators.models import Area, GuidingPrinciple, Indicator, Objective, Observation
 from pledges.content import MeasurementContent, PledgeContent, TargetContent, UpdateContent
 from pledges.models import (
+    CorroborationKind,
     ImplementationStatus,
     JointKind,
     Organisation,
@@ -37,7 +38,10 @@ from pledges.models import (
     ReviewCycle,
     ReviewState,
 )
+from pledges.permissions import owner_organisation_ids
+from pledges.selectors import current_cycle
 from pledges.services import (
+    corroboration_submit,
     evidence_add,
     invitation_accept,
     member_invite,
@@ -167,6 +171,7 @@ def demo_seed(*, seed: int = 2026) -> DemoResult:
     users = _users()
     authors = _organisations(users)
     pledges, updates = _pledges(rng, authors, users[SECRETARIAT_EMAIL])
+    _reporting_window()
     # The demo's history happened before anyone was watching: its e-mails are not sent.
     OutboxMessage.objects.all().delete()
     observations = _observations(rng)
@@ -309,7 +314,8 @@ def _pledges(
     with _at(duplicate.submitted_at + dt.timedelta(days=20)):
         pledge_merge(duplicate=duplicate, into=published[0], by=secretariat)
     _revision(published[1], author_of[published[1].lead_organisation])
-    return len(states), update_count
+    _waiting(published, author_of)
+    return len(states), update_count + 1
 
 
 def _content(
@@ -355,6 +361,18 @@ def _content(
             ),
         ),
     )
+
+
+def _reporting_window() -> None:
+    """The secretariat's reporting window of the current cycle, closed a few days ago unless
+    it set one: the desk, the portal and the reminders then have overdue pledges to show."""
+    cycle = current_cycle()
+    if cycle is None or cycle.reporting_opens:
+        return
+    today = timezone.localdate()
+    cycle.reporting_opens = today - dt.timedelta(days=90)
+    cycle.reporting_closes = today - dt.timedelta(days=5)
+    cycle.save(update_fields=["reporting_opens", "reporting_closes"])
 
 
 def _cycle_moment(rng: random.Random, cycle: ReviewCycle) -> dt.datetime:
@@ -455,10 +473,43 @@ def _updates(rng, pledge: Pledge, index: int, author, secretariat) -> int:
         with _at(reported + dt.timedelta(days=7)):
             update_publish(update=update, by=secretariat)
         made += 1
-    if made == count and final_status == ImplementationStatus.FULFILLED:
+    # Half the pledges reported fulfilled are confirmed; the others wait on the secretariat.
+    if made == count and final_status == ImplementationStatus.FULFILLED and index % 2 == 0:
         with _at(reported + dt.timedelta(days=30)):
             pledge_confirm_fulfilled(pledge=pledge, by=secretariat)
     return made
+
+
+def _waiting(published: list[Pledge], author_of: dict[Organisation, Any]) -> None:
+    """What else waits for the secretariat: an update to review, a third party's statement."""
+    pledge = next(p for p in reversed(published) if p.updates.exists() and not p.is_locked)
+    author = author_of[pledge.lead_organisation]
+    moment = timezone.now() - dt.timedelta(days=3)
+    with _at(moment):
+        update = update_create(
+            pledge=pledge,
+            by=author,
+            organisation=pledge.lead_organisation,
+            content=UpdateContent(
+                reported_on=moment.date(),
+                implementation_status=ImplementationStatus.IN_PROGRESS,
+                narrative="Two more provinces have joined the programme since the last report; "
+                "the figures will be confirmed by the national statistics office next month.",
+            ),
+        )
+        update_submit(update=update, by=author)
+    witness = next(
+        o for o in author_of if o.accredited and o.pk not in owner_organisation_ids(published[2])
+    )
+    with _at(moment + dt.timedelta(days=1)):
+        corroboration_submit(
+            pledge=published[2],
+            by=author_of[witness],
+            organisation=witness,
+            kind=CorroborationKind.CORROBORATE,
+            statement="Our field team visited two of the centres in March; both were open and "
+            "staffed as the pledge describes.",
+        )
 
 
 def _revision(pledge: Pledge, author: Any) -> None:
