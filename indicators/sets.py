@@ -375,7 +375,7 @@ def _objectives(text: str, problems: list[str]) -> list[int]:
         return list(range(1, OBJECTIVE_COUNT + 1))
     numbers = []
     for part in filter(None, (p.strip() for p in re.split(r"[,;\s]+", text))):
-        if not part.isdigit() or not 1 <= int(part) <= OBJECTIVE_COUNT:
+        if not part.isdecimal() or not 1 <= int(part) <= OBJECTIVE_COUNT:
             problems.append(f"objective {part!r} is not a number from 1 to {OBJECTIVE_COUNT}")
         elif int(part) not in numbers:
             numbers.append(int(part))
@@ -395,7 +395,7 @@ def _target(value: str, year: str, problems: list[str]) -> tuple[Decimal, int] |
     if number is None or not number.is_finite():
         problems.append(f"target value {value!r} is not a number")
         return None
-    if not year.isdigit() or not 2016 <= int(year) <= 2100:
+    if not year.isdecimal() or not 2016 <= int(year) <= 2100:
         problems.append(f"target year {year!r} is not a year after 2015")
         return None
     return number.quantize(Decimal("1e-10")), int(year)

@@ -4,12 +4,15 @@ pledges.content for the services; they save nothing."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from indicators.models import Area, AreaKind, GuidingPrinciple, Indicator, Objective
 from pledges.content import (
@@ -34,6 +37,7 @@ from pledges.models import (
     ReviewCycle,
     TargetMeasurement,
 )
+from pledges.models.pledges import currency_choices
 from pledges.selectors import current_cycle
 from pledges.uploads import validate_evidence_file
 
@@ -59,12 +63,48 @@ def form_sections(content: type) -> list[tuple[str, tuple[str, ...]]]:
     return [(title, names) for title, names in laid_out if names]
 
 
+# The ids a database keeps: whole numbers that fit in 63 bits, written in ASCII digits.
+ID = re.compile(r"[0-9]{1,18}")
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows by id; a value that cannot be an id (thirty digits, "²") is a wrong
+    choice, said as such, never a query the database refuses."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else [value]:
+            if not self.to_field_name and not ID.fullmatch(str(pk)):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class RulesOfTheStateMixin:
     """Model forms of pledges and updates check every rule of the model, also those that
     depend on the review state, which is never a field of the form."""
 
     def _get_validation_exclusions(self) -> set[str]:
         return super()._get_validation_exclusions() - {"review_state"}  # type: ignore[misc]
+
+
+class SuggestionsInput(forms.TextInput):
+    """A text input with the browser's own list of suggestions: searchable as one types,
+    without a script."""
+
+    def __init__(self, suggestions: Callable[[], list[tuple[str, str]]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.suggestions = suggestions
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> str:
+        list_id = f"{(attrs or {}).get('id', name)}-suggestions"
+        field = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join("", '<option value="{}">{}</option>', self.suggestions())
+        return field + format_html('<datalist id="{}">{}</datalist>', list_id, options)
 
 
 class OrganisationForm(forms.ModelForm):
@@ -75,7 +115,11 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].queryset = Area.objects.countries().order_by("name")
-        self.fields["kind"].choices = OrganisationKind.choices
+        # No kind is chosen for the registrant: a Member State by default would be wrong.
+        self.fields["kind"].choices = [
+            ("", "Choose the kind of organisation"),
+            *OrganisationKind.choices,
+        ]
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -90,12 +134,17 @@ class OrganisationForm(forms.ModelForm):
 class PledgeCreateForm(forms.Form):
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
     cycle = forms.ModelChoiceField(
-        label="Review cycle", queryset=ReviewCycle.objects.order_by("forum_year")
+        label="Review cycle",
+        queryset=ReviewCycle.objects.none(),
+        help_text="Only cycles open for pledging are offered.",
     )
     title = forms.CharField(max_length=300)
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = ReviewCycle.objects.open_for_pledging(
+            timezone.localdate()
+        ).order_by("forum_year")
         self.fields["cycle"].initial = current_cycle()
         self.fields["organisation"].queryset = Organisation.objects.filter(
             pk__in=[o.pk for o in organisations]
@@ -170,22 +219,22 @@ class PledgeForm(RulesOfTheStateMixin, forms.ModelForm):
         required=False,
         help_text=f"Up to {MAX_MAIN_OBJECTIVES} main objectives, in order of importance.",
     )
-    further_objectives = forms.ModelMultipleChoiceField(
+    further_objectives = ModelMultipleChoiceField(
         queryset=Objective.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    principles = forms.ModelMultipleChoiceField(
+    principles = ModelMultipleChoiceField(
         label="Guiding principles",
         queryset=GuidingPrinciple.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    areas = forms.ModelMultipleChoiceField(
+    areas = ModelMultipleChoiceField(
         label="Countries and regions of implementation",
         queryset=Area.objects.exclude(kind=AreaKind.WORLD).order_by("kind", "name"),
         required=False,
         help_text="Hold Ctrl (Cmd on a Mac) to choose several. Leave empty for a global pledge.",
     )
-    partners = forms.ModelMultipleChoiceField(
+    partners = ModelMultipleChoiceField(
         label="Partner organisations",
         queryset=Organisation.objects.filter(accredited=True).order_by("name"),
         required=False,
@@ -213,6 +262,7 @@ class PledgeForm(RulesOfTheStateMixin, forms.ModelForm):
             "description": forms.Textarea(
                 attrs={"data-counter": f"{DESCRIPTION_MIN},{DESCRIPTION_MAX}", "rows": 12}
             ),
+            "currency": SuggestionsInput(currency_choices, attrs={"class": "short"}),
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "deadline": forms.DateInput(attrs={"type": "date"}),
         }
@@ -250,7 +300,10 @@ class PledgeForm(RulesOfTheStateMixin, forms.ModelForm):
         return initial
 
     def clean_currency(self) -> str:
-        return self.cleaned_data["currency"].strip().upper()
+        code = self.cleaned_data["currency"].strip()
+        if code and not re.fullmatch(r"[A-Za-z]{3}", code):
+            raise ValidationError("Give the three-letter ISO 4217 code, e.g. USD.")
+        return code.upper()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -11,6 +11,19 @@ from indicators.models import Area
 from pledges.models.rules import Rule
 
 
+class ReviewCycleQuerySet(models.QuerySet["ReviewCycle"]):
+    def open_for_pledging(self, today: dt.date) -> ReviewCycleQuerySet:
+        """Cycles pledges are made for on `today`: within the pledging window the secretariat
+        set, or, where it set none, until the Forum ends (with its year, dates unknown)."""
+        window = Q(pledging_opens__lte=today) & (
+            Q(pledging_closes__gte=today) | Q(pledging_closes__isnull=True)
+        )
+        no_window_forum_ahead = Q(pledging_opens__isnull=True) & (
+            Q(forum_end__gte=today) | Q(forum_end__isnull=True, forum_year__gte=today.year)
+        )
+        return self.filter(window | no_window_forum_ahead)
+
+
 class ReviewCycle(models.Model):
     """One IMRF cycle: regional reviews, then the Forum, with pledging and reporting windows."""
 
@@ -25,6 +38,8 @@ class ReviewCycle(models.Model):
     pledging_closes = models.DateField(null=True, blank=True)
     reporting_opens = models.DateField(null=True, blank=True)
     reporting_closes = models.DateField(null=True, blank=True)
+
+    objects = ReviewCycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["forum_year"]

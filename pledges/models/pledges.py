@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pycountry
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -24,6 +26,19 @@ MAX_MAIN_OBJECTIVES = 3
 YEAR_MIN, YEAR_MAX = 1990, 2100
 # Where a pledge object keeps the owner organisations it has read (see pledges.permissions).
 OWNERS_MEMO = "_owner_organisation_ids"
+
+
+def validate_currency(code: str) -> None:
+    """A currency as ISO 4217 codes it (the list pycountry keeps)."""
+    if code and pycountry.currencies.get(alpha_3=code) is None:
+        raise ValidationError(
+            f"{code} is not an ISO 4217 currency code: choose one from the list, e.g. USD.",
+            code="currency",
+        )
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    return [(c.alpha_3, c.name) for c in sorted(pycountry.currencies, key=lambda c: c.alpha_3)]
 
 
 class JointKind(models.TextChoices):
@@ -133,7 +148,12 @@ class Pledge(Reviewed, models.Model):
     start_date = models.DateField("start", null=True, blank=True)
     deadline = models.DateField(null=True, blank=True)
     amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. USD.")
+    currency = models.CharField(
+        max_length=3,
+        blank=True,
+        validators=[validate_currency],
+        help_text="Its ISO 4217 code, e.g. USD.",
+    )
     review_state = models.CharField(
         max_length=20, choices=ReviewState.choices, default=ReviewState.DRAFT
     )

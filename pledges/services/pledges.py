@@ -32,6 +32,7 @@ from pledges.permissions import (
     can_create_pledge_for,
     can_edit_pledge,
     can_edit_update,
+    can_review,
     can_revise,
     is_member_of,
     is_secretariat,
@@ -69,6 +70,10 @@ def pledge_create(
     """
     if not can_create_pledge_for(by, lead_organisation):
         raise PermissionDenied("You can only pledge for an organisation you belong to.")
+    # The secretariat may record a pledge made for any cycle; others pledge while it is open.
+    open_cycles = ReviewCycle.objects.open_for_pledging(timezone.localdate())
+    if not can_review(by) and not open_cycles.filter(pk=cycle.pk).exists():
+        raise WorkflowError(f"Pledging for {cycle.code} is closed.")
     with transaction.atomic():
         pledge = _pledge_insert(
             cycle=cycle,

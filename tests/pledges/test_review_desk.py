@@ -163,9 +163,7 @@ def test_withdrawal_by_the_secretariat_asks_for_a_reason(staff, published):
     assert published.review_state == ReviewState.WITHDRAWN
 
 
-def test_updates_are_published_and_verified_from_their_page(
-    staff, published, member, organisation
-):
+def test_updates_are_published_and_verified_from_their_page(staff, published, member, organisation):
     update = services.update_create(
         pledge=published,
         by=member,

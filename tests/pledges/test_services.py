@@ -6,22 +6,25 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from pledges.content import PledgeContent
-from pledges.models import ReviewAction, ReviewState
-from pledges.services import pledge_create
+from pledges.models import ReviewAction, ReviewCycle, ReviewState
+from pledges.services import WorkflowError, pledge_create
 from tests.factories import cycle
 
 pytestmark = pytest.mark.django_db
 
 
-def test_member_creates_a_draft_with_the_next_reference_of_the_cycle(member, organisation):
+def test_member_creates_a_draft_with_the_next_reference_of_the_cycle(
+    member, secretariat, organisation
+):
     first = pledge_create(
         by=member, cycle=cycle(), lead_organisation=organisation, content=PledgeContent(title="One")
     )
     second = pledge_create(
         by=member, cycle=cycle(), lead_organisation=organisation, content=PledgeContent(title="Two")
     )
+    # The secretariat records a pledge made at the 2022 Forum: numbered in its own cycle.
     other = pledge_create(
-        by=member,
+        by=secretariat,
         cycle=cycle("IMRF-2022"),
         lead_organisation=organisation,
         content=PledgeContent(title="Old"),
@@ -30,6 +33,32 @@ def test_member_creates_a_draft_with_the_next_reference_of_the_cycle(member, org
     assert other.reference == "GCM-2022-0001"
     assert first.review_state == ReviewState.DRAFT
     assert first.created_by == member
+
+
+def test_pledging_for_a_cycle_whose_forum_is_over_is_refused(member, organisation):
+    with pytest.raises(WorkflowError, match="Pledging for IMRF-2022 is closed"):
+        pledge_create(
+            by=member,
+            cycle=cycle("IMRF-2022"),
+            lead_organisation=organisation,
+            content=PledgeContent(title="Too late"),
+        )
+
+
+def test_pledging_follows_the_window_the_secretariat_sets(member, organisation):
+    import datetime as dt
+
+    current = cycle()
+    current.pledging_opens, current.pledging_closes = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    current.save()
+    with pytest.raises(WorkflowError, match="closed"):
+        pledge_create(
+            by=member,
+            cycle=current,
+            lead_organisation=organisation,
+            content=PledgeContent(title="X"),
+        )
+    assert ReviewCycle.objects.open_for_pledging(dt.date(2025, 6, 1)).filter(pk=current.pk)
 
 
 def test_creation_is_recorded_as_a_review_event(member, organisation):
