@@ -735,6 +735,8 @@ class TargetMeasurementInline(admin.TabularInline):
 class UpdateAdminForm(UpdateForm):
     """The portal's update form; the values are the measurement inline's here."""
 
+    asks_to_confirm = False
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         instance = kwargs["instance"]
         super().__init__(

@@ -24,6 +24,7 @@ from pledges.models import (
     Pledge,
     PledgeTarget,
     ProgressUpdate,
+    ReviewCycle,
 )
 
 LINK, SECTION = "link", "section"
@@ -102,6 +103,9 @@ class TargetContent:
     def write_to(self, target: PledgeTarget) -> None:
         for name in self.FIELDS:
             setattr(target, name, getattr(self, name))
+        # A target on an indicator is measured as the indicator is, in its unit.
+        if self.indicator is not None:
+            target.unit = self.indicator.unit
 
     @property
     def metric_name(self) -> str:
@@ -301,3 +305,76 @@ def content_problems(pledge: Pledge, content: PledgeContent) -> dict[str, str]:
     if content.matches is not None and content.matches.pk in (pledge.pk, pledge.revision_of_id):
         problems["matches"] = "A pledge cannot match itself."
     return problems
+
+
+NARRATIVE_MIN = 20
+# How far above its baseline and target a value may stand before someone should look twice.
+FAR_ABOVE = 10
+
+
+def _is_percent(unit: str) -> bool:
+    unit = unit.lower()
+    return "%" in unit or "percent" in unit or "per cent" in unit
+
+
+@dataclass(frozen=True)
+class Problems:
+    """What a form shows: errors to mend, and warnings a person confirms or corrects."""
+
+    errors: dict[str, list[str]]
+    warnings: list[str]
+
+
+def update_problems(
+    pledge: Pledge, content: UpdateContent, *, cycle: ReviewCycle, today: dt.date
+) -> Problems:
+    """What is wrong, or odd, in a progress update for `cycle`; keys of `errors` are the
+    content's parts, or `value_<target id>` for a value. Services refuse errors; warnings need
+    a person's eye."""
+    errors: dict[str, list[str]] = {}
+    warnings: list[str] = []
+
+    def error(part: str, message: str) -> None:
+        errors.setdefault(part, []).append(message)
+
+    begins = cycle.period_start()
+    if content.reported_on > today:
+        error("reported_on", "A report cannot be dated in the future.")
+    elif content.reported_on < begins:
+        error(
+            "reported_on",
+            f"Reports for {cycle.code} are dated from {begins:%d %B %Y}, the end of the "
+            "previous Forum.",
+        )
+    if len(content.narrative.strip()) < NARRATIVE_MIN:
+        error(
+            "narrative",
+            f"Say what was done, in a sentence or more (at least {NARRATIVE_MIN} characters).",
+        )
+    committed, disbursed = content.amount_committed, content.amount_disbursed
+    if committed is not None and disbursed is not None and disbursed > committed:
+        warnings.append(
+            f"More is disbursed ({disbursed.normalize():f}) than committed "
+            f"({committed.normalize():f})."
+        )
+    for m in content.measurements:
+        target, part = m.target, f"value_{m.target.pk}"
+        if m.measured_on > today:
+            error(part, "A value cannot be measured in the future.")
+        elif target.baseline_year and m.measured_on.year < target.baseline_year:
+            error(part, f"Measured before the baseline year, {target.baseline_year}.")
+        if _is_percent(target.unit) and not 0 <= m.value <= 100:
+            error(part, "A percentage lies between 0 and 100.")
+            continue
+        bounds = [v for v in (target.baseline_value, target.target_value) if v is not None]
+        if m.value < 0 and bounds and min(bounds) >= 0:
+            warnings.append(
+                f"{target.metric_name}: {m.value.normalize():f} is below zero, while the "
+                "baseline and the target are not."
+            )
+        elif bounds and max(bounds) > 0 and m.value > FAR_ABOVE * max(bounds):
+            warnings.append(
+                f"{target.metric_name}: {m.value.normalize():f} is more than {FAR_ABOVE} times "
+                "the baseline and the target."
+            )
+    return Problems(errors, warnings)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from indicators.models import Area, AreaKind, GuidingPrinciple, Indicator, Objective
+from indicators.templatetags.indicator_numbers import exact
 from pledges.content import (
     MeasurementContent,
     PledgeContent,
@@ -22,12 +23,14 @@ from pledges.content import (
     UpdateContent,
     content_problems,
     sections,
+    update_problems,
 )
 from pledges.models import (
     DESCRIPTION_MAX,
     DESCRIPTION_MIN,
     MAX_MAIN_OBJECTIVES,
     CorroborationKind,
+    JoinRequest,
     MembershipRole,
     Organisation,
     OrganisationKind,
@@ -336,6 +339,13 @@ class TargetForm(forms.ModelForm):
         model = PledgeTarget
         fields = TargetContent.FIELDS
         labels = {"indicator": "Indicator of the GCM set", "own_metric": "or a metric of your own"}
+        help_texts = {"unit": "For an indicator of the set, its own unit is used."}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("indicator") is not None:
+            data["unit"] = data["indicator"].unit
+        return data
 
 
 def _shared_choices(
@@ -425,6 +435,11 @@ class UpdateForm(RulesOfTheStateMixin, forms.ModelForm):
         queryset=Organisation.objects.none(), help_text="The owner organisation that reports."
     )
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_figures = forms.BooleanField(
+        label="I have checked these figures: they are right", required=False
+    )
+    # The secretariat corrects what owners reported: it is not asked to confirm their figures.
+    asks_to_confirm = True
 
     class Meta:
         model = ProgressUpdate
@@ -467,8 +482,9 @@ class UpdateForm(RulesOfTheStateMixin, forms.ModelForm):
                 max_digits=20,
                 decimal_places=4,
                 initial=found.value if found else None,
-                help_text=f"Baseline {target.baseline_value} ({target.baseline_year}), "
-                f"target {target.target_value} ({target.target_year}).",
+                help_text=f"Baseline {exact(target.baseline_value) or '?'} "
+                f"({target.baseline_year or '?'}), target {exact(target.target_value) or '?'} "
+                f"({target.target_year or '?'}).",
             )
             self.fields[f"measured_{target.pk}"] = forms.DateField(
                 label="measured on",
@@ -498,6 +514,23 @@ class UpdateForm(RulesOfTheStateMixin, forms.ModelForm):
                 data[f"measured_{target.pk}"] = data.get("reported_on")
             if measured is not None and value is None:
                 self.add_error(f"value_{target.pk}", "Give the value measured on that date.")
+        self.warnings: list[str] = []
+        if not self.errors:
+            cycle = self.instance.cycle if self.instance.pk else current_cycle()
+            problems = update_problems(
+                self.pledge,
+                self.content(),
+                cycle=cycle or self.pledge.cycle,
+                today=timezone.localdate(),
+            )
+            for part, errors in problems.errors.items():
+                for error in errors:
+                    self.add_error(part if part in self.fields else None, error)
+            self.warnings = problems.warnings
+            if self.warnings and self.asks_to_confirm and not data.get("confirm_figures"):
+                self.add_error(
+                    "confirm_figures", "Look at these figures again, then confirm or correct them."
+                )
         return data
 
     def content(self) -> UpdateContent:
@@ -554,12 +587,12 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
 
 
-class JoinForm(forms.Form):
-    message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text="Tell the focal point who you are.",
-    )
+class JoinForm(forms.ModelForm):
+    class Meta:
+        model = JoinRequest
+        fields = ["message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"message": "Tell the focal point who you are (1,000 characters at most)."}
 
 
 class CorroborationForm(forms.Form):

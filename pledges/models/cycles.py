@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from indicators.models import Area
 from pledges.models.rules import Rule
 
+GCM_ADOPTED = dt.date(2018, 12, 19)  # by the General Assembly, resolution 73/195
+
 
 class ReviewCycleQuerySet(models.QuerySet["ReviewCycle"]):
     def open_for_pledging(self, today: dt.date) -> ReviewCycleQuerySet:
@@ -78,6 +80,16 @@ class ReviewCycle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
+
+    def period_start(self) -> dt.date:
+        """The day the cycle's reporting begins: when the previous Forum ended, or when the
+        General Assembly adopted the GCM for the first cycle."""
+        previous = (
+            ReviewCycle.objects.filter(forum_year__lt=self.forum_year)
+            .order_by("-forum_year")
+            .first()
+        )
+        return previous.forum_ends if previous else GCM_ADOPTED
 
     @property
     def forum_ends(self) -> dt.date:

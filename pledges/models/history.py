@@ -72,7 +72,11 @@ class PledgeVersion(Version):
     class Meta:
         ordering = ["pledge", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["pledge", "number"], name="pledge_version_number"),
+            models.UniqueConstraint(
+                fields=["pledge", "number"],
+                name="pledge_version_number",
+                violation_error_message="A pledge has one version of each number.",
+            ),
         ]
 
 
@@ -84,5 +88,9 @@ class UpdateVersion(Version):
     class Meta:
         ordering = ["update", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["update", "number"], name="update_version_number"),
+            models.UniqueConstraint(
+                fields=["update", "number"],
+                name="update_version_number",
+                violation_error_message="An update has one version of each number.",
+            ),
         ]

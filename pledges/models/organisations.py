@@ -164,7 +164,7 @@ class JoinRequest(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
     )
-    message = models.TextField(blank=True)
+    message = models.TextField(blank=True, max_length=1000)
     status = models.CharField(
         max_length=10, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING
     )

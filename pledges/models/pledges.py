@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pycountry
@@ -24,6 +25,8 @@ DESCRIPTION_MAX = 3000
 MAX_MAIN_OBJECTIVES = 3
 # Baselines and targets are years of the SDG era and of the GCM's horizon.
 YEAR_MIN, YEAR_MAX = 1990, 2100
+# Dates a pledge can name: from the SDGs' first years to the GCM's horizon.
+DATE_MIN, DATE_MAX = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 # Where a pledge object keeps the owner organisations it has read (see pledges.permissions).
 OWNERS_MEMO = "_owner_organisation_ids"
 
@@ -223,6 +226,18 @@ class Pledge(Reviewed, models.Model):
                 f"{DESCRIPTION_MIN} characters.",
             ),
             Rule(
+                condition=Q(start_date__range=(DATE_MIN, DATE_MAX)) | Q(start_date__isnull=True),
+                name="pledge_start_in_range",
+                field="start_date",
+                violation_error_message=f"Give a date between {DATE_MIN.year} and {DATE_MAX.year}.",
+            ),
+            Rule(
+                condition=Q(deadline__range=(DATE_MIN, DATE_MAX)) | Q(deadline__isnull=True),
+                name="pledge_deadline_in_range",
+                field="deadline",
+                violation_error_message=f"Give a date between {DATE_MIN.year} and {DATE_MAX.year}.",
+            ),
+            Rule(
                 condition=Q(deadline__gte=F("start_date"))
                 | Q(deadline__isnull=True)
                 | Q(start_date__isnull=True),
@@ -418,7 +433,7 @@ class PledgeTarget(models.Model):
     own_metric = models.CharField(
         max_length=300, blank=True, help_text="Used when no indicator of the set fits."
     )
-    unit = models.CharField(max_length=100, blank=True)
+    unit = models.CharField(max_length=200, blank=True)
     baseline_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
     target_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)

@@ -61,12 +61,15 @@ class ReminderLog(models.Model):
         ordering = ["-sent_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "period", "organisation"], name="reminder_once"
+                fields=["kind", "period", "organisation"],
+                name="reminder_once",
+                violation_error_message="This reminder was sent to the organisation already.",
             ),
             models.UniqueConstraint(
                 fields=["kind", "period"],
                 condition=Q(organisation__isnull=True),
                 name="digest_once",
+                violation_error_message="This month's digest was sent already.",
             ),
         ]
 

@@ -4,15 +4,22 @@ pledges and updates."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
-from pledges.models.cycles import ReviewCycle
+from pledges.models.cycles import GCM_ADOPTED, ReviewCycle
 from pledges.models.organisations import Organisation
-from pledges.models.pledges import Pledge, PledgeTarget
+from pledges.models.pledges import DATE_MAX, DATE_MIN, Pledge, PledgeTarget
 from pledges.models.rules import Rule
 from pledges.models.states import ImplementationStatus, Reviewed, ReviewedQuerySet, ReviewState
+
+# Lengths of an update's texts, as for a pledge's description on the official form.
+NARRATIVE_MAX, NOTE_MAX = 3000, 1500
 
 
 class ProgressUpdateQuerySet(ReviewedQuerySet):
@@ -33,9 +40,9 @@ class ProgressUpdate(Reviewed, models.Model):
     reported_on = models.DateField(default=timezone.localdate)
     implementation_status = models.CharField(max_length=20, choices=ImplementationStatus.choices)
     percent_complete = models.PositiveSmallIntegerField(null=True, blank=True)
-    narrative = models.TextField()
-    challenges = models.TextField(blank=True)
-    support_needed = models.TextField(blank=True)
+    narrative = models.TextField(max_length=NARRATIVE_MAX)
+    challenges = models.TextField(blank=True, max_length=NOTE_MAX)
+    support_needed = models.TextField(blank=True, max_length=NOTE_MAX)
     amount_committed = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     amount_disbursed = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     review_state = models.CharField(
@@ -64,6 +71,21 @@ class ProgressUpdate(Reviewed, models.Model):
     class Meta:
         ordering = ["pledge", "-reported_on", "-id"]
         constraints = [
+            Rule(
+                condition=Q(reported_on__range=(GCM_ADOPTED, DATE_MAX)),
+                name="update_reported_in_range",
+                field="reported_on",
+                violation_error_message=f"Give a date from {GCM_ADOPTED:%d %B %Y}, when the "
+                f"GCM was adopted, to {DATE_MAX.year}.",
+            ),
+            Rule(
+                condition=LessThanOrEqual(Length("narrative"), NARRATIVE_MAX)
+                & LessThanOrEqual(Length("challenges"), NOTE_MAX)
+                & LessThanOrEqual(Length("support_needed"), NOTE_MAX),
+                name="update_texts_bounded",
+                violation_error_message=f"Keep the narrative to {NARRATIVE_MAX} characters and "
+                f"the challenges and support needed to {NOTE_MAX} each.",
+            ),
             Rule(
                 condition=Q(percent_complete__isnull=True) | Q(percent_complete__lte=100),
                 name="update_percent_0_to_100",
@@ -111,6 +133,12 @@ class TargetMeasurement(models.Model):
     class Meta:
         ordering = ["target", "measured_on"]
         constraints = [
+            Rule(
+                condition=Q(measured_on__range=(DATE_MIN, DATE_MAX)),
+                name="measurement_date_in_range",
+                field="measured_on",
+                violation_error_message=f"Give a date between {DATE_MIN.year} and {DATE_MAX.year}.",
+            ),
             models.UniqueConstraint(
                 fields=["update", "target"],
                 name="measurement_once_per_update",
@@ -122,8 +150,22 @@ class TargetMeasurement(models.Model):
         return f"{self.value.normalize():f} on {self.measured_on}"
 
 
+# Stored names stay well under the file field's 300 characters, suffix for a clash included.
+STORED_NAME_MAX = 80
+
+
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
-    return f"evidence/{instance.pledge_id}/{filename}"
+    """Where an evidence file is kept: under its pledge, its name made safe and short."""
+    try:
+        safe = get_valid_filename(filename)
+    except SuspiciousFileOperation:  # a name of dots alone
+        safe = "evidence"
+    stem, dot, extension = safe.rpartition(".")
+    if not dot:
+        stem, extension = extension, ""
+    stem = stem[: STORED_NAME_MAX - len(extension[:10]) - 1] or "evidence"
+    name = f"{stem}.{extension[:10]}" if extension else stem
+    return f"evidence/{instance.pledge_id}/{name}"
 
 
 class Evidence(models.Model):

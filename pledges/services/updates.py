@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from pledges.content import MeasurementContent, UpdateContent
+from pledges.content import MeasurementContent, UpdateContent, update_problems
 from pledges.models import (
     ImplementationStatus,
     Organisation,
     Pledge,
     ProgressUpdate,
     ReviewAction,
+    ReviewCycle,
     ReviewEvent,
     TargetMeasurement,
 )
@@ -54,6 +55,12 @@ def _measurements_write(
     )
 
 
+def _update_check(pledge: Pledge, content: UpdateContent, cycle: ReviewCycle) -> None:
+    problems = update_problems(pledge, content, cycle=cycle, today=timezone.localdate())
+    if problems.errors:
+        raise WorkflowError([error for errors in problems.errors.values() for error in errors])
+
+
 def update_create(
     *, pledge: Pledge, by: Any, organisation: Organisation, content: UpdateContent
 ) -> ProgressUpdate:
@@ -62,10 +69,12 @@ def update_create(
         raise PermissionDenied("Only the owners of a published pledge report on it.")
     if organisation.pk not in owner_organisation_ids(pledge) or not is_member_of(by, organisation):
         raise PermissionDenied("Report for an owner organisation you belong to.")
+    cycle = current_cycle() or pledge.cycle
+    _update_check(pledge, content, cycle)
     with transaction.atomic():
         update = ProgressUpdate.objects.create(
             pledge=pledge,
-            cycle=current_cycle() or pledge.cycle,
+            cycle=cycle,
             organisation=organisation,
             author=by,
             **content.own_values(),
@@ -85,6 +94,7 @@ def update_edit(
     """
     if not can_edit_update(by, update):
         raise PermissionDenied("This update cannot be edited now.")
+    _update_check(update.pledge, content, update.cycle)
     with transaction.atomic():
         locked = edit_begin(
             subject=update, expected_version=expected_version, values=content.own_values()
@@ -100,8 +110,7 @@ def update_edit(
 def _reportable(update: ProgressUpdate) -> None:
     if update.pledge.is_locked:
         raise WorkflowError("This pledge is confirmed fulfilled: no more updates.")
-    if not update.narrative.strip():
-        raise WorkflowError("Say what was done: the narrative is empty.")
+    _update_check(update.pledge, UpdateContent.of(update), update.cycle)
 
 
 def update_submit(*, update: ProgressUpdate, by: Any) -> ReviewEvent:

@@ -144,6 +144,9 @@ def organisation_join(request: HttpRequest) -> HttpResponse:
                 ),
                 f"Your request to join {organisation} is sent to its focal point.",
             )
+        else:
+            for error in form.errors.get("message", []):
+                messages.error(request, f"Your message: {error}")
         return redirect("portal:home")
     return render(
         request,

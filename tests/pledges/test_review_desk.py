@@ -59,7 +59,9 @@ def test_the_workbench_opens_on_what_waits(staff, submitted, published, member, 
         by=member,
         organisation=organisation,
         content=UpdateContent(
-            reported_on=dt.date(2026, 6, 30), implementation_status="fulfilled", narrative="Done."
+            reported_on=dt.date(2026, 6, 30),
+            implementation_status="fulfilled",
+            narrative="Every shelter named in the pledge is open.",
         ),
     )
     services.update_submit(update=update, by=member)
@@ -169,7 +171,9 @@ def test_updates_are_published_and_verified_from_their_page(staff, published, me
         by=member,
         organisation=organisation,
         content=UpdateContent(
-            reported_on=dt.date(2026, 6, 30), implementation_status="in_progress", narrative="Half."
+            reported_on=dt.date(2026, 6, 30),
+            implementation_status="in_progress",
+            narrative="Half the shelters are open now.",
         ),
     )
     services.update_submit(update=update, by=member)

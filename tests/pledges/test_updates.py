@@ -128,10 +128,9 @@ def test_fulfilment_cannot_be_confirmed_unless_reported(published, secretariat):
         services.pledge_confirm_fulfilled(pledge=published, by=secretariat)
 
 
-def test_an_update_without_narrative_cannot_be_submitted(published, member, organisation):
-    update = report(published, member, organisation, narrative=" ")
-    with pytest.raises(WorkflowError, match="narrative"):
-        services.update_submit(update=update, by=member)
+def test_an_update_says_what_was_done_in_a_sentence(published, member, organisation):
+    with pytest.raises(WorkflowError, match="in a sentence or more"):
+        report(published, member, organisation, narrative="x")
 
 
 def test_values_are_for_this_pledges_targets_only(published, member, organisation):
@@ -144,7 +143,7 @@ def test_values_are_for_this_pledges_targets_only(published, member, organisatio
             content=UpdateContent(
                 reported_on=dt.date(2026, 1, 1),
                 implementation_status="in_progress",
-                narrative="x",
+                narrative="A value for another pledge.",
                 measurements=(MeasurementContent(foreign, Decimal(1), dt.date(2026, 1, 1)),),
             ),
         )
