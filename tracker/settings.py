@@ -62,8 +62,9 @@ def env_path(name: str, default: Path) -> Path:
 DEBUG = env_bool("DEBUG", default=False)
 
 # Local state (SQLite files, broker, uploads) lives here, outside the web root and git.
+# Settings only name folders: the app creates those it uses when it starts (tracker.apps), so
+# that importing settings changes nothing on disk (a read-only production image needs no var/).
 VAR_DIR = env_path("TRACKER_VAR_DIR", BASE_DIR / "var")
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEVELOPMENT_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
@@ -132,25 +133,34 @@ TEMPLATES = [
 # ---------------------------------------------------------------------------------------------
 
 DATABASE_URL = env_str("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "tracker.sqlite3",
-            "OPTIONS": {
-                # WAL lets the web server read while the worker writes; IMMEDIATE transactions
-                # and a busy timeout make concurrent writers wait instead of failing.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-            # A file, not memory, so that a worker process in the tests can share it; one per
-            # test run, so that two runs in one checkout never share it.
-            "TEST": {"NAME": str(VAR_DIR / f"test-tracker-{os.getpid()}.sqlite3")},
-        }
+DATABASES = {
+    "default": (
+        dj_database_url.parse(DATABASE_URL, conn_max_age=60)
+        if DATABASE_URL
+        else {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "tracker.sqlite3"}
+    )
+}
+_database = DATABASES["default"]
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # The same for the embedded default and a SQLite DATABASE_URL. WAL lets the web server read
+    # while the worker writes; IMMEDIATE transactions and a busy timeout make concurrent
+    # writers wait instead of failing.
+    _database["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    } | _database.get("OPTIONS", {})
+    # The test database is a file, not memory, so that a worker process in the tests can share
+    # it; one per test run, so that two runs in one checkout never share it; beside the
+    # database, in the folder the app creates for it.
+    _sqlite_file = Path(_database["NAME"])
+    _database["TEST"] = {
+        "NAME": str(_sqlite_file.with_name(f"test-{_sqlite_file.stem}-{os.getpid()}.sqlite3"))
     }
+elif _database["ENGINE"] == "django.db.backends.postgresql":
+    # A database server that does not answer fails a request within seconds instead of the
+    # minutes TCP takes to give up.
+    _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -212,9 +222,8 @@ USE_TZ = True
 # ---------------------------------------------------------------------------------------------
 
 STATIC_URL = "static/"
+# WhiteNoise serves from here; `collectstatic` creates it (see tracker.apps for development).
 STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
-# WhiteNoise serves from here and warns when it is missing, as it is before `collectstatic`.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Uploaded evidence is private: it is kept outside the web root and never served by URL
 # prefix; views that check permissions stream it.
 MEDIA_ROOT = env_path("MEDIA_ROOT", VAR_DIR / "media")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,19 +14,21 @@ from django.core.exceptions import ImproperlyConfigured
 from tracker import settings as tracker_settings
 
 ROOT = Path(__file__).resolve().parents[2]
+# The variables a fresh interpreter gets only when a test names them.
+SETTINGS_VARIABLES = {
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "ALLOWED_HOSTS",
+    "STATIC_ROOT",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+}
 
 
-def django_setup(**env: str) -> subprocess.CompletedProcess[str]:
-    """Start Django in a fresh interpreter with exactly these settings variables."""
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}
-    }
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.DATABASES['default']['ENGINE'], settings.DEBUG)"
-    )
+def python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a fresh interpreter with exactly these settings variables."""
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     return subprocess.run(  # noqa: S603 - fixed command
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -33,6 +36,15 @@ def django_setup(**env: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
+    )
+
+
+def django_setup(**env: str) -> subprocess.CompletedProcess[str]:
+    """Start Django with exactly these settings variables."""
+    return python(
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE'], settings.DEBUG)",
+        **env,
     )
 
 
@@ -74,3 +86,45 @@ def test_a_bad_number_is_refused_with_its_name(monkeypatch):
 def test_lists_are_comma_separated(monkeypatch):
     monkeypatch.setenv("ALLOWED_HOSTS", "a.example, b.example,")
     assert tracker_settings.env_list("ALLOWED_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_importing_settings_creates_no_folder_and_starting_django_creates_the_sqlite_ones(
+    tmp_path,
+):
+    var = tmp_path / "var"
+    imported = python("import tracker.settings", DEBUG="true", TRACKER_VAR_DIR=str(var))
+    assert imported.returncode == 0, imported.stderr
+    assert not var.exists()
+
+    started = django_setup(DEBUG="true", TRACKER_VAR_DIR=str(var))
+    assert started.returncode == 0, started.stderr
+    assert var.is_dir()
+
+
+def test_production_on_postgres_and_redis_creates_no_folder(tmp_path):
+    var = tmp_path / "var"
+    result = django_setup(
+        DEBUG="false",
+        SECRET_KEY="a-long-random-production-secret-for-the-test",
+        DATABASE_URL="postgres://tracker@db.internal:5432/tracker",
+        CELERY_BROKER_URL="redis://redis.internal:6379/0",
+        TRACKER_VAR_DIR=str(var),
+    )
+    assert result.returncode == 0, result.stderr
+    assert not var.exists()
+
+
+def test_a_sqlite_database_url_gets_the_embedded_defaults_options_and_a_test_file(tmp_path):
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'], default=str))"
+    )
+    embedded = json.loads(python(code, DEBUG="true", TRACKER_VAR_DIR=str(tmp_path)).stdout)
+    url = json.loads(
+        python(code, DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}").stdout
+    )
+    assert url["OPTIONS"] == embedded["OPTIONS"]
+    assert url["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    # A file beside the database, which a worker process can open too.
+    assert Path(url["TEST"]["NAME"]).parent == tmp_path
+    assert Path(url["TEST"]["NAME"]).name.startswith("test-x-")
