@@ -378,3 +378,38 @@ def update_problems(
                 "the baseline and the target."
             )
     return Problems(errors, warnings)
+
+
+def readable(content: PledgeContent | UpdateContent) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What the content says, section by section as the forms lay it out, in words for a page:
+    parts left empty (or unticked) are left out; the long texts and the targets or values,
+    which pages show in their own way, too."""
+    model = Pledge if isinstance(content, PledgeContent) else ProgressUpdate
+    shown_apart = {"title", "description", "targets", "narrative", "measurements"}
+    laid_out = []
+    for title, parts in sections(type(content)):
+        rows = []
+        for part in parts:
+            if part in shown_apart:
+                continue
+            text = _in_words(model, part, getattr(content, part))
+            if text:
+                rows.append((field_label(model, part, content.LINKS), text))
+        if rows:
+            laid_out.append((title, rows))
+    return laid_out
+
+
+def _in_words(model: type[Model], part: str, value: Any) -> str:
+    if value is None or value == "" or value is False or value == ():
+        return ""
+    if value is True:
+        return "yes"
+    if isinstance(value, tuple):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, Decimal):
+        return f"{value.normalize():,f}"
+    if isinstance(value, dt.date):
+        return f"{value:%d %B %Y}".lstrip("0")
+    choices = dict(model._meta.get_field(part).choices or [])
+    return str(choices.get(value, value))

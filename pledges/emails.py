@@ -161,6 +161,15 @@ def accreditation_queue(organisation: Organisation) -> int:
     return _queue("accreditation", {"organisation": organisation}, recipients)
 
 
+def corroboration_decision_queue(corroboration: Corroboration) -> int:
+    """Tell the author of a statement what the secretariat decided, and why if declined."""
+    author = corroboration.author
+    if author is None or not author.is_active:
+        return 0
+    context = {"corroboration": corroboration, "pledge": corroboration.pledge}
+    return _queue("corroboration_decision", context, [author.email])
+
+
 def corroboration_queue(corroboration: Corroboration) -> int:
     """Tell the owners of a pledge that a third party's statement about it is published."""
     recipients = _members(owner_organisation_ids(corroboration.pledge))

@@ -4,7 +4,6 @@ pledges.content for the services; they save nothing."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -12,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 
 from indicators.models import Area, AreaKind, GuidingPrinciple, Indicator, Objective
 from indicators.templatetags.indicator_numbers import exact
@@ -43,6 +41,7 @@ from pledges.models import (
 from pledges.models.pledges import currency_choices
 from pledges.selectors import current_cycle
 from pledges.uploads import validate_evidence_file
+from pledges.widgets import AreaChecklist, SuggestionsInput
 
 STALE = (
     "Someone else saved this after you opened it. Reload the page to see their changes; copy "
@@ -91,23 +90,6 @@ class RulesOfTheStateMixin:
 
     def _get_validation_exclusions(self) -> set[str]:
         return super()._get_validation_exclusions() - {"review_state"}  # type: ignore[misc]
-
-
-class SuggestionsInput(forms.TextInput):
-    """A text input with the browser's own list of suggestions: searchable as one types,
-    without a script."""
-
-    def __init__(self, suggestions: Callable[[], list[tuple[str, str]]], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.suggestions = suggestions
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> str:
-        list_id = f"{(attrs or {}).get('id', name)}-suggestions"
-        field = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
-        options = format_html_join("", '<option value="{}">{}</option>', self.suggestions())
-        return field + format_html('<datalist id="{}">{}</datalist>', list_id, options)
 
 
 class OrganisationForm(forms.ModelForm):
@@ -233,9 +215,10 @@ class PledgeForm(RulesOfTheStateMixin, forms.ModelForm):
     )
     areas = ModelMultipleChoiceField(
         label="Countries and regions of implementation",
-        queryset=Area.objects.exclude(kind=AreaKind.WORLD).order_by("kind", "name"),
+        queryset=Area.objects.exclude(kind=AreaKind.WORLD),
         required=False,
-        help_text="Hold Ctrl (Cmd on a Mac) to choose several. Leave empty for a global pledge.",
+        widget=AreaChecklist,
+        help_text="Open a region to choose its countries. Leave empty for a global pledge.",
     )
     partners = ModelMultipleChoiceField(
         label="Partner organisations",
@@ -579,6 +562,14 @@ def measurements_from(formset: forms.BaseInlineFormSet) -> tuple[MeasurementCont
         )
         for form in formset.forms
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Kept in the pledge's history; the secretariat and your partners read it.",
     )
 
 

@@ -65,6 +65,18 @@ def is_owner(user: Any, pledge: Pledge) -> bool:
     return bool(mine) and bool(mine & owner_organisation_ids(pledge))
 
 
+def corroborating_organisation_ids(user: Any, pledge: Pledge) -> set[int]:
+    """The user's accredited organisations that may corroborate or contest a published pledge:
+    any but its owners (owners report; others confirm or question)."""
+    if not pledge.is_published or pledge.is_revision:
+        return set()
+    mine = organisation_ids_of(user) - owner_organisation_ids(pledge)
+    if not mine:
+        return set()
+    accredited = Organisation.objects.filter(pk__in=mine, accredited=True)
+    return set(accredited.values_list("pk", flat=True))
+
+
 def can_create_pledge_for(user: Any, organisation: Organisation) -> bool:
     """Members draft pledges for their organisation; the secretariat may record one for anybody."""
     return is_secretariat(user) or is_member_of(user, organisation)

@@ -18,7 +18,10 @@ from pledges.models import (
     PledgeObjective,
     PledgeTarget,
     ProgressUpdate,
+    ReviewAction,
     ReviewCycle,
+    ReviewEvent,
+    ReviewState,
     published_through,
 )
 from pledges.progress import claiming_fulfilment
@@ -145,4 +148,21 @@ def review_desk(today: dt.date | None = None) -> ReviewDesk:
         .count(),
         overdue=reporting_counts(Pledge.objects.all(), cycle=cycle, today=today)[OVERDUE],
         overdue_by_region=overdue_by_region(cycle=cycle, today=today),
+    )
+
+
+def returned_with(subject: Pledge | ProgressUpdate) -> ReviewEvent | None:
+    """The secretariat's request for changes a returned pledge or update waits on: its owners
+    read it where they edit."""
+    if subject.review_state != ReviewState.CHANGES_REQUESTED:
+        return None
+    if isinstance(subject, Pledge):
+        events = subject.history_pledge.review_events.filter(update__isnull=True)
+    else:
+        events = subject.review_events.all()
+    return (
+        events.filter(action=ReviewAction.REQUEST_CHANGES)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
     )

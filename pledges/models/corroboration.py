@@ -69,3 +69,11 @@ class Corroboration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.get_kind_display().lower()}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == CorroborationStatus.PUBLISHED
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == CorroborationStatus.DECLINED

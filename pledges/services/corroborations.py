@@ -80,6 +80,7 @@ def corroboration_moderate(
         corroboration.refresh_from_db()
         if publish:
             emails.corroboration_queue(corroboration)
+        emails.corroboration_decision_queue(corroboration)
     return corroboration
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pledges import services
 from pledges.forms import CorroborationForm
 from pledges.models import Corroboration, CorroborationStatus, Organisation, Pledge
-from pledges.permissions import is_owner, organisation_ids_of, owner_organisation_ids
+from pledges.permissions import corroborating_organisation_ids, is_owner
 from pledges.views.feedback import attempt
 
 
@@ -22,11 +22,8 @@ def _published_pledge(reference: str) -> Pledge:
 @require_http_methods(["GET", "POST"])
 def corroborate(request: HttpRequest, reference: str) -> HttpResponse:
     pledge = _published_pledge(reference)
-    owners = owner_organisation_ids(pledge)
     organisations = list(
-        Organisation.objects.filter(
-            pk__in=organisation_ids_of(request.user) - owners, accredited=True
-        )
+        Organisation.objects.filter(pk__in=corroborating_organisation_ids(request.user, pledge))
     )
     if not organisations:
         raise Http404("Only members of accredited organisations other than the owners speak here.")
@@ -37,10 +34,11 @@ def corroborate(request: HttpRequest, reference: str) -> HttpResponse:
             lambda: services.corroboration_submit(
                 pledge=pledge, by=request.user, **form.cleaned_data
             ),
-            "Thank you: the secretariat reviews your statement before it is published.",
+            "Thank you: the secretariat reviews your statement before it is published, and "
+            "you will hear of its decision.",
         )
         if done is not None:
-            return redirect("portal:home")
+            return redirect("portal:pledge_detail", reference=pledge.reference)
     return render(
         request,
         "pledges/portal/corroborate.html",

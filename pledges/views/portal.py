@@ -12,16 +12,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pledges import services
-from pledges.content import PledgeContent
+from pledges.content import PledgeContent, readable
 from pledges.forms import (
     EvidenceForm,
     OrganisationForm,
     PledgeCreateForm,
     PledgeForm,
     PledgeTargetFormSet,
+    WithdrawForm,
     targets_from,
 )
 from pledges.models import (
+    Corroboration,
     CorroborationStatus,
     Evidence,
     Membership,
@@ -37,12 +39,13 @@ from pledges.permissions import (
     can_report_on,
     can_revise,
     can_view_pledge,
+    corroborating_organisation_ids,
     is_owner,
     is_secretariat,
     organisation_ids_of,
 )
 from pledges.progress import fulfilment_claimed, target_progress
-from pledges.selectors import portal_pledges, published_pledges_matching
+from pledges.selectors import portal_pledges, published_pledges_matching, returned_with
 from pledges.similarity import candidates_for, similar_pledges
 from pledges.smart import smart_check
 from pledges.verification import verification_level
@@ -50,16 +53,19 @@ from pledges.views.feedback import attempt, refused_status
 from pledges.views.params import posted_id
 
 
-def _pledge_for(request: HttpRequest, reference: str) -> Pledge:
-    """The pledge, if this user may see it; a 404 otherwise, so nothing leaks about others'."""
+def _pledge_for(request: HttpRequest, reference: str, *, insiders: bool = True) -> Pledge:
+    """The pledge, for its owners and the secretariat, and (`insiders=False`) for anybody signed
+    in when it is public; a 404 otherwise, so nothing leaks about others' drafts."""
     pledge = get_object_or_404(
-        Pledge.objects.select_related("lead_organisation", "cycle"), reference=reference
+        Pledge.objects.select_related("lead_organisation", "cycle", "revision_of"),
+        reference=reference,
     )
-    if not can_view_pledge(request.user, pledge) or (
-        not is_owner(request.user, pledge) and not is_secretariat(request.user)
-    ):
-        raise Http404
-    return pledge
+    user = request.user
+    if is_owner(user, pledge) or is_secretariat(user):
+        return pledge
+    if not insiders and can_view_pledge(user, pledge):
+        return pledge
+    raise Http404
 
 
 @login_required
@@ -204,30 +210,48 @@ def _form_context(
         ),
         "evidence_form": EvidenceForm(prefix="evidence"),
         "evidence": pledge.evidence.filter(update=None),
+        "returned_with": returned_with(pledge),
     }
 
 
 @login_required
 def pledge_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    pledge = _pledge_for(request, reference)
+    pledge = _pledge_for(request, reference, insiders=False)
+    user = request.user
+    owner, staff = is_owner(user, pledge), is_secretariat(user)
+    insider = owner or staff
+    witnesses = corroborating_organisation_ids(user, pledge)
     return render(
         request,
         "pledges/portal/pledge_detail.html",
         {
             "pledge": pledge,
-            "smart": smart_check(pledge),
-            "can_edit": can_edit_pledge(request.user, pledge),
-            "can_revise": can_revise(request.user, pledge),
-            "revision": pledge.revisions.first(),
-            "events": pledge.history_pledge.review_events.select_related("actor", "update"),
+            "insider": insider,
+            "smart": smart_check(pledge) if insider else None,
+            "says": readable(PledgeContent.of(pledge)),
+            "evidence": pledge.evidence.filter(update=None),
+            "can_edit": can_edit_pledge(user, pledge),
+            "can_revise": can_revise(user, pledge),
+            "can_withdraw": pledge.is_published and not pledge.is_revision and insider,
+            "revision": pledge.revisions.first() if insider else None,
+            "returned_with": returned_with(pledge),
+            "events": pledge.history_pledge.review_events.select_related("actor", "update")
+            if insider
+            else [],
             "progress": target_progress(pledge),
             "updates": _visible_updates(request, pledge),
-            "can_report": can_report_on(request.user, pledge),
+            "can_report": can_report_on(user, pledge),
             "fulfilment_claimed": fulfilment_claimed(pledge),
-            "can_reply": is_owner(request.user, pledge),
+            "can_reply": owner,
             "corroborations": pledge.corroborations.filter(
                 status=CorroborationStatus.PUBLISHED
             ).select_related("organisation", "update"),
+            "can_corroborate": bool(witnesses),
+            "statements": Corroboration.objects.filter(
+                pledge=pledge, organisation__in=organisation_ids_of(user)
+            ).select_related("organisation", "update")
+            if not owner
+            else [],
         },
     )
 
@@ -245,16 +269,27 @@ def pledge_submit(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def pledge_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    """Ask why, then withdraw: the reason goes into the history, and to those concerned."""
     pledge = _pledge_for(request, reference)
-    comment = request.POST.get("comment", "")
-    attempt(
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request,
+            lambda: services.pledge_withdraw(
+                pledge=pledge, by=request.user, comment=form.cleaned_data["reason"]
+            ),
+            f"{pledge.reference} is withdrawn; it stays on record as withdrawn.",
+        )
+        if done is not None:
+            return redirect("portal:pledge_detail", reference=pledge.reference)
+    return render(
         request,
-        lambda: services.pledge_withdraw(pledge=pledge, by=request.user, comment=comment),
-        f"{pledge.reference} is withdrawn.",
+        "pledges/portal/pledge_withdraw.html",
+        {"pledge": pledge, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
-    return redirect("portal:pledge_detail", reference=pledge.reference)
 
 
 @login_required

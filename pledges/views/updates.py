@@ -19,6 +19,7 @@ from pledges.permissions import (
     organisation_ids_of,
     owner_organisation_ids,
 )
+from pledges.selectors import returned_with
 from pledges.views.feedback import attempt, refused_status
 
 
@@ -111,6 +112,7 @@ def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
             "pledge": pledge,
             "form": form,
             "update": update,
+            "returned_with": returned_with(update),
             "evidence": update.evidence.all(),
             "evidence_form": EvidenceForm(prefix="evidence"),
         },

@@ -104,8 +104,10 @@ def test_owners_are_told_and_may_reply_once(
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.corroboration_moderate(corroboration=statement, by=secretariat, publish=True)
-    assert member.email in recipients(mail.outbox[-1])
-    assert "The shelters never opened." in mail.outbox[-1].body
+    told = next(m for m in mail.outbox if member.email in recipients(m))
+    assert "The shelters never opened." in told.body
+    decided = next(m for m in mail.outbox if recipients(m) == [witness.email])
+    assert "Your statement is published" in decided.subject
     services.corroboration_reply(corroboration=statement, by=member, reply="They opened in May.")
     with pytest.raises(WorkflowError, match="replied already"):
         services.corroboration_reply(corroboration=statement, by=member, reply="Again.")

@@ -155,9 +155,30 @@ def test_withdrawal(client, cast, draft, member, secretariat, who, expected, sta
     services.pledge_submit(pledge=draft, by=member)
     services.pledge_publish(pledge=draft, by=secretariat)
     url = reverse("portal:pledge_withdraw", args=[draft.reference])
-    assert status_of(client_as(client, cast, who).post(url)) == expected
+    reason = {"reason": "Funding was not renewed."}
+    assert status_of(client_as(client, cast, who).post(url, reason)) == expected
     draft.refresh_from_db()
     assert draft.review_state == state
+
+
+def test_withdrawal_asks_to_confirm_with_a_reason_kept_in_the_history(
+    client, draft, member, secretariat
+):
+    services.pledge_submit(pledge=draft, by=member)
+    services.pledge_publish(pledge=draft, by=secretariat)
+    client.force_login(member)
+    url = reverse("portal:pledge_withdraw", args=[draft.reference])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Withdraw the pledge" in page.content.decode()
+    assert client.post(url, {"reason": " "}).status_code == 400
+    draft.refresh_from_db()
+    assert draft.review_state == ReviewState.PUBLISHED
+    client.post(url, {"reason": "Funding was not renewed."})
+    draft.refresh_from_db()
+    assert draft.review_state == ReviewState.WITHDRAWN
+    event = draft.review_events.get(action="withdraw")
+    assert (event.actor, event.comment) == (member, "Funding was not renewed.")
 
 
 def test_unknown_pledge_is_a_404(client, member):
@@ -167,8 +188,7 @@ def test_unknown_pledge_is_a_404(client, member):
 
 def test_state_changing_pages_refuse_get(client, member, draft):
     client.force_login(member)
-    for name in ("portal:pledge_submit", "portal:pledge_withdraw"):
-        assert client.get(reverse(name, args=[draft.reference])).status_code == 405
+    assert client.get(reverse("portal:pledge_submit", args=[draft.reference])).status_code == 405
 
 
 @pytest.mark.parametrize("action", ["publish", "request_changes", "reject", "withdraw", "merge"])

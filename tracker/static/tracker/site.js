@@ -38,4 +38,25 @@ document.addEventListener("DOMContentLoaded", () => {
       }, 250);
     });
   }
+
+  // A filter box for long checklists (the places of a pledge): narrows them as one types,
+  // accents and case aside.
+  const fold = (text) => text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+  for (const list of document.querySelectorAll(".checklist")) {
+    const filter = list.querySelector(".checklist-filter");
+    filter.hidden = false;
+    filter.addEventListener("input", () => {
+      const wanted = fold(filter.value);
+      for (const group of list.querySelectorAll("details")) {
+        let shown = 0;
+        for (const item of group.querySelectorAll("li")) {
+          const match = !wanted || fold(item.textContent).includes(wanted);
+          item.hidden = !match;
+          shown += match ? 1 : 0;
+        }
+        group.hidden = shown === 0;
+        if (wanted) group.open = shown > 0;
+      }
+    });
+  }
 });
