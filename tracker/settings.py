@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -158,8 +159,8 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": str(_sqlite_file.with_name(f"test-{_sqlite_file.stem}-{os.getpid()}.sqlite3"))
     }
 elif _database["ENGINE"] == "django.db.backends.postgresql":
-    # A database server that does not answer fails a request within seconds instead of the
-    # minutes TCP takes to give up.
+    # A database server that does not answer fails a request (and /healthz's thread) within
+    # seconds instead of the minutes TCP takes to give up.
     _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -279,6 +280,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery
 # ---------------------------------------------------------------------------------------------
 
+_redis_schemes = ("redis://", "rediss://")
 # The embedded broker and result store are SQLite files of their own, apart from the
 # application's database, so a busy queue never locks the tables pages read.
 CELERY_BROKER_URL = env_str(
@@ -287,7 +289,7 @@ CELERY_BROKER_URL = env_str(
 CELERY_RESULT_BACKEND = env_str(
     "CELERY_RESULT_BACKEND",
     CELERY_BROKER_URL
-    if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+    if CELERY_BROKER_URL.startswith(_redis_schemes)
     else f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}",
 )
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "tracker")
@@ -295,9 +297,30 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "tracker")
 # sending leaves the message to the outbox sweep once the lease has run out.
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
-    {"connect_args": {"timeout": 20}} if CELERY_BROKER_URL.startswith("sqla+sqlite") else {}
-)
+# A broker that is down must not hold up the web request that queues a task for more than
+# about a second. By default Celery gives a connection 4 s, kombu waits 2 s between two
+# attempts of a publish made with retry=False, and a Redis socket waits for ever on a server
+# that took the connection and then hung. Here: attempts within one second in all, a second
+# per socket operation. Workers reconnect with retries of their own, which these leave alone.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+if CELERY_BROKER_URL.startswith("sqla+sqlite"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 20}}
+elif CELERY_BROKER_URL.startswith(_redis_schemes):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 1.0,
+        "socket_timeout": 1.0,
+        "max_retries": 2,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
+if CELERY_RESULT_BACKEND.startswith(_redis_schemes):
+    # Queuing a task whose result is kept first subscribes to that result in Redis, which by
+    # default retries 20 times a second apart: a down Redis held the request 20 to 40 s.
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1.0
+    CELERY_REDIS_SOCKET_TIMEOUT = 1.0
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -306,9 +329,15 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
-# Celery beat: reminders once a day (each is recorded when sent, so a rerun sends nothing).
+# Celery beat (exactly one in a deployment).
 CELERY_BEAT_SCHEDULE = {
-    "reminders-daily": {"task": "pledges.reminders_daily", "schedule": 6 * 60 * 60},
+    # Once a day, early in the morning UTC; each reminder is recorded when sent, so a rerun
+    # sends nothing.
+    "reminders-daily": {
+        "task": "pledges.reminders_daily",
+        "schedule": crontab(hour=5, minute=0),
+    },
+    "outbox-sweep": {"task": "pledges.outbox_sweep", "schedule": 60.0},
 }
 
 # ---------------------------------------------------------------------------------------------

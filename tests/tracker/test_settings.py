@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from tracker import settings as tracker_settings
+from tracker.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
 # The variables a fresh interpreter gets only when a test names them.
@@ -36,6 +38,8 @@ def python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
+        # A hung broker without timeouts would hold the interpreter for ever.
+        timeout=120,
     )
 
 
@@ -128,3 +132,43 @@ def test_a_sqlite_database_url_gets_the_embedded_defaults_options_and_a_test_fil
     # A file beside the database, which a worker process can open too.
     assert Path(url["TEST"]["NAME"]).parent == tmp_path
     assert Path(url["TEST"]["NAME"]).name.startswith("test-x-")
+
+
+def test_every_scheduled_task_is_one_a_worker_knows():
+    app.autodiscover_tasks(force=True)
+    for entry in tracker_settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks
+
+
+# Far above the second the settings aim at, so that only a broker timeout that is missing fails
+# these on a busy machine (before, a publish waited 20 s, or for ever on a hung server).
+GENEROUS_SECONDS = 10
+# A task whose result is kept, as the worker check sends; and one sent as the outbox does.
+PUBLISHES = ["ping.apply_async()", "ping.apply_async(retry=False, ignore_result=True)"]
+
+
+def seconds_to_fail(publish: str, broker_url: str) -> float:
+    """How long `publish` takes to fail on this broker, in a fresh interpreter."""
+    code = (
+        "import time, django; django.setup(); from tracker.tasks import ping\n"
+        "started = time.monotonic()\n"
+        f"try: {publish}\n"
+        "except Exception: print(time.monotonic() - started)\n"
+    )
+    result = python(code, DEBUG="true", CELERY_BROKER_URL=broker_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout, "the publish did not fail"
+    return float(result.stdout)
+
+
+@pytest.mark.parametrize("publish", PUBLISHES)
+def test_a_redis_broker_that_refuses_connections_fails_a_publish_at_once(publish):
+    assert seconds_to_fail(publish, "redis://127.0.0.1:1/0") < GENEROUS_SECONDS
+
+
+@pytest.mark.parametrize("publish", PUBLISHES)
+def test_a_hung_redis_broker_fails_a_publish_within_seconds(publish):
+    # Takes connections and never answers.
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        assert seconds_to_fail(publish, f"redis://127.0.0.1:{port}/0") < GENEROUS_SECONDS
