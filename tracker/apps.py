@@ -1,4 +1,4 @@
-"""The project's app: creates the local folders it needs at startup."""
+"""The project's app: creates the local folders it needs at startup and registers its checks."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.core import checks
+
+from tracker.checks import check_cache_shared_by_processes
 
 # How Celery and kombu name a SQLite file: the embedded broker and the result store.
 SQLITE_URL_PREFIXES = ("sqla+sqlite:///", "db+sqlite:///")
@@ -42,6 +45,7 @@ class TrackerConfig(AppConfig):
     verbose_name = "Tracker"
 
     def ready(self) -> None:
+        checks.register(check_cache_shared_by_processes, checks.Tags.caches, deploy=True)
         # Here rather than in settings, so that importing settings creates nothing; and only
         # what is used, so that production on PostgreSQL and Redis needs no writable folder.
         # Web processes, workers and beat all start Django, so each finds its folders made.
