@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from indicators.counts import counted
 from indicators.imports import ImportRejected, Layout, observations_import
 from indicators.models import (
     Area,
@@ -50,7 +51,7 @@ class ImportRefused(Exception):
     """What an import page's `run_import` raises: the problems to list; nothing was written."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
+        super().__init__(f"{counted(len(problems), 'problem')}")
         self.problems = problems
 
 
@@ -163,8 +164,8 @@ class IndicatorSetAdmin(ImportPageMixin, admin.ModelAdmin):
         outcome = "imported" if result.created else "was already imported; unchanged"
         self.message_user(
             request,
-            f"{result.indicator_set} {outcome}: {result.indicators} indicator(s), "
-            f"{result.carried_on} observation(s) carried on from earlier versions.",
+            f"{result.indicator_set} {outcome}: {counted(result.indicators, 'indicator')}, "
+            f"{counted(result.carried_on, 'observation')} carried on from earlier versions.",
             messages.SUCCESS,
         )
         return reverse("admin:indicators_indicatorset_change", args=[result.indicator_set.pk])
@@ -176,7 +177,7 @@ class IndicatorSetAdmin(ImportPageMixin, admin.ModelAdmin):
             return
         for indicator_set in queryset:
             indicator_set_make_current(indicator_set=indicator_set)
-        self.message_user(request, f"{queryset.count()} version(s) made current.")
+        self.message_user(request, f"{counted(queryset.count(), 'version')} made current.")
 
 
 class IndicatorTargetInline(admin.TabularInline):
@@ -428,10 +429,10 @@ class ObservationAdmin(ImportPageMixin, admin.ModelAdmin):
             ) from None
         self.message_user(
             request,
-            f"{summary.rows} row(s) read in {summary.files} file(s): {summary.written} "
-            f"written, {summary.unchanged} unchanged, {summary.empty_values} without a "
-            f"value, {summary.bounded_values} given only as a bound, {summary.skipped} "
-            f"about areas or indicators not followed here.",
+            f"{counted(summary.rows, 'row')} read in {counted(summary.files, 'file')}: "
+            f"{summary.written} written, {summary.unchanged} unchanged, "
+            f"{summary.empty_values} without a value, {summary.bounded_values} given only as a "
+            f"bound, {summary.skipped} about areas or indicators not followed here.",
             messages.SUCCESS,
         )
         return reverse("admin:indicators_observation_changelist")

@@ -33,6 +33,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from indicators.counts import counted
 from indicators.models import Area, AreaKind, Indicator, Observation, ObservationRevision
 from indicators.periods import Period, parse_period
 
@@ -91,7 +92,7 @@ class ImportRejected(Exception):
     """The import found bad rows and wrote nothing; `summary.rejected` lists them all."""
 
     def __init__(self, summary: ImportSummary) -> None:
-        super().__init__(f"{len(summary.rejected)} row(s) rejected")
+        super().__init__(f"{counted(len(summary.rejected), 'row')} rejected")
         self.summary = summary
 
 

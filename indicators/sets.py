@@ -26,6 +26,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import Q
 
+from indicators.counts import counted
 from indicators.models import (
     Direction,
     Indicator,
@@ -112,7 +113,7 @@ class SetImportRejected(Exception):
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"{len(self.rejected)} problem(s): " + "; ".join(
+        return f"{counted(len(self.rejected), 'problem')}: " + "; ".join(
             f"line {line}: {reason}" if line else reason for line, reason in self.rejected
         )
 

@@ -169,7 +169,7 @@ def test_the_command_imports_and_reports(tmp_path):
     call_command(
         "import_indicator_set", str(path), code="gcm-test", set_version="1", name="T", stdout=out
     )
-    assert "T (1) imported: 2 indicator(s), current" in out.getvalue()
+    assert "T (1) imported: 2 indicators, current" in out.getvalue()
 
 
 def test_the_command_exits_non_zero_and_lists_problems(tmp_path):

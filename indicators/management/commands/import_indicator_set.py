@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from indicators.counts import counted
 from indicators.sets import SetImportRejected, indicator_set_import
 
 
@@ -53,14 +54,14 @@ class Command(BaseCommand):
             for line, reason in rejected.rejected:
                 self.stderr.write(f"{file.name}:{line}: {reason}")
             raise CommandError(
-                f"{len(rejected.rejected)} problem(s) in {file.name}; nothing was written."
+                f"{counted(len(rejected.rejected), 'problem')} in {file.name}; nothing was written."
             ) from None
         indicator_set = result.indicator_set
         outcome = "imported" if result.created else "already imported, unchanged"
         current = "current" if indicator_set.is_current else "not current"
         self.stdout.write(
             self.style.SUCCESS(
-                f"{indicator_set} {outcome}: {result.indicators} indicator(s), {current}; "
-                f"{result.carried_on} observation(s) carried on from earlier versions."
+                f"{indicator_set} {outcome}: {counted(result.indicators, 'indicator')}, {current}; "
+                f"{counted(result.carried_on, 'observation')} carried on from earlier versions."
             )
         )

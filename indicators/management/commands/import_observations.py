@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from indicators.counts import counted
 from indicators.imports import ImportRejected, Layout, observations_import
 from indicators.models import Area
 
@@ -79,8 +80,8 @@ class Command(BaseCommand):
             for name, line, reason in summary.rejected:
                 self.stderr.write(f"{name}:{line}: {reason}")
             raise CommandError(
-                f"{summary.rows} row(s) read, {len(summary.rejected)} rejected in "
-                f"{summary.files} file(s); nothing was written."
+                f"{counted(summary.rows, 'row')} read, {len(summary.rejected)} rejected in "
+                f"{counted(summary.files, 'file')}; nothing was written."
             ) from None
         skipped = f", {summary.skipped} about areas or indicators not followed here" * bool(
             summary.skipped
@@ -90,9 +91,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"{summary.files} file(s), {summary.rows} row(s) read: {summary.written} written, "
-                f"{summary.unchanged} unchanged, {summary.empty_values} without a value"
-                f"{bounded}{skipped}, {summary.files_without_data} file(s) without data, "
+                f"{counted(summary.files, 'file')}, {counted(summary.rows, 'row')} read: "
+                f"{summary.written} written, {summary.unchanged} unchanged, "
+                f"{summary.empty_values} without a value{bounded}{skipped}, {counted(summary.files_without_data, 'file')} without data, "
                 "0 rejected."
             )
         )
