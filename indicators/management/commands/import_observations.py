@@ -93,7 +93,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{counted(summary.files, 'file')}, {counted(summary.rows, 'row')} read: "
                 f"{summary.written} written, {summary.unchanged} unchanged, "
-                f"{summary.empty_values} without a value{bounded}{skipped}, {counted(summary.files_without_data, 'file')} without data, "
+                f"{summary.empty_values} without a value{bounded}{skipped}, "
+                f"{counted(summary.files_without_data, 'file')} without data, "
                 "0 rejected."
             )
         )
