@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from tracker.models import User
+from pledges.admin import ReadOnlyAdmin
+from tracker.models import User, WorkerHeartbeat
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -43,3 +44,11 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
+    """When a worker last ran the heartbeat task, and which: written by workers only."""
+
+    list_display = ("hostname", "last_seen")
+    search_fields = ("hostname",)

@@ -1,7 +1,8 @@
-"""The site's user: an e-mail address is the login."""
+"""The site's user (an e-mail address is the login) and the workers' heartbeat."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -69,3 +70,38 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class WorkerHeartbeat(models.Model):
+    """When a Celery worker last ran the heartbeat task that beat sends every 30 seconds.
+
+    One row: beat hands the task to whichever worker is free, so the row proves that some
+    worker takes tasks off the queue (and names the last one), not that every worker lives.
+    Rows per worker would only record which one happened to take it, and the names of
+    workers that are gone would stay forever.
+    """
+
+    ROW = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ROW, editable=False)
+    hostname = models.CharField(max_length=255)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="worker_heartbeat_one_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hostname} at {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def record(cls, *, hostname: str) -> None:
+        cls.objects.update_or_create(
+            id=cls.ROW, defaults={"hostname": hostname, "last_seen": timezone.now()}
+        )
+
+    @classmethod
+    def last_seen_at(cls) -> datetime | None:
+        """When a worker last beat, or None if none ever did: one query."""
+        return cls.objects.filter(id=cls.ROW).values_list("last_seen", flat=True).first()

@@ -337,8 +337,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pledges.reminders_daily",
         "schedule": crontab(hour=5, minute=0),
     },
+    # Proof for /healthz that some worker takes tasks off the queue. A heartbeat that waited
+    # longer than /healthz's freshness window (two minutes, tracker.health) proves nothing, so
+    # it expires then: workers back after an outage do not work through a backlog of them.
+    "worker-heartbeat": {
+        "task": "tracker.worker_heartbeat",
+        "schedule": 30.0,
+        "options": {"expires": 120},
+    },
     "outbox-sweep": {"task": "pledges.outbox_sweep", "schedule": 60.0},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Health checks
+# ---------------------------------------------------------------------------------------------
+
+# Monitoring presents this as `Authorization: Bearer <token>` to reach /healthz/worker, the
+# round trip through a worker; without it only the secretariat may. Anyone can send guesses,
+# so a short token is refused.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN")
+if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 32:
+    raise ImproperlyConfigured(
+        "HEALTHZ_TOKEN must be at least 32 characters long (python -c 'import secrets; "
+        "print(secrets.token_urlsafe(32))')."
+    )
 
 # ---------------------------------------------------------------------------------------------
 # REST framework

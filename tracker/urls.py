@@ -30,6 +30,7 @@ indicator_pages = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/worker", views.healthz_worker, name="healthz_worker"),
     path("accounts/", include("allauth.urls")),
     path("portal/", include("pledges.urls")),
     path("indicators/", include(indicator_pages)),

@@ -1,14 +1,18 @@
-"""Site-wide pages: the home page and the health check."""
+"""Site-wide pages: the home page and the health checks."""
 
 from __future__ import annotations
 
+import hmac
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from pledges.permissions import is_secretariat
 from pledges.selectors import objectives_with_pledge_counts, published_pledge_count
-from tracker.health import run_checks
+from tracker.health import liveness, worker_round_trip
 
 
 @require_GET
@@ -27,6 +31,39 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database, broker and worker, as JSON: 200 when all answer, 503 when any does not."""
-    report = run_checks()
+    """Public liveness, within a second: 200 when database and broker answer, 503 otherwise.
+
+    The worker heartbeat is in the body but does not make it 503 (see tracker.health.liveness).
+    """
+    report = liveness()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+def presents_healthz_token(request: HttpRequest) -> bool:
+    """`Authorization: Bearer <HEALTHZ_TOKEN>`; never true while no token is configured."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    expected = settings.HEALTHZ_TOKEN
+    # Compared in constant time, so that the answer's timing does not reveal the token.
+    return (
+        bool(expected)
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(token.strip().encode(), expected.encode())
+    )
+
+
+@never_cache
+@require_GET
+def healthz_worker(request: HttpRequest) -> JsonResponse:
+    """A real round trip to a worker, for monitoring (with the token) and the secretariat.
+
+    Others get 403: the address is in the public source, so a 404 would hide nothing, and a
+    403 tells a monitor whose token is wrong that the token is at fault, not the address.
+    200 when a worker answered, 503 when none did.
+    """
+    if not (presents_healthz_token(request) or is_secretariat(request.user)):
+        return JsonResponse({"status": "forbidden"}, status=403)
+    worker = worker_round_trip()
+    return JsonResponse(
+        {"status": "ok" if worker["ok"] else "error", "worker": worker},
+        status=200 if worker["ok"] else 503,
+    )

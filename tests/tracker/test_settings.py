@@ -22,6 +22,7 @@ SETTINGS_VARIABLES = {
     "SECRET_KEY",
     "DATABASE_URL",
     "ALLOWED_HOSTS",
+    "HEALTHZ_TOKEN",
     "STATIC_ROOT",
     "CELERY_BROKER_URL",
     "CELERY_RESULT_BACKEND",
@@ -132,6 +133,12 @@ def test_a_sqlite_database_url_gets_the_embedded_defaults_options_and_a_test_fil
     # A file beside the database, which a worker process can open too.
     assert Path(url["TEST"]["NAME"]).parent == tmp_path
     assert Path(url["TEST"]["NAME"]).name.startswith("test-x-")
+
+
+def test_a_short_healthz_token_is_refused():
+    result = django_setup(DEBUG="true", HEALTHZ_TOKEN="letmein")
+    assert result.returncode != 0
+    assert "HEALTHZ_TOKEN must be at least 32 characters" in result.stderr
 
 
 def test_every_scheduled_task_is_one_a_worker_knows():
