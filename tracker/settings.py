@@ -345,7 +345,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 120},
     },
-    "outbox-sweep": {"task": "pledges.outbox_sweep", "schedule": 60.0},
+    # What no task sent (the broker was down, a worker died mid-send). A sweep left waiting
+    # while workers were away is outdone by the next one: it expires with its minute.
+    "outbox-sweep": {"task": "pledges.outbox_sweep", "schedule": 60.0, "options": {"expires": 60}},
 }
 
 # ---------------------------------------------------------------------------------------------

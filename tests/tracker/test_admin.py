@@ -39,6 +39,7 @@ READ_ONLY = {
     "targetmeasurement",
     "evidence",
     "outboxmessage",
+    "workerheartbeat",
 }
 
 
