@@ -9,6 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # These targets are for development machines; production sets DEBUG=false and its own secrets.
 export DEBUG ?= true
+# Links in e-mails point at the server `make run` starts, whatever its host and port.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 # Django 6.1 needs Python 3.12 or newer. Take the first interpreter that really runs and is
 # supported: plain names first, then pyenv's installs (whose shims refuse versions not selected).
@@ -41,10 +43,7 @@ run: $(STAMP)
 	@echo
 	@echo "Tracker: http://$(HOST):$(PORT)/   admin: http://$(HOST):$(PORT)/admin/   health: http://$(HOST):$(PORT)/healthz"
 	@echo "Starting the web server and a Celery worker; Ctrl-C stops both."
-	@trap 'kill 0' INT TERM EXIT; \
-		$(VENV)/bin/celery -A tracker worker --beat --schedule=var/celerybeat-schedule \
-			--loglevel=INFO --concurrency=2 & \
-		$(PY) manage.py runserver $(HOST):$(PORT)
+	@exec $(PY) manage.py run_dev $(HOST):$(PORT)
 
 test: $(STAMP) lint
 	$(PY) manage.py makemigrations --check --dry-run

@@ -8,6 +8,7 @@ import logging
 from celery import shared_task
 
 from pledges import outbox
+from pledges.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ def outbox_dispatch(message_id: int) -> None:
     publish is tried once, with the short broker timeouts of the settings, and the sweep sends
     the message later if it could not be queued.
     """
+    if not OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).exists():
+        return  # taken back with the change, or already sent: nothing to queue
     try:
         outbox_send.apply_async((message_id,), retry=False)
     except Exception:

@@ -270,7 +270,8 @@ elif _email_file_path := env_str("EMAIL_FILE_PATH"):
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Printed for a person to read: plain text with its links whole (see tracker.mail).
+    MAILERS = {"default": {"BACKEND": "tracker.mail.ReadableConsoleBackend"}}
 # Absolute address of the site, for links in e-mails (sent by workers, outside any request).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "GCM Pledge Tracker <noreply@localhost>")

@@ -9,6 +9,8 @@ from tracker import views
 admin.site.site_header = "GCM Pledge Tracker: secretariat workbench"
 admin.site.site_title = "GCM Pledge Tracker admin"
 admin.site.index_title = "Review and reference data"
+# The desk's lists need the whole width of a 1280-pixel screen; the first page lists the apps.
+admin.site.enable_nav_sidebar = False
 # One login for everybody, with throttling and the second factor: allauth's.
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -29,6 +31,8 @@ indicator_pages = (
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Browsers and crawlers ask for it whatever the pages say.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/worker", views.healthz_worker, name="healthz_worker"),
     path("accounts/", include("allauth.urls")),

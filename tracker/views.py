@@ -1,12 +1,13 @@
-"""Site-wide pages: the home page and the health checks."""
+"""Site-wide pages: the home page, the health checks and the icon."""
 
 from __future__ import annotations
 
 import hmac
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -67,3 +68,9 @@ def healthz_worker(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if worker["ok"] else "error", "worker": worker},
         status=200 if worker["ok"] else 503,
     )
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers and crawlers ask for /favicon.ico whatever the pages say: send them the icon."""
+    return HttpResponseRedirect(static("tracker/favicon.svg"))
