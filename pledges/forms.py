@@ -609,4 +609,6 @@ class CorroborationForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(
             pk__in=[o.pk for o in organisations]
         )
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0]
         self.fields["update"].queryset = pledge.updates.published().order_by("-reported_on")
