@@ -653,11 +653,10 @@ class PledgeInReviewAdmin(PledgeColumns, ReviewStepsMixin, admin.ModelAdmin):
         "reference",
         "short_title",
         "lead",
-        "organisation_kind",
         "cycle_code",
         "submitted",
         "smart",
-        "duplicates",
+        "likeliest_duplicate",
     )
     list_display_links = ("reference", "short_title")
     # Each row looks for its possible duplicates: one query a row, so pages stay short.
@@ -689,13 +688,22 @@ class PledgeInReviewAdmin(PledgeColumns, ReviewStepsMixin, admin.ModelAdmin):
         # A pledge has one page; the queue links to it rather than repeating it.
         return redirect("admin:pledges_pledge_change", object_id)
 
-    @admin.display(description="possible duplicates (how alike)")
-    def duplicates(self, pledge: Pledge) -> str:
-        return _duplicates_html(pledge) or "—"
-
-    @admin.display(description="kind", ordering="lead_organisation__kind")
-    def organisation_kind(self, pledge: Pledge) -> str:
-        return pledge.lead_organisation.get_kind_display()
+    @admin.display(description="likeliest duplicate")
+    def likeliest_duplicate(self, pledge: Pledge) -> str:
+        """The closest match and how many more there are; all of them on the pledge's page."""
+        found = possible_duplicates(pledge)
+        if not found:
+            return "—"
+        best = found[0]
+        more = f" +{len(found) - 1}" if len(found) > 1 else ""
+        return format_html(
+            '<a href="{}" title="{}">{}</a>&nbsp;{}%{}',
+            reverse("admin:pledges_pledge_change", args=[best.pledge.pk]),
+            DUPLICATE_SCORE_HELP,
+            best.pledge.reference,
+            best.percent,
+            more,
+        )
 
     @admin.display(description="submitted", ordering="submitted_at")
     def submitted(self, pledge: Pledge) -> str:

@@ -88,7 +88,9 @@ def similar_pledges(
 
     `candidates` is what the viewer may see; the pledge itself is left out.
     """
-    candidates = candidates.exclude(pk=pledge.pk).select_related("lead_organisation")
+    # A revision is its pledge's own copy, not a duplicate of it.
+    itself = [pk for pk in (pledge.pk, pledge.revision_of_id) if pk]
+    candidates = candidates.exclude(pk__in=itself).select_related("lead_organisation")
     if connection.vendor == "postgresql":
         scored = (
             candidates.annotate(
@@ -140,8 +142,10 @@ def _same_lead(a: Pledge, b: Pledge) -> bool:
 def candidates_for(viewer_is_secretariat: bool, organisation_ids: set[int]) -> QuerySet[Pledge]:
     """Pledges a viewer may be shown as similar: the secretariat sees all but others' drafts
     stay private to their owners."""
+    pledges = Pledge.objects.originals()
     if viewer_is_secretariat:
-        return Pledge.objects.not_draft()
+        return pledges.not_draft()
+    return pledges.published() | pledges.filter(lead_organisation__in=organisation_ids)
     return Pledge.objects.published() | Pledge.objects.filter(
         lead_organisation__in=organisation_ids
     )

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from pledges import services
+from pledges.admin_review import possible_duplicates
 from pledges.models import ReviewEvent, ReviewState
 from pledges.similarity import candidates_for, similar_pledges
 from pledges.workflow import WorkflowError
@@ -131,3 +132,14 @@ def test_merge_from_the_admin_asks_for_the_target(client, secretariat, member, o
     )
     duplicate.refresh_from_db()
     assert duplicate.merged_into == target
+
+
+def test_a_revision_is_not_a_duplicate_of_its_own_pledge(member, organisation, secretariat):
+    pledge = complete_pledge(lead_organisation=organisation, title="Zero recruitment fees")
+    services.pledge_submit(pledge=pledge, by=member)
+    services.pledge_publish(pledge=pledge, by=secretariat)
+    pledge.refresh_from_db()
+    revision = services.pledge_revise(pledge=pledge, by=member)
+    services.pledge_submit(pledge=revision, by=member)
+    assert pledge not in [s.pledge for s in possible_duplicates(revision)]
+    assert revision not in [s.pledge for s in possible_duplicates(pledge)]
