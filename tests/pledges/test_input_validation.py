@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from pledges import services
 from pledges.content import MeasurementContent, UpdateContent
-from pledges.models import Evidence, JoinRequest, Organisation, Pledge, ProgressUpdate
+from pledges.models import (
+    Evidence,
+    JoinRequest,
+    Organisation,
+    Pledge,
+    ProgressUpdate,
+    ReviewCycle,
+)
 from pledges.models.rules import Rule
 from pledges.workflow import WorkflowError
 from tests.factories import IndicatorFactory, OrganisationFactory, PledgeTargetFactory
@@ -306,3 +313,18 @@ def test_every_check_of_ours_explains_itself_in_plain_words():
             assert message.endswith("."), message
             if isinstance(constraint, Rule) and constraint.field:
                 model._meta.get_field(constraint.field)
+
+
+def test_a_new_pledge_is_offered_only_cycles_open_for_pledging(client, member, organisation):
+    client.force_login(member)
+    page = client.get(reverse("portal:pledge_create")).content.decode()
+    assert "IMRF-2026" in page
+    assert "IMRF-2022" not in page
+    past = ReviewCycle.objects.get(code="IMRF-2022")
+    response = client.post(
+        reverse("portal:pledge_create"),
+        {"organisation": organisation.pk, "cycle": past.pk, "title": "Too late"},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    assert not Pledge.objects.filter(title="Too late").exists()
