@@ -142,3 +142,33 @@ def complete_pledge(**kwargs) -> Pledge:
     PledgeObjective.objects.create(pledge=pledge, objective=objective(6), main_rank=1)
     PledgeTargetFactory(pledge=pledge)
     return pledge
+
+
+def report(pledge, by, organisation, status="in_progress", value=None, **fields):
+    """A draft progress update made through the service, dated 30 June 2026, with a value for
+    the pledge's first target when `value` is given."""
+    from decimal import Decimal
+
+    from pledges import services
+    from pledges.content import MeasurementContent, UpdateContent
+
+    target = pledge.targets.first()
+    measurements = (
+        (MeasurementContent(target, Decimal(value), dt.date(2026, 6, 30)),)
+        if value is not None
+        else ()
+    )
+    return services.update_create(
+        pledge=pledge,
+        by=by,
+        organisation=organisation,
+        content=UpdateContent(
+            **{
+                "reported_on": dt.date(2026, 6, 30),
+                "implementation_status": status,
+                "narrative": "Licensing reform half done.",
+                **fields,
+            },
+            measurements=measurements,
+        ),
+    )

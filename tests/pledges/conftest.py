@@ -16,3 +16,19 @@ def published(organisation, member, secretariat):
     services.pledge_publish(pledge=pledge, by=secretariat)
     pledge.refresh_from_db()
     return pledge
+
+
+@pytest.fixture
+def submitted(organisation, member):
+    """A complete pledge of the cast's organisation, titled "Safe shelters", submitted."""
+    pledge = complete_pledge(lead_organisation=organisation, title="Safe shelters")
+    services.pledge_submit(pledge=pledge, by=member)
+    pledge.refresh_from_db()
+    return pledge
+
+
+@pytest.fixture
+def staff(client, secretariat):
+    """The test client, logged in as the secretariat."""
+    client.force_login(secretariat)
+    return client

@@ -3,7 +3,6 @@ and an event naming the staff member, workflow state is read-only, and pages sta
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pledges import services
-from pledges.content import MeasurementContent, UpdateContent
 from pledges.models import (
     Evidence,
     PartnerStatus,
@@ -28,9 +26,9 @@ from tests.factories import (
     OrganisationFactory,
     PledgeFactory,
     ProgressUpdateFactory,
-    complete_pledge,
     cycle,
     objective,
+    report,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,20 +43,6 @@ def change_url(obj) -> str:
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def submitted(organisation, member):
-    pledge = complete_pledge(lead_organisation=organisation, title="Safe shelters")
-    services.pledge_submit(pledge=pledge, by=member)
-    pledge.refresh_from_db()
-    return pledge
-
-
-@pytest.fixture
-def staff(client, secretariat):
-    client.force_login(secretariat)
-    return client
 
 
 def latest_event(pledge: Pledge, **where) -> ReviewEvent:
@@ -182,18 +166,7 @@ def test_pledges_are_never_deleted_in_the_admin(staff, submitted):
 
 @pytest.fixture
 def update(published, member, organisation):
-    target = published.targets.get()
-    update = services.update_create(
-        pledge=published,
-        by=member,
-        organisation=organisation,
-        content=UpdateContent(
-            reported_on=dt.date(2026, 6, 30),
-            implementation_status="in_progress",
-            narrative="Licensing reform half done.",
-            measurements=(MeasurementContent(target, Decimal(400), dt.date(2026, 6, 30)),),
-        ),
-    )
+    update = report(published, member, organisation, value="400")
     services.update_submit(update=update, by=member)
     return update
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from pledges import services
-from pledges.content import UpdateContent
 from pledges.models import Evidence
 from pledges.verification import Level, verification_level
 from pledges.workflow import WorkflowError
-from tests.factories import MembershipFactory, OrganisationFactory, complete_pledge
+from tests.factories import MembershipFactory, OrganisationFactory, complete_pledge, report
 from tests.mail import recipients
 
 pytestmark = pytest.mark.django_db
@@ -21,16 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def update(published, member, secretariat, organisation):
-    draft = services.update_create(
-        pledge=published,
-        by=member,
-        organisation=organisation,
-        content=UpdateContent(
-            reported_on=dt.date(2026, 6, 1),
-            implementation_status="in_progress",
-            narrative="Shelters opened in two cities.",
-        ),
-    )
+    draft = report(published, member, organisation, narrative="Shelters opened in two cities.")
     services.update_submit(update=draft, by=member)
     services.update_publish(update=draft, by=secretariat)
     draft.refresh_from_db()

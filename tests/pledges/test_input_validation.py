@@ -24,7 +24,7 @@ from pledges.models import (
 )
 from pledges.models.rules import Rule
 from pledges.workflow import WorkflowError
-from tests.factories import IndicatorFactory, OrganisationFactory, PledgeTargetFactory
+from tests.factories import IndicatorFactory, OrganisationFactory, PledgeTargetFactory, report
 from tests.pledges.test_portal import form_data
 
 pytestmark = pytest.mark.django_db
@@ -159,16 +159,7 @@ def test_years_one_and_9999_are_refused(client, report_page, organisation, membe
 
 
 def test_a_stale_update_save_answers_409(client, member, organisation, published):
-    update = services.update_create(
-        pledge=published,
-        by=member,
-        organisation=organisation,
-        content=UpdateContent(
-            reported_on=dt.date(2026, 6, 30),
-            implementation_status="in_progress",
-            narrative="Inspectors trained in four provinces.",
-        ),
-    )
+    update = report(published, member, organisation)
     client.force_login(member)
     url = reverse("portal:update_edit", args=[update.pk])
     data = update_data(opened_version=update.version)

@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 
 from pledges import services
-from pledges.content import UpdateContent
 from pledges.models import (
     Corroboration,
     Organisation,
@@ -22,8 +21,8 @@ from tests.factories import (
     OrganisationFactory,
     PledgeFactory,
     UserFactory,
-    complete_pledge,
     cycle,
+    report,
 )
 from tests.mail import delivered, recipients
 
@@ -38,32 +37,9 @@ def change_url(obj) -> str:
     return reverse(f"admin:pledges_{obj._meta.model_name}_change", args=[obj.pk])
 
 
-@pytest.fixture
-def submitted(organisation, member):
-    pledge = complete_pledge(lead_organisation=organisation, title="Safe shelters")
-    services.pledge_submit(pledge=pledge, by=member)
-    pledge.refresh_from_db()
-    return pledge
-
-
-@pytest.fixture
-def staff(client, secretariat):
-    client.force_login(secretariat)
-    return client
-
-
 def test_the_workbench_opens_on_what_waits(staff, submitted, published, member, organisation):
     OrganisationFactory(name="New Coop", accredited=False, accredited_at=None)
-    update = services.update_create(
-        pledge=published,
-        by=member,
-        organisation=organisation,
-        content=UpdateContent(
-            reported_on=dt.date(2026, 6, 30),
-            implementation_status="fulfilled",
-            narrative="Every shelter named in the pledge is open.",
-        ),
-    )
+    update = report(published, member, organisation, status="fulfilled")
     services.update_submit(update=update, by=member)
     body = staff.get(reverse("admin:index")).content.decode()
     assert "Waiting for the secretariat" in body
@@ -166,16 +142,7 @@ def test_withdrawal_by_the_secretariat_asks_for_a_reason(staff, published):
 
 
 def test_updates_are_published_and_verified_from_their_page(staff, published, member, organisation):
-    update = services.update_create(
-        pledge=published,
-        by=member,
-        organisation=organisation,
-        content=UpdateContent(
-            reported_on=dt.date(2026, 6, 30),
-            implementation_status="in_progress",
-            narrative="Half the shelters are open now.",
-        ),
-    )
+    update = report(published, member, organisation)
     services.update_submit(update=update, by=member)
     labels = [s.label for s, _ in staff.get(change_url(update)).context["review_buttons"]]
     assert labels == ["Publish", "Request changes", "Reject"]

@@ -19,32 +19,10 @@ from tests.factories import (
     OrganisationFactory,
     PledgeTargetFactory,
     complete_pledge,
+    report,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def report(pledge, by, organisation, status="in_progress", value=None, **fields):
-    target = pledge.targets.first()
-    measurements = (
-        (MeasurementContent(target, Decimal(value), dt.date(2026, 6, 30)),)
-        if value is not None
-        else ()
-    )
-    return services.update_create(
-        pledge=pledge,
-        by=by,
-        organisation=organisation,
-        content=UpdateContent(
-            **{
-                "reported_on": dt.date(2026, 6, 30),
-                "implementation_status": status,
-                "narrative": "Licensing reform half done.",
-                **fields,
-            },
-            measurements=measurements,
-        ),
-    )
 
 
 def test_owner_reports_and_the_secretariat_publishes(published, member, secretariat, organisation):
