@@ -51,14 +51,6 @@ class Reviewed:
     review_state: str
 
     @property
-    def is_draft(self) -> bool:
-        return self.review_state == ReviewState.DRAFT
-
-    @property
-    def is_submitted(self) -> bool:
-        return self.review_state == ReviewState.SUBMITTED
-
-    @property
     def is_published(self) -> bool:
         return self.review_state == ReviewState.PUBLISHED
 
