@@ -336,3 +336,16 @@ def test_the_portal_pledge_page_runs_the_same_queries_however_much_there_is(
     # (fulfilment claimed); published corroborations; events with their actors and updates.
     with django_assert_max_num_queries(23):
         client.get(url)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member"])
+def test_only_the_workbench_compares_versions(client, member, update, who):
+    if who == "member":
+        client.force_login(member)
+    for url in (
+        reverse("admin:pledges_progressupdate_compare", args=[update.pk]),
+        reverse("admin:pledges_pledge_compare", args=[update.pledge_id]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
