@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django import forms
@@ -239,6 +240,11 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(file, initial) for file in files]
 
 
+# The largest upload kept for an import: a whole office's repository is a few MB, the UN
+# database's largest series tens of MB.
+UPLOAD_MAX_BYTES = 200 * 2**20
+
+
 class ObservationImportForm(forms.Form):
     layout = forms.ChoiceField(
         choices=[
@@ -247,7 +253,10 @@ class ObservationImportForm(forms.Form):
         ],
         initial=Layout.OPEN_SDG.value,
     )
-    files = MultipleFileField(help_text="One or more CSV files.")
+    files = MultipleFileField(
+        help_text="One or more CSV files; for Open SDG, with their metadata files "
+        "(10-7-2.md or .yml from the meta folder), which say which indicators are not started."
+    )
     country = forms.ModelChoiceField(
         queryset=Area.objects.countries(),
         required=False,
@@ -262,6 +271,12 @@ class ObservationImportForm(forms.Form):
         data = super().clean()
         if data.get("layout") == Layout.OPEN_SDG and not data.get("country"):
             self.add_error("country", "Open SDG files hold one country's data: choose it.")
+        if sum(f.size for f in data.get("files") or []) > UPLOAD_MAX_BYTES:
+            self.add_error(
+                "files",
+                f"These files hold more than {UPLOAD_MAX_BYTES // 2**20} MB: import them in "
+                "several goes, or with the import_observations command.",
+            )
         return data
 
 
@@ -378,6 +393,9 @@ class ObservationAdmin(ImportPageMixin, admin.ModelAdmin):
     # Counting every observation on each page view costs more than it tells.
     show_full_result_count = False
     import_form = ObservationImportForm
+    # The project sets this to run imports as background jobs, and it returns the job's page;
+    # this app alone imports within the request.
+    import_in_background: Callable[[HttpRequest, dict], str] | None = None
     import_title = "Import observations"
     import_link = "Import observations"
     import_help = "admin/indicators/observation/_import_help.html"
@@ -412,6 +430,8 @@ class ObservationAdmin(ImportPageMixin, admin.ModelAdmin):
         return user.has_perm("indicators.add_observation") and self.has_change_permission(request)
 
     def run_import(self, request: HttpRequest, data: dict) -> str:
+        if self.import_in_background is not None:
+            return self.import_in_background(request, data)
         try:
             summary = observations_import(
                 files=data["files"],
@@ -419,23 +439,23 @@ class ObservationAdmin(ImportPageMixin, admin.ModelAdmin):
                 layout=Layout(data["layout"]),
                 source=data["source"],
                 by=request.user,
+                strict=True,
             )
         except ImportRejected as rejected:
-            raise ImportRefused(
-                [
-                    f"{name}, line {line}: {reason}" if line else f"{name}: {reason}"
-                    for name, line, reason in rejected.summary.rejected
-                ]
-            ) from None
-        self.message_user(
-            request,
-            f"{counted(summary.rows, 'row')} read in {counted(summary.files, 'file')}: "
-            f"{summary.written} written, {summary.unchanged} unchanged, "
-            f"{summary.empty_values} without a value, {summary.bounded_values} given only as a "
-            f"bound, {summary.skipped} about areas or indicators not followed here.",
-            messages.SUCCESS,
-        )
+            raise ImportRefused(problem_lines(rejected.summary.rejected)) from None
+        self.message_user(request, summary.sentence(), messages.SUCCESS)
         return reverse("admin:indicators_observation_changelist")
+
+
+def problem_lines(rejected: list[tuple[str, int, str]], limit: int = 200) -> list[str]:
+    """Bad rows as a page lists them: the first `limit`, then how many more there are."""
+    lines = [
+        f"{name}, line {line}: {reason}" if line else f"{name}: {reason}"
+        for name, line, reason in rejected[:limit]
+    ]
+    if len(rejected) > limit:
+        lines.append(f"… and {counted(len(rejected) - limit, 'more problem')}.")
+    return lines
 
 
 @admin.register(ObservationRevision)

@@ -40,6 +40,7 @@ class ChartPoint:
     end: dt.date  # period end (x position = middle of the period)
     value: Decimal
     label: str  # period label as the source wrote it, e.g. "2016/17", "2013 Q1"
+    note: str = ""  # what the source says of the value: "provisional", "OBS_STATUS: E"
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,8 @@ def line_chart_svg(
             )
         for p, (x, y) in zip(s.points, coordinates, strict=True):
             tooltip = f"{s.label} — {p.label}: {_with_unit(_format_number(p.value, False), unit)}"
+            if p.note:
+                tooltip += f" ({p.note})"
             body.append(_circle(x, y, colour, tooltip))
         body.append("</g>")
 

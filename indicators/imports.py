@@ -3,17 +3,37 @@
 Two layouts are read:
 
 - Open SDG (used by some thirty national statistics offices): one CSV per indicator,
-  `indicator_10-7-2.csv`, for one country: a `Year` column, any number of disaggregation
-  columns (Series, Sex, Age, Units, Observation status...; an empty cell means "all"), and
-  `Value`. An empty value, or a file with no observation (a header alone, or a note in place
-  of data), means "no data".
+  `indicator_10-7-2.csv` (national indicators add a fourth part: `indicator_10-7-2-1.csv`),
+  for one country: a `Year` column, any number of disaggregation columns (Series, Units,
+  Sex, Age...; an empty cell means "all"), observation attribute columns (COMMENT_OBS,
+  OBS_STATUS, UNIT_MULT, or the same spelled out: they describe a value, they do not tell
+  values apart, so they are kept on the observation and never split a series), and `Value`.
+  The indicator's metadata file (`meta/10-7-2.md` or `.yml` beside `data/`) says whether the
+  office has started reporting: see indicators.metadata.
 - The long layout of the UN SDG Global Database: one row per value, with `Indicator`,
   `SeriesCode`, `GeoAreaCode` (M49), `TimePeriod`, `Value`, `Units` and dimension columns
   (`Sex`, `Age`... or `[Sex]`, `[Age]`... in portal downloads), for any number of areas.
 
-An import is one transaction: it reads every row, and if any row is malformed it writes
-nothing and reports each bad row with its file, line and reason. Rows are read one at a time
-and written in batches, so a file of any size is never held in memory.
+Each file is imported on its own, in two passes: the first reads every row and finds every
+bad one, writing nothing; the second, only for a file without bad rows, writes its values
+in one transaction. A refused file is listed with each bad line and its reason, and the
+other files are still imported; `strict` makes the whole import all or nothing. Rows are
+read one at a time and written in batches, so a file of any size is never held in memory.
+
+What a file holds, by kind (the survey of offices' files is in docs/open-sdg-survey.md):
+
+| In the file | Read as |
+|---|---|
+| a header alone, whatever its columns; a note in place of data | no data, counted |
+| the same point twice with the same value | one value; the repeat counted |
+| the same point twice with different values | the file refused, both lines named |
+| "2021 (p)", "2020p", "2019 provisional" | period 2021..., attribute "provisional" |
+| an empty, "..", "NaN", "x" or "-" value | no data for that point, counted |
+| a value given only as a bound ("<5") | no exact value, counted |
+| an indicator that is not in the current sets | the file skipped, with the reason |
+| `data_non_statistical: true` in the metadata | no data, for that reason |
+| `reporting_status: notstarted` and the starter's placeholder values | no data, for that reason |
+| `reporting_status: notstarted` and real values | the values, with the status beside them |
 """
 
 from __future__ import annotations
@@ -22,6 +42,7 @@ import csv
 import enum
 import io
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,43 +55,110 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.counts import counted
-from indicators.models import Area, AreaKind, Indicator, Observation, ObservationRevision
+from indicators.metadata import (
+    PLACEHOLDER_ROWS,
+    IndicatorMeta,
+    is_placeholder,
+    meta_code,
+    meta_read,
+)
+from indicators.models import (
+    Area,
+    AreaKind,
+    AreaReporting,
+    Indicator,
+    NoData,
+    Observation,
+    ObservationRevision,
+    ReportingStatus,
+)
 from indicators.periods import Period, parse_period
+from indicators.spreadsheets import csv_writer
 
 STORED_PLACES = Decimal("1e-10")
-FILE_NAME = re.compile(r"^indicator_(\d+)-(\w+)-(\w+)\.csv$", re.IGNORECASE)
+# Observation.value holds 30 digits, 10 of them after the point.
+STORED_MAX_ADJUSTED = 19
+FILE_NAME = re.compile(r"^indicator_(\d+)-(\w+)-(\w+)(?:-(\w+))?\.csv$", re.IGNORECASE)
 BATCH_SIZE = 2000
 # Cells that sources write where they have no number: not an error, just no data.
-NO_VALUE = {"", "nan", "na", "n/a", "nv", "..", "...", "-", "\u2013", "x"}
+NO_VALUE = {"", "nan", "na", "n/a", "nv", "..", "...", "-", "\u2013", "x", ":", "null", "none"}
+# Spaces offices put between thousands, including the non-breaking ones of French locales.
+_NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+# How much of a bad cell a message quotes: enough to find it, never a page of it.
+QUOTE_CHARS = 40
+# Not exported: the period label, kept as written, says it again.
+PERIOD_STATUS_ATTRIBUTE = Observation.PERIOD_STATUS
+
+
+def _normalised(column: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", column.strip().strip("[]").lower())
+
+
+# Columns that describe a value rather than tell values apart (Open SDG's observation
+# attributes and SDMX's, as codes or spelled out), by their normalised name.
+ATTRIBUTE_COLUMNS = {
+    _normalised(name)
+    for name in (
+        "COMMENT_OBS",
+        "OBS_STATUS",
+        "UNIT_MULT",
+        "OBS_CONF",
+        "NATURE",
+        "TIME_DETAIL",
+        "TIME_COVERAGE",
+        "BASE_PER",
+        "BASE_PERIOD",
+        "UPPER_BOUND",
+        "LOWER_BOUND",
+        "SOURCE_DETAIL",
+        "COMMENT_TS",
+        "Observation status",
+        "Observation note",
+        "Observation comment",
+        "Unit multiplier",
+        "Comment",
+        "Comments",
+        "Note",
+        "Notes",
+        "Footnote",
+        "Footnotes",
+        "Flag",
+        "Flags",
+        "Status",
+        "Source",
+        "Sources",
+        "Data source",
+        "UpperBound",
+        "LowerBound",
+        "BasePeriod",
+        "Time_Detail",
+        "TimeCoverage",
+        "Confidence interval",
+    )
+}
+SOURCE_COLUMNS = {_normalised(name) for name in ("Source", "Sources", "Data source")}
+# Columns of the UN SDG Global Database that repeat what the row's place already says.
+SDG_GLOBAL_IGNORED = {
+    _normalised(name)
+    for name in (
+        "Goal",
+        "Target",
+        "Indicator",
+        "SeriesDescription",
+        "GeoAreaCode",
+        "GeoAreaName",
+        "TimePeriod",
+        "Value",
+        "GeoInfoUrl",
+    )
+}
+# The series code tells values of one indicator apart; it reads as Open SDG's Series column.
+SDG_GLOBAL_RENAMED = {"seriescode": "Series"}
 
 
 class Layout(enum.StrEnum):
     OPEN_SDG = "open-sdg"
     SDG_GLOBAL = "sdg-global"
-
-
-# Columns of the UN SDG Global Database that describe a value rather than tell it apart.
-SDG_GLOBAL_ATTRIBUTES = {
-    "goal",
-    "target",
-    "indicator",
-    "seriesdescription",
-    "geoareacode",
-    "geoareaname",
-    "timeperiod",
-    "value",
-    "time_detail",
-    "timecoverage",
-    "upperbound",
-    "lowerbound",
-    "baseperiod",
-    "source",
-    "geoinfourl",
-    "footnote",
-    "nature",
-}
-# The series code tells values of one indicator apart; it reads as Open SDG's Series column.
-SDG_GLOBAL_RENAMED = {"seriescode": "Series"}
 
 
 @dataclass
@@ -83,13 +171,55 @@ class ImportSummary:
     empty_values: int = 0
     # Values given only as a bound ("<5", ">95"): the source itself holds no exact number.
     bounded_values: int = 0
+    # The same point given again with the same value.
+    duplicates: int = 0
     # Rows of the UN layout about indicators or areas this tracker does not follow.
     skipped: int = 0
+    # (file, line, reason): line 0 is about the whole file.
     rejected: list[tuple[str, int, str]] = field(default_factory=list)
+    # Files not read, with the reason: an indicator not followed here.
+    skipped_files: list[tuple[str, str]] = field(default_factory=list)
+    # Files read that hold no data, with the reason: a header alone, placeholders...
+    no_data: list[tuple[str, str]] = field(default_factory=list)
+    # Metadata files that could not be read (the data beside them is still imported).
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def refused_files(self) -> list[str]:
+        return list(dict.fromkeys(name for name, _, _ in self.rejected))
+
+    def sentence(self) -> str:
+        """What the import did, in one sentence."""
+        parts = [
+            f"{self.written} written",
+            f"{self.unchanged} unchanged",
+            f"{self.empty_values} without a value",
+        ]
+        if self.bounded_values:
+            parts.append(f"{self.bounded_values} given only as a bound")
+        if self.duplicates:
+            parts.append(f"{counted(self.duplicates, 'repeated row')} read once")
+        if self.skipped:
+            parts.append(f"{self.skipped} about areas or indicators not followed here")
+        if self.files_without_data:
+            parts.append(f"{counted(self.files_without_data, 'file')} without data")
+        if self.skipped_files:
+            parts.append(f"{counted(len(self.skipped_files), 'file')} skipped")
+        if self.rejected:
+            parts.append(f"{counted(len(self.refused_files), 'file')} refused")
+        read = f"{counted(self.rows, 'row')} read in {counted(self.files, 'file')}"
+        return f"{read}: {', '.join(parts)}."
+
+    def as_dict(self) -> dict[str, Any]:
+        """The summary as plain data, for a job's result."""
+        return {
+            name: value if not isinstance(value, list) else [list(item) for item in value]
+            for name, value in vars(self).items()
+        }
 
 
 class ImportRejected(Exception):
-    """The import found bad rows and wrote nothing; `summary.rejected` lists them all."""
+    """A strict import found bad rows and wrote nothing; `summary.rejected` lists them all."""
 
     def __init__(self, summary: ImportSummary) -> None:
         super().__init__(f"{counted(len(summary.rejected), 'row')} rejected")
@@ -99,13 +229,15 @@ class ImportRejected(Exception):
 Progress = Callable[[float, str], None]
 
 
-def indicator_for(file_name: str) -> Indicator | None:
-    """The current-set indicator an Open SDG file name stands for (indicator_10-7-2.csv)."""
+def quoted(raw: str) -> str:
+    """A cell in a message: at most QUOTE_CHARS characters of it."""
+    return repr(raw if len(raw) <= QUOTE_CHARS else raw[:QUOTE_CHARS] + "…")
+
+
+def file_code(file_name: str) -> str | None:
+    """The indicator code an Open SDG file name stands for: indicator_10-7-2.csv → 10.7.2."""
     match = FILE_NAME.match(file_name)
-    if not match:
-        return None
-    code = ".".join(match.groups())
-    return Indicator.objects.current().filter(sdg_code=code).select_related("indicator_set").first()
+    return ".".join(part for part in match.groups() if part) if match else None
 
 
 def observations_import(
@@ -116,46 +248,81 @@ def observations_import(
     source: str = "",
     progress: Progress | None = None,
     by: Any = None,
+    strict: bool = False,
 ) -> ImportSummary:
-    """Import files of one layout; raise ImportRejected, having written nothing, on bad rows.
+    """Import files of one layout, each on its own; return what was written and refused.
 
-    `files` are paths, or files Django holds (uploads), read from their start.
+    `files` are paths, or files Django holds (uploads), read from their start. Open SDG
+    metadata files (`10-7-2.md`, `.yml`) among them are read as the metadata of the data
+    file of the same code; for a path, `meta/` beside its folder is looked into as well.
 
     Open SDG files need the `area` they describe; files of the UN layout name their areas on
     each row, and `area`, if given, keeps only that area's rows. Importing the same file twice
     changes nothing; a value that differs from the stored one replaces it, and the stored one
     is kept as an ObservationRevision naming `by` (who imports, if anyone) and the file.
+
+    A file with bad rows is refused, having written nothing, and listed in
+    `summary.rejected`; the others are imported. With `strict`, any bad row refuses them
+    all: ImportRejected is raised and nothing is written.
     """
     if layout == Layout.OPEN_SDG and area is None:
         raise ValueError("Open SDG files hold one country's data: give the area.")
-    files = list(files)
     summary = ImportSummary()
+    data_files, metas = _sorted_out(list(files), summary)
     say = progress or (lambda fraction, message: None)
-    with transaction.atomic():
-        sink = _ObservationSink(summary, by)
-        read = _read_open_sdg if layout == Layout.OPEN_SDG else _read_sdg_global
-        for done, file in enumerate(files):
-            summary.files += 1
+    importer = _Importer(summary, by, layout, area, source, metas)
+    with transaction.atomic() if strict else _nothing():
+        for done, file in enumerate(data_files):
             name = Path(file.name).name
 
-            def tell(fraction: float, done: int = done, name: str = name) -> None:
-                say((done + fraction) / len(files), name)
+            def tell(fraction: float, step: str, done: int = done, name: str = name) -> None:
+                say((done + fraction) / len(data_files), f"{name}: {step}")
 
-            with _Reading(file, name, tell) as reading:
-                try:
-                    read(reading, area, sink, source or name, summary)
-                except UnicodeDecodeError:
-                    # Decoding runs ahead of the reader in chunks: no line can be named.
-                    summary.rejected.append((name, 0, "not UTF-8 text: save the file as UTF-8"))
-                except csv.Error as error:
-                    summary.rejected.append(
-                        (name, reading.reader.line_num, f"not readable as CSV: {error}")
-                    )
-            tell(1.0)
-        sink.flush()
-        if summary.rejected:
+            importer.file(file, name, tell)
+            tell(1.0, "done")
+        if strict and summary.rejected:
             raise ImportRejected(summary)
     return summary
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+def _sorted_out(
+    files: list[Path | File], summary: ImportSummary
+) -> tuple[list[Path | File], dict[str, IndicatorMeta]]:
+    """The data files, and the metadata given with them or found beside them, by code."""
+    metas: dict[str, IndicatorMeta] = {}
+    data_files = []
+    candidates: list[Path | File] = []
+    for file in files:
+        if meta_code(Path(file.name).name):
+            candidates.append(file)
+        else:
+            data_files.append(file)
+            if isinstance(file, Path):
+                code = (file_code(file.name) or "").replace(".", "-")
+                for folder in (file.parent.parent / "meta", file.parent / "meta"):
+                    for suffix in (".md", ".yml", ".yaml"):
+                        if code and (folder / f"{code}{suffix}").is_file():
+                            candidates.append(folder / f"{code}{suffix}")
+    for file in candidates:
+        name = Path(file.name).name
+        code = meta_code(name)
+        if code is None or code in metas:
+            continue
+        try:
+            with file.open("rb") as handle:
+                text = handle.read().decode("utf-8-sig")
+            metas[code] = meta_read(text, name)
+        except (ValueError, OSError) as error:  # UnicodeDecodeError is a ValueError
+            summary.warnings.append((name, f"metadata not read: {error}"))
+    return data_files, metas
 
 
 class _Reading:
@@ -172,165 +339,46 @@ class _Reading:
 
     def __enter__(self) -> _Reading:
         # An upload's own file object, so the reader sees plain bytes whatever Django wraps.
-        self.raw = (
-            self.file.open("rb") if isinstance(self.file, Path) else self.file.open("rb").file
-        )
+        self.raw = self.file.open("rb") if isinstance(self.file, Path) else _binary(self.file)
         self.text = io.TextIOWrapper(self.raw, encoding="utf-8-sig", newline="")
         # Strict, so a quote left open is an error rather than a value swallowing the lines after.
         self.reader = csv.reader(self.text, strict=True)
+        self.count = 0
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.text.close()
+        if isinstance(self.file, Path):
+            self.text.close()
+        else:
+            # Left open: closing an upload Django keeps in a temporary file deletes it, and
+            # the second pass reads it again. Its owner closes it.
+            self.text.detach()
 
     def header(self) -> list[str]:
         return [cell.strip() for cell in next(self.reader, None) or []]
 
-    def rows(self, width: int, summary: ImportSummary) -> Iterator[tuple[int, list[str]]]:
-        """Non-blank rows with their line numbers; rows of the wrong width are rejected."""
+    def rows(self, width: int, bad: list[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
+        """Non-blank rows with their line numbers; rows of the wrong width are bad."""
         for row in self.reader:
             if not any(cell.strip() for cell in row):
                 continue
-            summary.rows += 1
-            if summary.rows % self.REPORT_EVERY == 0:
+            self.count += 1
+            if self.count % self.REPORT_EVERY == 0:
                 self.tell(min(self.raw.tell() / self.size, 1.0))
             if len(row) != width:
-                summary.rejected.append(
-                    (
-                        self.name,
-                        self.reader.line_num,
-                        f"{len(row)} cells where the header has {width}",
-                    )
-                )
+                bad.append((self.reader.line_num, f"{len(row)} cells where the header has {width}"))
                 continue
             yield self.reader.line_num, row
 
 
-def _read_value(raw: str, summary: ImportSummary) -> Decimal | None:
-    """The stored value of a cell, None for no data; raise ValueError if it cannot be read."""
-    text = raw.strip()
-    if text.lower() in NO_VALUE:
-        summary.empty_values += 1
-        return None
-    if text[0] in "<>≤≥":
-        summary.bounded_values += 1
-        return None
-    try:
-        value = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        raise ValueError(f"value {raw!r} is not a number")
-    # Stored with ten decimal places; compare what will be stored, or every re-import of a
-    # value with more digits would look like a change.
-    return value.quantize(STORED_PLACES)
-
-
-def _read_open_sdg(
-    reading: _Reading,
-    area: Area | None,
-    sink: _ObservationSink,
-    source: str,
-    summary: ImportSummary,
-) -> None:
-    indicator = indicator_for(reading.name)
-    if indicator is None:
-        summary.rejected.append((reading.name, 0, "no current indicator matches this file name"))
-        return
-    columns = reading.header()
-    lowered = [c.lower() for c in columns]
-    if "year" not in lowered or "value" not in lowered:
-        if len(columns) <= 1:
-            summary.files_without_data += 1  # empty, or a note in place of data
-        else:
-            summary.rejected.append(
-                (reading.name, 1, "layout not recognised: no Year and Value columns")
-            )
-        return
-    year_at, value_at = lowered.index("year"), lowered.index("value")
-    dimensions = [(i, c) for i, c in enumerate(columns) if i not in (year_at, value_at)]
-    found = 0  # values, not rows: a file whose rows all lack a value holds no data
-    for line, row in reading.rows(len(columns), summary):
-        # A row without a value is "no data", whatever its period says (offices write notes
-        # there); its period is read only when there is a value to place.
-        try:
-            value = _read_value(row[value_at], summary)
-            period = parse_period(row[year_at]) if value is not None else None
-        except ValueError as error:
-            summary.rejected.append((reading.name, line, str(error)))
-            continue
-        if value is not None:
-            found += 1
-            disaggregation = {col: row[i].strip() for i, col in dimensions if row[i].strip()}
-            sink.add(reading.name, line, indicator, area, period, disaggregation, value, source)
-    if not found:
-        summary.files_without_data += 1
-
-
-def _read_sdg_global(
-    reading: _Reading,
-    only_area: Area | None,
-    sink: _ObservationSink,
-    source: str,
-    summary: ImportSummary,
-) -> None:
-    columns = [c.strip("[] ") for c in reading.header()]
-    lowered = [c.lower() for c in columns]
-    required = ("indicator", "geoareacode", "timeperiod", "value")
-    missing = [name for name in required if name not in lowered]
-    if missing:
-        if len(columns) <= 1:
-            summary.files_without_data += 1
-        else:
-            summary.rejected.append(
-                (reading.name, 1, f"layout not recognised: no {', '.join(missing)} column")
-            )
-        return
-    at = {name: lowered.index(name) for name in required}
-    source_at = lowered.index("source") if "source" in lowered else None
-    dimensions = [
-        (i, SDG_GLOBAL_RENAMED.get(low, column))
-        for i, (column, low) in enumerate(zip(columns, lowered, strict=True))
-        if low not in SDG_GLOBAL_ATTRIBUTES
-    ]
-    indicators = {i.sdg_code: i for i in Indicator.objects.current().filter(sdg_code__gt="")}
-    areas = {a.m49: a for a in Area.objects.exclude(m49=None).exclude(kind=AreaKind.COMMISSION)}
-    found = 0  # values, not rows: a file whose rows all lack a value holds no data
-    for line, row in reading.rows(len(columns), summary):
-        # Portal downloads write the indicator as a list: "['10.c.1']".
-        indicator = indicators.get(row[at["indicator"]].strip("[]'\" "))
-        code = row[at["geoareacode"]].strip()
-        if not code.isdigit():
-            summary.rejected.append(
-                (reading.name, line, f"GeoAreaCode {code!r} is not an M49 code")
-            )
-            continue
-        area = areas.get(code.zfill(3))
-        if indicator is None or area is None or (only_area and area != only_area):
-            summary.skipped += 1
-            continue
-        try:
-            value = _read_value(row[at["value"]], summary)
-            period = parse_period(row[at["timeperiod"]]) if value is not None else None
-        except ValueError as error:
-            summary.rejected.append((reading.name, line, str(error)))
-            continue
-        if value is not None:
-            found += 1
-            disaggregation = {col: row[i].strip() for i, col in dimensions if row[i].strip()}
-            row_source = row[source_at].strip() if source_at is not None else ""
-            sink.add(
-                reading.name,
-                line,
-                indicator,
-                area,
-                period,
-                disaggregation,
-                value,
-                row_source or source,
-            )
-    if not found:
-        summary.files_without_data += 1
+def _binary(file: File) -> IO[bytes]:
+    """The plain binary file under what Django wraps (an upload, a stored file), at its start."""
+    file.open("rb")
+    raw: Any = file
+    while not isinstance(raw, io.IOBase | tempfile._TemporaryFileWrapper) and hasattr(raw, "file"):
+        raw = raw.file
+    raw.seek(0)
+    return raw
 
 
 @dataclass(frozen=True)
@@ -339,52 +387,356 @@ class _Point:
     area: Area
     period: Period
     disaggregation: dict[str, str]
-    key: str
+    attributes: dict[str, str]
     value: Decimal
     source: str
-    file: str
+
+    @property
+    def key(self) -> str:
+        return Observation.key_for(self.disaggregation)
+
+    @property
+    def identity(self) -> int:
+        # The hash of the point's identity, not the identity itself: a tenth of the memory
+        # on a file of 100,000 rows, and two identities sharing a 64-bit hash in one import
+        # is a chance of about one in a billion.
+        return hash((self.indicator.pk, self.area.pk, self.period.start, self.period.end, self.key))
 
 
-class _ObservationSink:
-    """Collects read values and writes them in batches: a few queries per batch, not per row.
+@dataclass
+class _FileRead:
+    """What one pass over a file found."""
 
-    Once any row has been rejected nothing more is written (the transaction will be rolled
-    back anyway); reading goes on only to find every bad row.
-    """
+    bad: list[tuple[int, str]] = field(default_factory=list)
+    values: list[Decimal] = field(default_factory=list)  # the first few, to tell placeholders
+    found: int = 0
+    non_zero: int = 0
+    rows: int = 0
+    empty: int = 0
+    bounded: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    not_data: str = ""  # why the file holds no data although it was read
+    indicator: Indicator | None = None
 
-    def __init__(self, summary: ImportSummary, by: Any) -> None:
+
+class _Importer:
+    def __init__(
+        self,
+        summary: ImportSummary,
+        by: Any,
+        layout: Layout,
+        area: Area | None,
+        source: str,
+        metas: dict[str, IndicatorMeta],
+    ) -> None:
         self.summary = summary
         self.by = by
-        self.pending: list[_Point] = []
-        # Where each point was first read, so a repeated one is named rather than overwritten.
-        # Keyed by the hash of the point's identity, not the identity itself: a tenth of the
-        # memory on a file of 100,000 rows, and two identities sharing a 64-bit hash in one
-        # file is a chance of about one in a billion.
-        self.seen: dict[int, tuple[str, int]] = {}
+        self.layout = layout
+        self.area = area
+        self.source = source
+        self.metas = metas
+        # Where each point of the files imported so far was read, and its value: a point
+        # repeated in a later file is compared with it.
+        self.seen: dict[int, tuple[str, int, Decimal]] = {}
+        if layout == Layout.SDG_GLOBAL:
+            self.indicators = {
+                i.sdg_code: i for i in Indicator.objects.current().filter(sdg_code__gt="")
+            }
+            self.areas = {
+                a.m49: a for a in Area.objects.exclude(m49=None).exclude(kind=AreaKind.COMMISSION)
+            }
 
-    def add(
+    def file(self, file: Path | File, name: str, tell: Callable[[float, str], None]) -> None:
+        summary = self.summary
+        summary.files += 1
+        meta = IndicatorMeta()
+        indicator = None
+        if self.layout == Layout.OPEN_SDG:
+            code = file_code(name)
+            if code is None:
+                summary.rejected.append(
+                    (name, 0, "not named as an Open SDG data file (indicator_10-7-2.csv)")
+                )
+                return
+            indicator = (
+                Indicator.objects.current()
+                .filter(sdg_code=code)
+                .select_related("indicator_set")
+                .first()
+            )
+            if indicator is None:
+                kind = "national indicator" if code.count(".") == 3 else "indicator"
+                summary.skipped_files.append(
+                    (name, f"{kind} {code} is not in the current indicator sets")
+                )
+                return
+            meta = self.metas.get(code.replace(".", "-"), IndicatorMeta())
+            if meta.non_statistical:
+                self._no_data(name, indicator, meta, NoData.NON_STATISTICAL)
+                return
+
+        # First pass: read everything, write nothing.
+        seen: dict[int, tuple[str, int, Decimal]] = {}
+        checked = self._pass(file, name, indicator, lambda f: tell(f / 2, "checking"), seen, None)
+        summary.rows += checked.rows
+        summary.empty_values += checked.empty
+        summary.bounded_values += checked.bounded
+        summary.skipped += checked.skipped
+        summary.duplicates += checked.duplicates
+        if checked.bad:
+            summary.rejected.extend((name, line, reason) for line, reason in checked.bad)
+            return
+        if checked.not_data or not checked.found:
+            if indicator is not None:
+                self._no_data(name, indicator, meta, NoData.EMPTY)
+            else:
+                summary.files_without_data += 1
+                summary.no_data.append((name, checked.not_data or "no values"))
+            return
+        if (
+            indicator is not None
+            and meta.status == ReportingStatus.NOT_STARTED
+            and is_placeholder(checked.values, found=checked.found, non_zero=checked.non_zero)
+        ):
+            self._no_data(name, indicator, meta, NoData.PLACEHOLDER)
+            return
+
+        # Second pass: the file is sound; write it whole or not at all.
+        tell(0.5, f"writing {counted(checked.found, 'value')}")
+        with transaction.atomic():
+            sink = _Sink(summary, self.by, name)
+            self._pass(file, name, indicator, lambda f: None, {}, sink)
+            sink.flush()
+            if indicator is not None:
+                self._reporting(indicator, meta, NoData.NONE, name)
+        self.seen.update(seen)
+
+    def _no_data(self, name: str, indicator: Indicator, meta: IndicatorMeta, why: NoData) -> None:
+        self.summary.files_without_data += 1
+        self.summary.no_data.append((name, str(why.label)))
+        self._reporting(indicator, meta, why, name)
+
+    def _reporting(self, indicator: Indicator, meta: IndicatorMeta, why: NoData, name: str) -> None:
+        AreaReporting.objects.update_or_create(
+            indicator=indicator,
+            area=self.area,
+            defaults={"status": meta.status, "no_data": why, "source": name[:500]},
+        )
+
+    def _pass(
+        self,
+        file: Path | File,
+        name: str,
+        indicator: Indicator | None,
+        tell: Callable[[float], None],
+        seen: dict[int, tuple[str, int, Decimal]],
+        sink: _Sink | None,
+    ) -> _FileRead:
+        """Read a file once: check it (no sink) or write it (a sink)."""
+        result = _FileRead(indicator=indicator)
+        with _Reading(file, name, tell) as reading:
+            try:
+                if self.layout == Layout.OPEN_SDG:
+                    points = self._open_sdg(reading, result)
+                else:
+                    points = self._sdg_global(reading, result)
+                for line, point in points:
+                    self._take(name, line, point, result, seen, sink)
+            except UnicodeDecodeError:
+                # Decoding runs ahead of the reader in chunks: no line can be named.
+                result.bad.append((0, "not UTF-8 text: save the file as UTF-8"))
+            except csv.Error as error:
+                result.bad.append((reading.reader.line_num, f"not readable as CSV: {error}"))
+            result.rows = reading.count
+        return result
+
+    def _take(
         self,
         name: str,
         line: int,
-        indicator: Indicator,
-        area: Area,
-        period: Period,
-        disaggregation: dict[str, str],
-        value: Decimal,
-        source: str,
+        point: _Point,
+        result: _FileRead,
+        seen: dict[int, tuple[str, int, Decimal]],
+        sink: _Sink | None,
     ) -> None:
-        key = Observation.key_for(disaggregation)
-        identity = hash((indicator.pk, area.pk, period.start, period.end, key))
-        if first := self.seen.get(identity):
+        identity = point.identity
+        first = seen.get(identity) or self.seen.get(identity)
+        if first is not None:
+            if first[2] == point.value:
+                result.duplicates += 1
+                return
             where = f"line {first[1]}" if first[0] == name else f"{first[0]} line {first[1]}"
-            self.summary.rejected.append((name, line, f"same period and disaggregation as {where}"))
+            result.bad.append(
+                (line, f"same period and disaggregation as {where}, with another value")
+            )
             return
-        self.seen[identity] = (name, line)
-        if self.summary.rejected:
+        seen[identity] = (name, line, point.value)
+        result.found += 1
+        result.non_zero += point.value != 0
+        if len(result.values) < PLACEHOLDER_ROWS:
+            result.values.append(point.value)
+        if sink is not None:
+            sink.add(point)
+
+    def _open_sdg(self, reading: _Reading, result: _FileRead) -> Iterator[tuple[int, _Point]]:
+        indicator, area = result.indicator, self.area
+        if indicator is None or area is None:
+            raise ValueError("An Open SDG file is read for a known indicator and area.")
+        columns = reading.header()
+        lowered = [_normalised(c) for c in columns]
+        if "year" not in lowered or "value" not in lowered:
+            # A header alone (an indicator not started), or a note in place of data.
+            rows = sum(1 for row in reading.reader if any(cell.strip() for cell in row))
+            if len(columns) > 1 and rows:
+                result.bad.append((1, "layout not recognised: no Year and Value columns"))
+            else:
+                result.not_data = "no values: a header alone" if columns else "an empty file"
             return
-        self.pending.append(
-            _Point(indicator, area, period, disaggregation, key, value, source[:500], name)
+        year_at, value_at = lowered.index("year"), lowered.index("value")
+        shape = _Shape(columns, lowered, skip={year_at, value_at})
+        for line, row in reading.rows(len(columns), result.bad):
+            # A row without a value is "no data", whatever its period says (offices write
+            # notes there); its period is read only when there is a value to place.
+            try:
+                value = _read_value(row[value_at], result)
+                period = parse_period(row[year_at]) if value is not None else None
+            except ValueError as error:
+                result.bad.append((line, str(error)))
+                continue
+            if value is not None and period is not None:
+                yield (
+                    line,
+                    _Point(
+                        indicator,
+                        area,
+                        period,
+                        shape.disaggregation(row),
+                        shape.attributes(row, period),
+                        value,
+                        (shape.source(row) or self.source or reading.name)[:500],
+                    ),
+                )
+
+    def _sdg_global(self, reading: _Reading, result: _FileRead) -> Iterator[tuple[int, _Point]]:
+        columns = [c.strip("[] ") for c in reading.header()]
+        lowered = [_normalised(c) for c in columns]
+        required = ("indicator", "geoareacode", "timeperiod", "value")
+        missing = [name for name in required if name not in lowered]
+        if missing:
+            rows = sum(1 for row in reading.reader if any(cell.strip() for cell in row))
+            if len(columns) > 1 and rows:
+                result.bad.append((1, f"layout not recognised: no {', '.join(missing)} column"))
+            else:
+                result.not_data = "no values: a header alone" if columns else "an empty file"
+            return
+        at = {name: lowered.index(name) for name in required}
+        shape = _Shape(
+            [
+                SDG_GLOBAL_RENAMED.get(low.replace(" ", ""), c)
+                for c, low in zip(columns, lowered, strict=True)
+            ],
+            lowered,
+            skip={i for i, low in enumerate(lowered) if low in SDG_GLOBAL_IGNORED},
         )
+        for line, row in reading.rows(len(columns), result.bad):
+            # Portal downloads write the indicator as a list: "['10.c.1']".
+            indicator = self.indicators.get(row[at["indicator"]].strip("[]'\" "))
+            code = row[at["geoareacode"]].strip()
+            if not code.isascii() or not code.isdigit():
+                result.bad.append((line, f"GeoAreaCode {quoted(code)} is not an M49 code"))
+                continue
+            area = self.areas.get(code.zfill(3))
+            if indicator is None or area is None or (self.area and area != self.area):
+                result.skipped += 1
+                continue
+            try:
+                value = _read_value(row[at["value"]], result)
+                period = parse_period(row[at["timeperiod"]]) if value is not None else None
+            except ValueError as error:
+                result.bad.append((line, str(error)))
+                continue
+            if value is not None and period is not None:
+                yield (
+                    line,
+                    _Point(
+                        indicator,
+                        area,
+                        period,
+                        shape.disaggregation(row),
+                        shape.attributes(row, period),
+                        value,
+                        (shape.source(row) or self.source or reading.name)[:500],
+                    ),
+                )
+
+
+class _Shape:
+    """Which columns of a file tell values apart and which describe them."""
+
+    def __init__(self, columns: list[str], lowered: list[str], skip: set[int]) -> None:
+        self.dimensions = [
+            (i, c)
+            for i, c in enumerate(columns)
+            if i not in skip and lowered[i] not in ATTRIBUTE_COLUMNS
+        ]
+        self.attribute_columns = [
+            (i, c)
+            for i, c in enumerate(columns)
+            if i not in skip and lowered[i] in ATTRIBUTE_COLUMNS
+        ]
+        self.source_at = next((i for i, low in enumerate(lowered) if low in SOURCE_COLUMNS), None)
+
+    def disaggregation(self, row: list[str]) -> dict[str, str]:
+        return {column: row[i].strip() for i, column in self.dimensions if row[i].strip()}
+
+    def attributes(self, row: list[str], period: Period) -> dict[str, str]:
+        attributes = {
+            column: row[i].strip() for i, column in self.attribute_columns if row[i].strip()
+        }
+        if period.status:
+            attributes.setdefault(PERIOD_STATUS_ATTRIBUTE, period.status)
+        return attributes
+
+    def source(self, row: list[str]) -> str:
+        return row[self.source_at].strip() if self.source_at is not None else ""
+
+
+def _read_value(raw: str, result: _FileRead) -> Decimal | None:
+    """The stored value of a cell, None for no data; raise ValueError if it cannot be read."""
+    text = _NUMBER_SPACES.sub("", raw)
+    if text.lower() in NO_VALUE:
+        result.empty += 1
+        return None
+    if text[0] in "<>≤≥":
+        result.bounded += 1
+        return None
+    if "," in text and "." not in text and not re.fullmatch(r"-?\d{1,3}(,\d{3})+", text):
+        text = text.replace(",", ".")  # a decimal comma: "7,5"
+    try:
+        value = Decimal(text.replace(",", "")) if text.isascii() else None
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise ValueError(f"value {quoted(raw.strip())} is not a number")
+    if value and value.adjusted() > STORED_MAX_ADJUSTED:
+        raise ValueError(f"value {quoted(raw.strip())} is too large to store (20 digits at most)")
+    # Stored with ten decimal places; compare what will be stored, or every re-import of a
+    # value with more digits would look like a change.
+    return value.quantize(STORED_PLACES)
+
+
+class _Sink:
+    """Collects checked points and writes them in batches: a few queries per batch."""
+
+    def __init__(self, summary: ImportSummary, by: Any, name: str) -> None:
+        self.summary = summary
+        self.by = by
+        self.name = name
+        self.pending: list[_Point] = []
+
+    def add(self, point: _Point) -> None:
+        self.pending.append(point)
         if len(self.pending) >= BATCH_SIZE:
             self.flush()
 
@@ -393,8 +745,6 @@ class _ObservationSink:
         for point in self.pending:
             groups[point.indicator.pk, point.area.pk].append(point)
         self.pending = []
-        if self.summary.rejected:
-            return
         for (indicator_id, area_id), points in groups.items():
             self._write(indicator_id, area_id, points)
 
@@ -417,16 +767,17 @@ class _ObservationSink:
                     Observation(
                         indicator=p.indicator,
                         area=p.area,
-                        period_label=p.period.label,
+                        period_label=p.period.label[:60],
                         period_start=p.period.start,
                         period_end=p.period.end,
                         disaggregation=p.disaggregation,
                         disaggregation_key=p.key,
+                        attributes=p.attributes,
                         value=p.value,
                         source=p.source,
                     )
                 )
-            elif stored.value == p.value:
+            elif stored.value == p.value and stored.attributes == p.attributes:
                 self.summary.unchanged += 1
             else:
                 revisions.append(
@@ -436,36 +787,42 @@ class _ObservationSink:
                         unit=stored.unit,
                         source=stored.source,
                         note=stored.note,
+                        attributes=stored.attributes,
                         replaced_by=self.by,
-                        reason=f"Import of {p.file}"[:300],
+                        reason=f"Import of {self.name}"[:300],
                     )
                 )
                 stored.value, stored.source, stored.updated_at = p.value, p.source, now
-                stored.period_label = p.period.label
+                stored.period_label, stored.attributes = p.period.label[:60], p.attributes
                 changed.append(stored)
         Observation.objects.bulk_create(new, batch_size=500)
         Observation.objects.bulk_update(
-            changed, ["value", "source", "period_label", "updated_at"], batch_size=500
+            changed,
+            ["value", "source", "period_label", "attributes", "updated_at"],
+            batch_size=500,
         )
         ObservationRevision.objects.bulk_create(revisions, batch_size=500)
         self.summary.written += len(new) + len(changed)
 
 
 def observations_export(*, indicator: Indicator, area: Area, out: IO[str] | None = None) -> str:
-    """The area's observations of an indicator in the Open SDG layout.
+    """The area's observations of an indicator in the Open SDG layout, attributes included.
 
     Written to `out` if given (then an empty string is returned), else returned as text.
     """
     observations = Observation.objects.filter(indicator=indicator, area=area).order_by(
         "period_start", "period_end", "disaggregation_key"
     )
-    dimensions = sorted(
-        {name for d in observations.values_list("disaggregation", flat=True) for name in d}
+    names = observations.values_list("disaggregation", "attributes")
+    dimensions = sorted({name for d, _ in names for name in d})
+    attributes = sorted(
+        {name for _, a in names for name in a if name != PERIOD_STATUS_ATTRIBUTE} - set(dimensions)
     )
     buffer = out or io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["Year", *dimensions, "Value"])
-    for o in observations.only("period_label", "disaggregation", "value").iterator():
+    writer = csv_writer(buffer)
+    writer.writerow(["Year", *dimensions, *attributes, "Value"])
+    for o in observations.only("period_label", "disaggregation", "attributes", "value").iterator():
         cells = [o.disaggregation.get(name, "") for name in dimensions]
-        writer.writerow([o.period_label, *cells, f"{o.value.normalize():f}"])
+        notes = [o.attributes.get(name, "") for name in attributes]
+        writer.writerow([o.period_label, *cells, *notes, o.value])
     return "" if out is not None else buffer.getvalue()

@@ -271,12 +271,14 @@ class Observation(models.Model):
 
     # What a correction may change and a revision keeps: one list for the service, the
     # revision and the admin form.
-    CONTENT_FIELDS = ("value", "unit", "source", "note")
+    CONTENT_FIELDS = ("value", "unit", "source", "note", "attributes")
+    # The attribute a status mark after the period ("2021 (p)") becomes.
+    PERIOD_STATUS = "Period status"
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="observations")
     period_label = models.CharField(
-        max_length=30, help_text="The period as the source wrote it: 2019, 2013 Q1, 2016/17."
+        max_length=60, help_text="The period as the source wrote it: 2019, 2013 Q1, 2016/17."
     )
     period_start = models.DateField()
     period_end = models.DateField()
@@ -289,6 +291,12 @@ class Observation(models.Model):
     unit = models.CharField(max_length=200, blank=True)
     source = models.CharField(max_length=500, blank=True)
     note = models.TextField(blank=True)
+    # What the source says about the value rather than which value it is (Open SDG's
+    # observation attributes: COMMENT_OBS, OBS_STATUS, UNIT_MULT...; a "provisional" mark
+    # after the period): shown beside the value, never a line of its own.
+    attributes = models.JSONField(
+        default=dict, blank=True, help_text="Attribute name to value, e.g. OBS_STATUS: P."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -322,10 +330,63 @@ class Observation(models.Model):
             message = 'Give dimension names and values as text, e.g. {"Sex": "Female"}.'
             raise ValidationError({"disaggregation": message})
 
+    @property
+    def attribute_note(self) -> str:
+        """The attributes in a few words, for a table cell or a tooltip: "provisional"."""
+        return "; ".join(
+            value if name == self.PERIOD_STATUS else f"{name}: {value}"
+            for name, value in sorted(self.attributes.items())
+        )
+
     @staticmethod
     def key_for(disaggregation: dict[str, str]) -> str:
         """The canonical key of a disaggregation: sorted `name=value` pairs joined by `|`."""
         return "|".join(f"{name}={disaggregation[name]}" for name in sorted(disaggregation))
+
+
+class ReportingStatus(models.TextChoices):
+    """An office's own word on an indicator (Open SDG's `reporting_status`)."""
+
+    COMPLETE = "complete", "Reported"
+    IN_PROGRESS = "inprogress", "In progress"
+    NOT_STARTED = "notstarted", "Not started"
+    NOT_APPLICABLE = "notapplicable", "Not applicable"
+    UNKNOWN = "", "Not said"
+
+
+class NoData(models.TextChoices):
+    """Why an area has no values for an indicator although its office published a file."""
+
+    NONE = "", "Has values"
+    NON_STATISTICAL = "non-statistical", "The office reports it without statistics"
+    PLACEHOLDER = "placeholder", "Not started: only placeholder values published"
+    EMPTY = "empty", "The office published no values"
+
+
+class AreaReporting(models.Model):
+    """What an area's statistics office says of an indicator: its status, and if it has data.
+
+    Written by each import of an office's file (with its metadata when the import has it),
+    so that "not reported" is a fact recorded with its reason, not the absence of rows.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="reporting")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="reporting")
+    status = models.CharField(
+        max_length=15, choices=ReportingStatus.choices, blank=True, default=ReportingStatus.UNKNOWN
+    )
+    no_data = models.CharField(max_length=20, choices=NoData.choices, blank=True, default="")
+    source = models.CharField(max_length=500, blank=True, help_text="The file it was read from.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "area"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "area"], name="one_reporting_per_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.area}: {self.get_status_display()}"
 
 
 class ObservationRevision(models.Model):
@@ -339,6 +400,7 @@ class ObservationRevision(models.Model):
     unit = models.CharField(max_length=200, blank=True)
     source = models.CharField(max_length=500, blank=True)
     note = models.TextField(blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
     replaced_at = models.DateTimeField(auto_now_add=True)
     replaced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

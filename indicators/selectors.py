@@ -16,6 +16,7 @@ from indicators.charts import ChartPoint, ChartSeries, TargetLine
 from indicators.models import (
     Area,
     AreaKind,
+    AreaReporting,
     Direction,
     Indicator,
     IndicatorTarget,
@@ -115,6 +116,11 @@ def indicator_get(pk: int) -> Indicator | None:
     )
 
 
+def area_reporting(indicator: Indicator, area: Area) -> AreaReporting | None:
+    """What the area's office says of the indicator, if an import recorded it. One query."""
+    return AreaReporting.objects.filter(indicator=indicator, area=area).first()
+
+
 def indicator_areas(indicator: Indicator) -> QuerySet[Area]:
     """Areas with data for the indicator, world and regions before countries, by name."""
     kinds = [AreaKind.WORLD, AreaKind.REGION, AreaKind.SUBREGION, AreaKind.INTERMEDIATE]
@@ -125,12 +131,25 @@ def indicator_areas(indicator: Indicator) -> QuerySet[Area]:
     )
 
 
+# Dimensions whose values are measured in different ways (Open SDG's Units and Series, and
+# their SDMX names): two of their values never share an axis, so they are never compared.
+MEASURE_DIMENSIONS = {"units", "unit", "unit measure", "unit of measure", "series", "series code"}
+
+
+def is_measure(name: str) -> bool:
+    return " ".join(name.replace("_", " ").lower().split()) in MEASURE_DIMENSIONS
+
+
 @dataclass
 class Dimension:
     name: str
     options: list[str]  # "" stands for the total: rows that do not break this dimension down
     selected: str  # "" as well when the dimension is compared
     compared: bool = False
+
+    @property
+    def is_measure(self) -> bool:
+        return is_measure(self.name)
 
 
 @dataclass
@@ -162,7 +181,9 @@ class SeriesView:
             ChartSeries(
                 label=line.label,
                 points=[
-                    ChartPoint(o.period_start, o.period_end, o.value, o.period_label)
+                    ChartPoint(
+                        o.period_start, o.period_end, o.value, o.period_label, o.attribute_note
+                    )
                     for o in line.observations
                 ],
             )
@@ -218,14 +239,18 @@ def indicator_series(
         .annotate(points=Count("id"))
         .order_by("disaggregation_key")
     ]
-    names = sorted({name for disaggregation, _ in combos for name in disaggregation})
+    # Units and series first: what is measured is settled before how it is broken down.
+    names = sorted(
+        {name for disaggregation, _ in combos for name in disaggregation},
+        key=lambda name: (not is_measure(name), name),
+    )
     dimensions = []
     for name in names:
         present: Counter[str] = Counter()
         for disaggregation, points in combos:
             present[disaggregation.get(name, "")] += points
         options = sorted(present, key=lambda v: (v != "", v))
-        if name == compare and len(options) > 1:
+        if name == compare and len(options) > 1 and not is_measure(name):
             dimensions.append(Dimension(name, options, "", compared=True))
             continue
         wanted = choices.get(name)
@@ -247,6 +272,7 @@ def indicator_series(
             "value",
             "unit",
             "source",
+            "attributes",
         )
         .order_by("period_start", "period_end")
     ):
@@ -266,7 +292,10 @@ def indicator_series(
         lines.append(Line(label, by_key[key]))
 
     rows = [o for line in lines for o in line.observations]
-    units = {o.unit for o in rows if o.unit} or {o.disaggregation.get("Units", "") for o in rows}
+    unit_names = [d.name for d in dimensions if d.is_measure and "unit" in d.name.lower()]
+    units = {o.unit for o in rows if o.unit} or {
+        o.disaggregation.get(name, "") for o in rows for name in unit_names[:1]
+    }
     unit = next(iter(units)) if len(units) == 1 and "" not in units else indicator.unit
     target = (
         IndicatorTarget.objects.filter(indicator=indicator)

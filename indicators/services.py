@@ -23,8 +23,10 @@ def observation_correct(
     source: str,
     note: str,
     reason: str,
+    attributes: dict[str, str] | None = None,
 ) -> Observation:
-    """Replace an observation's content (value, unit, source, note), keeping what it replaces.
+    """Replace an observation's content (value, unit, source, note, attributes), keeping what
+    it replaces; attributes not given stay as stored.
 
     Returns the observation as stored afterwards. Its identity (indicator, area, period,
     disaggregation) never changes here. If the content differs from the stored one, the stored
@@ -34,11 +36,19 @@ def observation_correct(
     """
     if not by.has_perm("indicators.change_observation"):
         raise PermissionDenied("Only the secretariat corrects indicator data.")
+    if attributes is not None and not (
+        isinstance(attributes, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in attributes.items())
+    ):
+        raise ValidationError(
+            {"attributes": 'Give attribute names and values as text, e.g. {"OBS_STATUS": "E"}.'}
+        )
     new = {"value": value, "unit": unit, "source": source, "note": note}
     with transaction.atomic():
         # Compared with the row as stored, under a lock, not with what the caller read: an
         # import may have replaced it since, and its value is what this change replaces.
         stored = Observation.objects.select_for_update().get(pk=observation.pk)
+        new["attributes"] = stored.attributes if attributes is None else attributes
         changed = [
             name for name in Observation.CONTENT_FIELDS if getattr(stored, name) != new[name]
         ]

@@ -14,6 +14,7 @@ from indicators.imports import observations_export
 from indicators.models import Area, Indicator
 from indicators.progress import ProgressStatus
 from indicators.selectors import (
+    area_reporting,
     indicator_areas,
     indicator_get,
     indicator_series,
@@ -56,8 +57,11 @@ class IndicatorDetailView(TemplateView):
             "statuses": list(ProgressStatus),
             "dimension_param": DIMENSION_PARAM,
         }
-        if areas:
-            area = _chosen_area(self.request, areas)
+        area = _chosen_area(self.request, areas)
+        if area is not None:
+            context["area"] = area
+            context["reporting"] = area_reporting(indicator, area)
+        if area is not None and area.points:
             choices = {
                 key.removeprefix(DIMENSION_PARAM): value
                 for key, value in self.request.GET.items()
@@ -70,7 +74,9 @@ class IndicatorDetailView(TemplateView):
                 compare=self.request.GET.get("compare", ""),
             )
             context["series"] = series
-            context["comparable"] = [d for d in series.dimensions if len(d.options) > 1]
+            context["comparable"] = [
+                d for d in series.dimensions if len(d.options) > 1 and not d.is_measure
+            ]
             context["chart"] = line_chart_svg(
                 series.chart_series,
                 title=f"{indicator.short_name or indicator.name}, {area.name}",
@@ -80,11 +86,24 @@ class IndicatorDetailView(TemplateView):
         return super().get_context_data(**context, **kwargs)
 
 
-def _chosen_area(request: HttpRequest, areas: list[Area]) -> Area:
-    """The area asked for if it has data; else the world, if it has; else the first listed."""
+def _chosen_area(request: HttpRequest, areas: list[Area]) -> Area | None:
+    """The area asked for, with or without data; else the world, if it has data; else the first.
+
+    An area asked for that has no data comes back with `points` at 0, so that the page says
+    so under its own name instead of showing another area's chart; a code that names no
+    area is a page that does not exist.
+    """
+    wanted = request.GET.get("area", "").strip().upper()
     by_code = {a.code: a for a in areas}
-    wanted = request.GET.get("area", "").upper()
-    return by_code.get(wanted) or by_code.get("001") or areas[0]
+    if wanted:
+        if wanted in by_code:
+            return by_code[wanted]
+        area = Area.objects.filter(code=wanted).first()
+        if area is None:
+            raise Http404("No area has this code.")
+        area.points = 0
+        return area
+    return by_code.get("001") or (areas[0] if areas else None)
 
 
 @require_GET

@@ -45,6 +45,9 @@ class TrackerConfig(AppConfig):
     verbose_name = "Tracker"
 
     def ready(self) -> None:
+        # Registers what each kind of job does, for the web processes and the workers alike.
+        from tracker import job_kinds  # noqa: F401
+
         checks.register(check_cache_shared_by_processes, checks.Tags.caches, deploy=True)
         # Here rather than in settings, so that importing settings creates nothing; and only
         # what is used, so that production on PostgreSQL and Redis needs no writable folder.

@@ -1,10 +1,11 @@
-"""The site's user (an e-mail address is the login) and the workers' heartbeat."""
+"""The site's user (an e-mail address is the login), the workers' heartbeat, the long jobs."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -105,3 +106,62 @@ class WorkerHeartbeat(models.Model):
     def last_seen_at(cls) -> datetime | None:
         """When a worker last beat, or None if none ever did: one query."""
         return cls.objects.filter(id=cls.ROW).values_list("last_seen", flat=True).first()
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Running"
+    DONE = "done", "Finished"
+    FAILED = "failed", "Failed"
+
+
+class Job(models.Model):
+    """A piece of long work (an import, a report) done by a worker: the row is the truth.
+
+    The request is saved first, then a task is queued to do it. A broker can lose the
+    message, and a worker can die mid-way; the row tells which (still queued, or a heartbeat
+    gone quiet), so the sweep in tracker.jobs can queue it again or mark it interrupted for
+    someone to run again. What each kind does is registered in tracker.jobs.
+    """
+
+    kind = models.CharField(max_length=50)
+    parameters = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    progress = models.FloatField(default=0.0, help_text="From 0 to 1.")
+    step = models.CharField(max_length=300, blank=True, help_text="What the worker is doing.")
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    worker = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "heartbeat_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0, progress__lte=1), name="job_progress_0_to_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Job {self.pk}: {self.kind} ({self.get_state_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (JobState.QUEUED, JobState.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)

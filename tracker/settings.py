@@ -297,6 +297,11 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "tracker")
 # An outgoing e-mail claimed by a worker is left to it this long; a worker that dies while
 # sending leaves the message to the outbox sweep once the lease has run out.
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
+# A running job reports at least every few seconds; one silent this long lost its worker.
+# Generous, as a file's values are written in one transaction without a report.
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 300)
+# A job still waiting this long after it was queued is queued again (the message was lost).
+JOB_QUEUE_GRACE_SECONDS = env_int("JOB_QUEUE_GRACE_SECONDS", 120)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down must not hold up the web request that queues a task for more than
 # about a second. By default Celery gives a connection 4 s, kombu waits 2 s between two
@@ -349,6 +354,8 @@ CELERY_BEAT_SCHEDULE = {
     # What no task sent (the broker was down, a worker died mid-send). A sweep left waiting
     # while workers were away is outdone by the next one: it expires with its minute.
     "outbox-sweep": {"task": "pledges.outbox_sweep", "schedule": 60.0, "options": {"expires": 60}},
+    # Jobs whose message or worker was lost (tracker.jobs); the same reasoning as the outbox's.
+    "jobs-sweep": {"task": "tracker.jobs_sweep", "schedule": 60.0, "options": {"expires": 60}},
 }
 
 # ---------------------------------------------------------------------------------------------

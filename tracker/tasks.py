@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
+from tracker import jobs
 from tracker.models import WorkerHeartbeat
 
 
@@ -17,3 +18,15 @@ def ping() -> str:
 def worker_heartbeat(self: Task) -> None:
     """Run by Celery beat every 30 s: /healthz reads the row to tell whether workers work."""
     WorkerHeartbeat.record(hostname=self.request.hostname or "")
+
+
+@shared_task(name="tracker.job_run", bind=True, ignore_result=True)
+def job_run(self: Task, job_id: int) -> None:
+    """Do a job (tracker.jobs): the row says what, and holds the progress and the outcome."""
+    jobs.job_execute(job_id, worker=self.request.hostname or "")
+
+
+@shared_task(name="tracker.jobs_sweep", ignore_result=True)
+def jobs_sweep() -> dict[str, int]:
+    """Run by Celery beat every minute: find jobs whose message or worker was lost."""
+    return jobs.jobs_sweep()

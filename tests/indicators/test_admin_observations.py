@@ -84,7 +84,10 @@ def test_the_service_refuses_a_value_the_database_cannot_hold(secretariat, obser
 # --- Imports ------------------------------------------------------------------------------------
 
 
-def test_an_import_in_the_admin_names_who_imported_and_the_command_nobody(client, secretariat):
+def test_an_import_in_the_admin_names_who_imported_and_the_command_nobody(
+    client, secretariat, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
     kenya = Area.objects.get(iso3="KEN")
 
     def upload(value: str) -> SimpleUploadedFile:
@@ -93,7 +96,10 @@ def test_an_import_in_the_admin_names_who_imported_and_the_command_nobody(client
     observations_import(files=[upload("7.1")], area=kenya)
     client.force_login(secretariat)
     url = reverse("admin:indicators_observation_import")
-    response = client.post(url, {"layout": "open-sdg", "country": "KEN", "files": [upload("6.8")]})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"layout": "open-sdg", "country": "KEN", "files": [upload("6.8")]}
+        )
     assert response.status_code == 302
     observations_import(files=[upload("6.5")], area=kenya)  # as the command does
     newest, oldest = Observation.objects.get(area=kenya).revisions.all()

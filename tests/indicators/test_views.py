@@ -10,7 +10,15 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from indicators.models import Area, Indicator, IndicatorTarget, Observation
+from indicators.models import (
+    Area,
+    AreaReporting,
+    Indicator,
+    IndicatorTarget,
+    NoData,
+    Observation,
+    ReportingStatus,
+)
 from tests.factories import (
     IndicatorFactory,
     ObservationFactory,
@@ -203,13 +211,42 @@ def test_without_a_total_the_most_frequent_value_is_shown(client):
     assert series.dimensions[0].selected == "Female"
 
 
-def test_the_world_is_shown_first_and_an_unknown_area_falls_back(client):
+def test_the_world_is_shown_first_and_an_unknown_area_code_is_not_found(client):
     yearly(costs(), "KEN", {2020: "6"})
     yearly(costs(), "001", {2020: "6.3"})
     url = reverse("indicators:detail", args=[costs().pk])
     assert client.get(url).context["series"].area.code == "001"
-    assert client.get(url, {"area": "nowhere"}).context["series"].area.code == "001"
     assert client.get(url, {"area": "ken"}).context["series"].area.code == "KEN"
+    assert client.get(url, {"area": "nowhere"}).status_code == 404
+
+
+def test_an_area_without_data_says_so_under_its_own_name_and_shows_no_other_chart(client):
+    yearly(costs(), "KEN", {2020: "6"})
+    AreaReporting.objects.create(
+        indicator=costs(),
+        area=Area.objects.get(iso3="GBR"),
+        status=ReportingStatus.NOT_STARTED,
+        no_data=NoData.PLACEHOLDER,
+    )
+    response = client.get(reverse("indicators:detail", args=[costs().pk]), {"area": "GBR"})
+    assert response.status_code == 200
+    assert "series" not in response.context
+    assert "<svg" not in response.text
+    assert '<h3 id="area-title">United Kingdom' in response.text
+    assert "No data for United Kingdom" in response.text
+    assert "not started: only placeholder values published" in response.text
+    assert '<a href="?area=KEN">Kenya</a>' in response.text
+    assert "progress-status" not in response.text
+
+
+def test_real_values_under_a_stale_not_started_are_shown_with_the_office_status(client):
+    yearly(costs(), "KEN", {2019: "7", 2020: "6"})
+    AreaReporting.objects.create(
+        indicator=costs(), area=Area.objects.get(iso3="KEN"), status=ReportingStatus.NOT_STARTED
+    )
+    response = client.get(reverse("indicators:detail", args=[costs().pk]), {"area": "KEN"})
+    assert response.context["series"].lines[0].observations
+    assert "gives this indicator the status <strong>not started</strong>" in response.text
 
 
 def test_an_indicator_without_data_says_so(client):
@@ -247,9 +284,10 @@ def test_an_indicator_page_costs_the_same_whatever_the_data(client, django_asser
             pledge=PledgeFactory(published=True), indicator=costs(), own_metric=""
         )
     url = reverse("indicators:detail", args=[costs().pk])
-    # Indicator with set and successor, its objectives, areas with data, the distinct
-    # disaggregations, the chosen series, the target, the pledge targets with their pledges.
-    with django_assert_max_num_queries(7):
+    # Indicator with set and successor, its objectives, areas with data, the office's status,
+    # the distinct disaggregations, the chosen series, the target, the pledge targets with
+    # their pledges.
+    with django_assert_max_num_queries(8):
         response = client.get(url, {"area": "KEN"})
     assert len(response.context["pledges"]) == 5
     assert target.pledge.title in response.text

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indicators.counts import counted
-from indicators.imports import ImportRejected, Layout, observations_import
+from indicators.imports import ImportRejected, ImportSummary, Layout, observations_import
 from indicators.models import Area
 
 BAR_WIDTH = 20
@@ -16,10 +16,12 @@ BAR_WIDTH = 20
 
 class Command(BaseCommand):
     help = (
-        "Import observations from PATH: an Open SDG indicator_*.csv file or a folder of them "
-        "(with --country), or with --format sdg-global a CSV (or folder of CSVs) in the long "
-        "layout of the UN SDG Global Database. Writes nothing if any row is bad, and lists "
-        "every bad row."
+        "Import observations from PATH: an Open SDG indicator_*.csv file, a folder of them, or "
+        "an Open SDG data repository (its data/ and meta/ folders), with --country; or with "
+        "--format sdg-global a CSV (or folder of CSVs) in the long layout of the UN SDG Global "
+        "Database. Each file is imported on its own: a file with bad rows is refused whole "
+        "and listed with every bad row, the others are written; the command then exits "
+        "non-zero. With --strict, any bad row refuses everything."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,6 +38,11 @@ class Command(BaseCommand):
             default=Layout.OPEN_SDG.value,
         )
         parser.add_argument("--source", default="", help="Source to record on each value")
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Write nothing at all if any row of any file is bad",
+        )
 
     def handle(
         self,
@@ -44,6 +51,7 @@ class Command(BaseCommand):
         country: str | None,
         layout: str,
         source: str,
+        strict: bool,
         **options: Any,
     ) -> None:
         layout = Layout(layout)
@@ -67,34 +75,40 @@ class Command(BaseCommand):
         if not files:
             raise CommandError(f"No {pattern} file in {path}.")
 
-        def progress(fraction: float, name: str) -> None:
+        def progress(fraction: float, step: str) -> None:
             bar = "#" * int(BAR_WIDTH * fraction)
-            self.stdout.write(f"[{bar:<{BAR_WIDTH}}] {fraction:4.0%} {name}")
+            self.stdout.write(f"[{bar:<{BAR_WIDTH}}] {fraction:4.0%} {step}")
 
         try:
             summary = observations_import(
-                files=files, area=area, layout=layout, source=source, progress=progress
+                files=files,
+                area=area,
+                layout=layout,
+                source=source,
+                progress=progress,
+                strict=strict,
             )
         except ImportRejected as rejected:
             summary = rejected.summary
-            for name, line, reason in summary.rejected:
-                self.stderr.write(f"{name}:{line}: {reason}")
+            self._problems(summary)
             raise CommandError(
                 f"{counted(summary.rows, 'row')} read, {len(summary.rejected)} rejected in "
-                f"{counted(summary.files, 'file')}; nothing was written."
+                f"{counted(summary.files, 'file')}; nothing was written (--strict)."
             ) from None
-        skipped = f", {summary.skipped} about areas or indicators not followed here" * bool(
-            summary.skipped
-        )
-        bounded = f", {summary.bounded_values} given only as a bound (<, >)" * bool(
-            summary.bounded_values
-        )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{counted(summary.files, 'file')}, {counted(summary.rows, 'row')} read: "
-                f"{summary.written} written, {summary.unchanged} unchanged, "
-                f"{summary.empty_values} without a value{bounded}{skipped}, "
-                f"{counted(summary.files_without_data, 'file')} without data, "
-                "0 rejected."
+        for name, reason in summary.skipped_files:
+            self.stdout.write(f"{name}: skipped, {reason}")
+        for name, reason in summary.no_data:
+            self.stdout.write(f"{name}: no data, {reason}")
+        for name, reason in summary.warnings:
+            self.stderr.write(f"{name}: {reason}")
+        self._problems(summary)
+        if refused := summary.refused_files:
+            raise CommandError(
+                f"{summary.sentence()} Refused: {', '.join(refused)}; the other files were "
+                "imported."
             )
-        )
+        self.stdout.write(self.style.SUCCESS(summary.sentence()))
+
+    def _problems(self, summary: ImportSummary) -> None:
+        for name, line, reason in summary.rejected:
+            self.stderr.write(f"{name}:{line}: {reason}")

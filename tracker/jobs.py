@@ -1,0 +1,229 @@
+"""Long work done by workers, one mechanism for all of it: imports now, reports next.
+
+A job is a row first (`job_start`: kind, parameters, who asked), then a task that claims the
+row and runs the kind's function, which reports its progress (a fraction and a step) as it
+goes; the outcome lands on the row: the result, or the error and its reasons. The page that
+shows a job reads only the row.
+
+The row, not the broker, is the truth. The embedded broker loses a message when a worker's
+main process is killed, and any broker can be down when a job is asked for, so
+`jobs_sweep`, run by Celery beat every minute, queues again a job still waiting after a
+grace period, and marks as interrupted a running job whose heartbeat (written with each
+progress report) has gone quiet; an interrupted or failed job can be run again
+(`job_rerun`). A claim is a conditional update, so a job queued twice runs once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from tracker.models import Job, JobState
+
+logger = logging.getLogger(__name__)
+
+Report = Callable[[float, str], None]
+# Progress is written at most this often: a row update a second costs nothing, and a page
+# refreshing every two seconds sees it move.
+REPORT_EVERY_SECONDS = 1.0
+
+
+class JobFailed(Exception):
+    """What a kind's function raises when the work cannot be done: `reasons` say why.
+
+    `result` keeps whatever the function could tell about what it did before it stopped.
+    """
+
+    def __init__(self, message: str, reasons: list[str], result: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.reasons = reasons
+        self.result = result or {}
+
+
+@dataclass(frozen=True)
+class JobKind:
+    label: str
+    # Who may start it, or run it again (a permission name, "app.codename").
+    permission: str
+    run: Callable[[Job, Report], dict[str, Any]]
+    # A template that shows the kind's result on the job's page.
+    result_template: str = ""
+
+
+KINDS: dict[str, JobKind] = {}
+
+
+def job_kind(
+    name: str, *, label: str, permission: str, result_template: str = ""
+) -> Callable[[Callable[[Job, Report], dict[str, Any]]], Callable[[Job, Report], dict[str, Any]]]:
+    """Register what a kind of job does (a function of the job and its progress report)."""
+
+    def register(
+        run: Callable[[Job, Report], dict[str, Any]],
+    ) -> Callable[[Job, Report], dict[str, Any]]:
+        KINDS[name] = JobKind(label, permission, run, result_template)
+        return run
+
+    return register
+
+
+def _stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.JOB_STALE_SECONDS)
+
+
+def job_start(
+    *,
+    kind: str,
+    parameters: dict[str, Any],
+    by: Any = None,
+    files: list[File] | None = None,
+) -> Job:
+    """Save the request, keep its files, and queue its task once the row is committed.
+
+    Files are stored (private storage) under the job's folder and named in
+    `parameters["files"]`, so that any worker, on any machine, reads them, and a run again
+    finds them.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"No job kind {kind!r}.")
+    with transaction.atomic():
+        job = Job.objects.create(kind=kind, parameters=parameters, created_by=by)
+        if files:
+            stored = [
+                default_storage.save(f"jobs/{job.pk}/{get_valid_filename(f.name)}", f)
+                for f in files
+            ]
+            job.parameters = {**parameters, "files": stored}
+            job.save(update_fields=["parameters"])
+        transaction.on_commit(lambda: job_dispatch(job.pk))
+    return job
+
+
+def job_dispatch(job_id: int) -> None:
+    """Queue a job's task. A broker that is down fails nothing: the sweep queues it later."""
+    from tracker.tasks import job_run
+
+    Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(dispatched_at=timezone.now())
+    try:
+        job_run.apply_async((job_id,), retry=False)
+    except Exception:
+        logger.warning("Could not queue job %s; the job sweep will", job_id, exc_info=True)
+
+
+def job_execute(job_id: int, *, worker: str = "") -> bool:
+    """Claim a waiting job and do it; False if it was not waiting (taken, done, or gone)."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+        state=JobState.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        finished_at=None,
+        attempts=F("attempts") + 1,
+        worker=worker[:255],
+        progress=0.0,
+        step="Starting",
+        error="",
+    )
+    if not claimed:
+        return False
+    job = Job.objects.get(pk=job_id)
+    kind = KINDS[job.kind]
+    last = 0.0
+
+    def report(fraction: float, step: str) -> None:
+        nonlocal last
+        if time.monotonic() - last < REPORT_EVERY_SECONDS:
+            return
+        last = time.monotonic()
+        Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(
+            progress=min(max(fraction, 0.0), 1.0), step=step[:300], heartbeat_at=timezone.now()
+        )
+
+    try:
+        result = kind.run(job, report)
+    except JobFailed as failed:
+        _finish(job_id, JobState.FAILED, {**failed.result, "reasons": failed.reasons}, str(failed))
+    except Exception as error:
+        logger.exception("Job %s (%s) failed", job_id, job.kind)
+        _finish(
+            job_id,
+            JobState.FAILED,
+            {},
+            f"An unexpected error stopped the job ({type(error).__name__}); the details are "
+            "in the worker's log. Run it again once the cause is fixed.",
+        )
+    else:
+        _finish(job_id, JobState.DONE, result, "")
+    return True
+
+
+def _finish(job_id: int, state: JobState, result: dict[str, Any], error: str) -> None:
+    now = timezone.now()
+    Job.objects.filter(pk=job_id).update(
+        state=state,
+        result=result,
+        error=error,
+        finished_at=now,
+        heartbeat_at=now,
+        progress=1.0 if state == JobState.DONE else F("progress"),
+        step="Finished" if state == JobState.DONE else "Stopped",
+    )
+
+
+def job_rerun(job: Job) -> bool:
+    """Queue a failed or interrupted job again, from the start; False if it was not failed."""
+    with transaction.atomic():
+        again = Job.objects.filter(pk=job.pk, state=JobState.FAILED).update(
+            state=JobState.QUEUED,
+            progress=0.0,
+            step="",
+            error="",
+            result={},
+            started_at=None,
+            finished_at=None,
+            heartbeat_at=None,
+        )
+        if again:
+            transaction.on_commit(lambda: job_dispatch(job.pk))
+    return bool(again)
+
+
+def jobs_sweep(now: dt.datetime | None = None) -> dict[str, int]:
+    """Mark jobs whose worker went quiet as interrupted; queue again those never taken."""
+    now = now or timezone.now()
+    quiet = now - _stale_after()
+    interrupted = 0
+    for job in Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=quiet):
+        interrupted += Job.objects.filter(
+            pk=job.pk, state=JobState.RUNNING, heartbeat_at=job.heartbeat_at
+        ).update(
+            state=JobState.FAILED,
+            finished_at=now,
+            step="Interrupted",
+            error=(
+                f"The worker running this job ({job.worker or 'unknown'}) stopped answering; "
+                f"it was last heard from at {job.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC. Run the "
+                "job again."
+            ),
+        )
+    waiting = Job.objects.filter(state=JobState.QUEUED).filter(
+        Q(dispatched_at__lt=now - dt.timedelta(seconds=settings.JOB_QUEUE_GRACE_SECONDS))
+        | Q(dispatched_at=None, created_at__lt=now - _stale_after())
+    )
+    requeued = 0
+    for job_id in waiting.values_list("pk", flat=True):
+        job_dispatch(job_id)
+        requeued += 1
+    return {"interrupted": interrupted, "requeued": requeued}
