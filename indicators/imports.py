@@ -56,6 +56,8 @@ from django.utils import timezone
 
 from indicators.counts import counted
 from indicators.metadata import (
+    MAX_META_BYTES,
+    META_FOLDERS,
     PLACEHOLDER_ROWS,
     IndicatorMeta,
     is_placeholder,
@@ -70,7 +72,6 @@ from indicators.models import (
     NoData,
     Observation,
     ObservationRevision,
-    ReportingStatus,
 )
 from indicators.periods import Period, parse_period
 from indicators.spreadsheets import csv_writer
@@ -78,20 +79,41 @@ from indicators.spreadsheets import csv_writer
 STORED_PLACES = Decimal("1e-10")
 # Observation.value holds 30 digits, 10 of them after the point.
 STORED_MAX_ADJUSTED = 19
-FILE_NAME = re.compile(r"^indicator_(\d+)-(\w+)-(\w+)(?:-(\w+))?\.csv$", re.IGNORECASE)
+# indicator_10-7-2.csv, and as offices also name them: Indicator_16.9.1.csv, indicator-5-5-2,
+# indicator_10_1_1, 1-4-1.csv, "indicator_ 8-5-2.csv"; a fourth part for national indicators.
+FILE_NAME = re.compile(
+    r"^(?:indicator\s*[-_ ]\s*)?(\d{1,2})[-_.]([0-9a-z]{1,2})[-_.]([0-9a-z]{1,2})"
+    r"(?:[-_.]([0-9a-z]{1,3}))?\s*\.csv$",
+    re.IGNORECASE,
+)
 BATCH_SIZE = 2000
 # Cells that sources write where they have no number: not an error, just no data.
-NO_VALUE = {"", "nan", "na", "n/a", "nv", "..", "...", "-", "\u2013", "x", ":", "null", "none"}
+# Suppression codes too ("c" confidential, ONS's "[c]", "[x]", "[z]"), and "Inf", which a
+# statistical package writes for a division by zero: none of them is a measured value.
+NO_VALUE = {
+    *("", "nan", "na", "n/a", "n.a.", "nd", "nv", "..", "...", "\u2026", ".", "-", "\u2013"),
+    *("x", "xx", ":", "null", "none", "c", "hide_data", "inf", "-inf", "infinity"),
+    *("[c]", "[x]", "[z]", "[u]", "[low]"),
+}
+# "(7.5)", "((6.3))": a value the office marks as less reliable, as Eurostat's tables do.
+_BRACKETED = re.compile(r"^\((\(?)([^()]+)\)?\)$")
+RELIABILITY_ATTRIBUTE = "Reliability"
 # Spaces offices put between thousands, including the non-breaking ones of French locales.
 _NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 # How much of a bad cell a message quotes: enough to find it, never a page of it.
 QUOTE_CHARS = 40
-# Not exported: the period label, kept as written, says it again.
+# Not exported: the period label, kept as written, says them again.
 PERIOD_STATUS_ATTRIBUTE = Observation.PERIOD_STATUS
+PERIOD_NOTE_ATTRIBUTE = Observation.PERIOD_NOTE
 
 
 def _normalised(column: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", column.strip().strip("[]").lower())
+    return re.sub(r"[\s_\-]+", " ", column.strip().strip("[]").lower()).strip()
+
+
+def _is_attribute(normalised: str) -> bool:
+    # COMMENT_OBS_0, COMMENT_OBS_1: numbered copies of an attribute are that attribute.
+    return normalised in ATTRIBUTE_COLUMNS or re.sub(r" \d+$", "", normalised) in ATTRIBUTE_COLUMNS
 
 
 # Columns that describe a value rather than tell values apart (Open SDG's observation
@@ -134,8 +156,15 @@ ATTRIBUTE_COLUMNS = {
         "Time_Detail",
         "TimeCoverage",
         "Confidence interval",
+        "Reliability",
+        "Napomena",  # Croatian: note
+        "Nota",
+        "Notas",
     )
 }
+# The columns offices write for the period and the value, by their normalised names.
+YEAR_COLUMNS = ("year", "years", "time period", "timeperiod")
+VALUE_COLUMNS = ("value", "obs value")
 SOURCE_COLUMNS = {_normalised(name) for name in ("Source", "Sources", "Data source")}
 # Columns of the UN SDG Global Database that repeat what the row's place already says.
 SDG_GLOBAL_IGNORED = {
@@ -296,32 +325,40 @@ class _nothing:
 def _sorted_out(
     files: list[Path | File], summary: ImportSummary
 ) -> tuple[list[Path | File], dict[str, IndicatorMeta]]:
-    """The data files, and the metadata given with them or found beside them, by code."""
-    metas: dict[str, IndicatorMeta] = {}
+    """The data files, and the metadata given with them or found beside them, by code.
+
+    For a data file on disk, the repository's metadata folders beside its folder are looked
+    into; metadata files given in the list are read after them, in the order given.
+    """
     data_files = []
     candidates: list[Path | File] = []
+    given: list[Path | File] = []
     for file in files:
         if meta_code(Path(file.name).name):
-            candidates.append(file)
-        else:
-            data_files.append(file)
-            if isinstance(file, Path):
-                code = (file_code(file.name) or "").replace(".", "-")
-                for folder in (file.parent.parent / "meta", file.parent / "meta"):
-                    for suffix in (".md", ".yml", ".yaml"):
-                        if code and (folder / f"{code}{suffix}").is_file():
-                            candidates.append(folder / f"{code}{suffix}")
-    for file in candidates:
+            given.append(file)
+            continue
+        data_files.append(file)
+        code = (file_code(Path(file.name).name) or "").replace(".", "-")
+        if isinstance(file, Path) and code:
+            for folder in META_FOLDERS:
+                for suffix in (".md", ".yml", ".yaml"):
+                    for place in (file.parent.parent / folder, file.parent / folder):
+                        if (place / f"{code}{suffix}").is_file():
+                            candidates.append(place / f"{code}{suffix}")
+    metas: dict[str, IndicatorMeta] = {}
+    for file in [*dict.fromkeys(candidates), *given]:
         name = Path(file.name).name
         code = meta_code(name)
-        if code is None or code in metas:
+        if code is None:
             continue
         try:
             with file.open("rb") as handle:
-                text = handle.read().decode("utf-8-sig")
-            metas[code] = meta_read(text, name)
+                text = handle.read(MAX_META_BYTES + 1).decode("utf-8-sig")
+            meta = meta_read(text, name)
         except (ValueError, OSError) as error:  # UnicodeDecodeError is a ValueError
             summary.warnings.append((name, f"metadata not read: {error}"))
+            continue
+        metas[code] = meta.over(metas.get(code, IndicatorMeta()))
     return data_files, metas
 
 
@@ -358,17 +395,21 @@ class _Reading:
         return [cell.strip() for cell in next(self.reader, None) or []]
 
     def rows(self, width: int, bad: list[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
-        """Non-blank rows with their line numbers; rows of the wrong width are bad."""
+        """Non-blank rows with their line numbers, `width` cells each.
+
+        As Open SDG reads them (with pandas): a short row's missing cells are empty; a row
+        with more cells than the header is bad unless the extra cells are empty.
+        """
         for row in self.reader:
             if not any(cell.strip() for cell in row):
                 continue
             self.count += 1
             if self.count % self.REPORT_EVERY == 0:
                 self.tell(min(self.raw.tell() / self.size, 1.0))
-            if len(row) != width:
+            if len(row) > width and any(cell.strip() for cell in row[width:]):
                 bad.append((self.reader.line_num, f"{len(row)} cells where the header has {width}"))
                 continue
-            yield self.reader.line_num, row
+            yield self.reader.line_num, [*row[:width], *[""] * (width - len(row))]
 
 
 def _binary(file: File) -> IO[bytes]:
@@ -411,6 +452,7 @@ class _FileRead:
     values: list[Decimal] = field(default_factory=list)  # the first few, to tell placeholders
     found: int = 0
     non_zero: int = 0
+    dimensions: set[str] = field(default_factory=set)  # lower case
     rows: int = 0
     empty: int = 0
     bounded: int = 0
@@ -455,8 +497,8 @@ class _Importer:
         if self.layout == Layout.OPEN_SDG:
             code = file_code(name)
             if code is None:
-                summary.rejected.append(
-                    (name, 0, "not named as an Open SDG data file (indicator_10-7-2.csv)")
+                summary.skipped_files.append(
+                    (name, "not named as an Open SDG data file (indicator_10-7-2.csv)")
                 )
                 return
             indicator = (
@@ -494,10 +536,12 @@ class _Importer:
                 summary.files_without_data += 1
                 summary.no_data.append((name, checked.not_data or "no values"))
             return
-        if (
-            indicator is not None
-            and meta.status == ReportingStatus.NOT_STARTED
-            and is_placeholder(checked.values, found=checked.found, non_zero=checked.non_zero)
+        if indicator is not None and is_placeholder(
+            meta.status,
+            dimensions=checked.dimensions,
+            first_values=checked.values,
+            found=checked.found,
+            non_zero=checked.non_zero,
         ):
             self._no_data(name, indicator, meta, NoData.PLACEHOLDER)
             return
@@ -583,9 +627,11 @@ class _Importer:
         indicator, area = result.indicator, self.area
         if indicator is None or area is None:
             raise ValueError("An Open SDG file is read for a known indicator and area.")
-        columns = reading.header()
+        columns = _named(reading.header())
         lowered = [_normalised(c) for c in columns]
-        if "year" not in lowered or "value" not in lowered:
+        year_at = next((lowered.index(n) for n in YEAR_COLUMNS if n in lowered), None)
+        value_at = next((lowered.index(n) for n in VALUE_COLUMNS if n in lowered), None)
+        if year_at is None or value_at is None:
             # A header alone (an indicator not started), or a note in place of data.
             rows = sum(1 for row in reading.reader if any(cell.strip() for cell in row))
             if len(columns) > 1 and rows:
@@ -593,13 +639,13 @@ class _Importer:
             else:
                 result.not_data = "no values: a header alone" if columns else "an empty file"
             return
-        year_at, value_at = lowered.index("year"), lowered.index("value")
         shape = _Shape(columns, lowered, skip={year_at, value_at})
+        result.dimensions = {lowered[i] for i, _ in shape.dimensions}
         for line, row in reading.rows(len(columns), result.bad):
             # A row without a value is "no data", whatever its period says (offices write
             # notes there); its period is read only when there is a value to place.
             try:
-                value = _read_value(row[value_at], result)
+                value, flags = _read_value(row[value_at], result)
                 period = parse_period(row[year_at]) if value is not None else None
             except ValueError as error:
                 result.bad.append((line, str(error)))
@@ -612,7 +658,7 @@ class _Importer:
                         area,
                         period,
                         shape.disaggregation(row),
-                        shape.attributes(row, period),
+                        shape.attributes(row, period, flags),
                         value,
                         (shape.source(row) or self.source or reading.name)[:500],
                     ),
@@ -651,7 +697,7 @@ class _Importer:
                 result.skipped += 1
                 continue
             try:
-                value = _read_value(row[at["value"]], result)
+                value, flags = _read_value(row[at["value"]], result)
                 period = parse_period(row[at["timeperiod"]]) if value is not None else None
             except ValueError as error:
                 result.bad.append((line, str(error)))
@@ -664,11 +710,16 @@ class _Importer:
                         area,
                         period,
                         shape.disaggregation(row),
-                        shape.attributes(row, period),
+                        shape.attributes(row, period, flags),
                         value,
                         (shape.source(row) or self.source or reading.name)[:500],
                     ),
                 )
+
+
+def _named(columns: list[str]) -> list[str]:
+    """Header cells, an unnamed one (an office's stray comma) named by its place."""
+    return [column or f"Column {i + 1}" for i, column in enumerate(columns)]
 
 
 class _Shape:
@@ -676,41 +727,45 @@ class _Shape:
 
     def __init__(self, columns: list[str], lowered: list[str], skip: set[int]) -> None:
         self.dimensions = [
-            (i, c)
-            for i, c in enumerate(columns)
-            if i not in skip and lowered[i] not in ATTRIBUTE_COLUMNS
+            (i, c) for i, c in enumerate(columns) if i not in skip and not _is_attribute(lowered[i])
         ]
         self.attribute_columns = [
-            (i, c)
-            for i, c in enumerate(columns)
-            if i not in skip and lowered[i] in ATTRIBUTE_COLUMNS
+            (i, c) for i, c in enumerate(columns) if i not in skip and _is_attribute(lowered[i])
         ]
         self.source_at = next((i for i, low in enumerate(lowered) if low in SOURCE_COLUMNS), None)
 
     def disaggregation(self, row: list[str]) -> dict[str, str]:
         return {column: row[i].strip() for i, column in self.dimensions if row[i].strip()}
 
-    def attributes(self, row: list[str], period: Period) -> dict[str, str]:
+    def attributes(self, row: list[str], period: Period, flags: dict[str, str]) -> dict[str, str]:
         attributes = {
             column: row[i].strip() for i, column in self.attribute_columns if row[i].strip()
         }
         if period.status:
             attributes.setdefault(PERIOD_STATUS_ATTRIBUTE, period.status)
-        return attributes
+        if period.note:
+            attributes.setdefault(PERIOD_NOTE_ATTRIBUTE, period.note)
+        return {**flags, **attributes}
 
     def source(self, row: list[str]) -> str:
         return row[self.source_at].strip() if self.source_at is not None else ""
 
 
-def _read_value(raw: str, result: _FileRead) -> Decimal | None:
-    """The stored value of a cell, None for no data; raise ValueError if it cannot be read."""
+def _read_value(raw: str, result: _FileRead) -> tuple[Decimal | None, dict[str, str]]:
+    """The stored value of a cell (None for no data) and what the cell's marks say of it;
+    raise ValueError if it cannot be read."""
     text = _NUMBER_SPACES.sub("", raw)
+    flags = {}
     if text.lower() in NO_VALUE:
         result.empty += 1
-        return None
+        return None, flags
     if text[0] in "<>≤≥":
         result.bounded += 1
-        return None
+        return None, flags
+    if bracketed := _BRACKETED.match(text):
+        very = bool(bracketed.group(1))
+        flags[RELIABILITY_ATTRIBUTE] = "very low" if very else "low"
+        text = bracketed.group(2)
     if "," in text and "." not in text and not re.fullmatch(r"-?\d{1,3}(,\d{3})+", text):
         text = text.replace(",", ".")  # a decimal comma: "7,5"
     try:
@@ -723,7 +778,7 @@ def _read_value(raw: str, result: _FileRead) -> Decimal | None:
         raise ValueError(f"value {quoted(raw.strip())} is too large to store (20 digits at most)")
     # Stored with ten decimal places; compare what will be stored, or every re-import of a
     # value with more digits would look like a change.
-    return value.quantize(STORED_PLACES)
+    return value.quantize(STORED_PLACES), flags
 
 
 class _Sink:
@@ -816,7 +871,13 @@ def observations_export(*, indicator: Indicator, area: Area, out: IO[str] | None
     names = observations.values_list("disaggregation", "attributes")
     dimensions = sorted({name for d, _ in names for name in d})
     attributes = sorted(
-        {name for _, a in names for name in a if name != PERIOD_STATUS_ATTRIBUTE} - set(dimensions)
+        {
+            name
+            for _, a in names
+            for name in a
+            if name not in (PERIOD_STATUS_ATTRIBUTE, PERIOD_NOTE_ATTRIBUTE)
+        }
+        - set(dimensions)
     )
     buffer = out or io.StringIO()
     writer = csv_writer(buffer)

@@ -24,8 +24,9 @@ from indicators.models import ReportingStatus
 # A metadata file is a page of text; a bigger one is not metadata, and parsing YAML of
 # any size (aliases expand) is a way to exhaust memory.
 MAX_META_BYTES = 512 * 1024
-# The most rows a starter's placeholder file has.
+# The most rows a starter's placeholder file has, and the values it holds.
 PLACEHOLDER_ROWS = 10
+STARTER_VALUES = {1, 2, 3}
 META_NAME = re.compile(r"^(\d+-\w+-\w+(?:-\w+)?)\.(md|ya?ml)$", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.DOTALL)
 # How offices spell the statuses (sdg-build accepts the same variants).
@@ -44,13 +45,40 @@ _STATUSES = {
     "not_applicable": ReportingStatus.NOT_APPLICABLE,
 }
 _TRUE = {"true", "yes", "1", "on"}
+_FIELD_LINE = re.compile(
+    r"^\s*(reporting_status|data_non_statistical)\s*:\s*(.*?)\s*$", re.MULTILINE
+)
 
 
 @dataclass(frozen=True)
 class IndicatorMeta:
-    status: str = ReportingStatus.UNKNOWN
-    non_statistical: bool = False
-    source: str = ""  # the metadata file's name, for the record
+    # None where the file does not say.
+    reporting_status: str | None = None
+    data_non_statistical: bool | None = None
+    source: str = ""  # the metadata files' names, for the record
+
+    @property
+    def status(self) -> str:
+        return self.reporting_status or ReportingStatus.UNKNOWN
+
+    @property
+    def non_statistical(self) -> bool:
+        return bool(self.data_non_statistical)
+
+    def over(self, earlier: IndicatorMeta) -> IndicatorMeta:
+        """This file's fields where it states them, the earlier file's elsewhere."""
+        status, non_statistical = self.reporting_status, self.data_non_statistical
+        return IndicatorMeta(
+            earlier.reporting_status if status is None else status,
+            earlier.data_non_statistical if non_statistical is None else non_statistical,
+            ", ".join(filter(None, (earlier.source, self.source))),
+        )
+
+
+# Where an Open SDG repository keeps an indicator's fields, beside its data/ folder, in the
+# order they are read: a later file's field wins (sdg-build reads the configuration, then
+# the metadata). _indicators/ is the older site layout.
+META_FOLDERS = ("_indicators", "indicator-config", "meta")
 
 
 def meta_code(file_name: str) -> str | None:
@@ -60,39 +88,63 @@ def meta_code(file_name: str) -> str | None:
 
 
 def meta_read(text: str, name: str) -> IndicatorMeta:
-    """Read a metadata file; raise ValueError, saying why, when it cannot be read."""
+    """Read a metadata file: YAML, or Markdown with YAML front matter (or bare YAML).
+
+    Raise ValueError, saying why, for a file too large to be metadata. YAML that does not
+    parse (tabs after colons, say) is read line by line for the two fields that matter.
+    """
     if len(text.encode()) > MAX_META_BYTES:
         raise ValueError(f"larger than {MAX_META_BYTES // 1024} KB: not a metadata file")
-    if name.lower().endswith(".md"):
-        match = _FRONT_MATTER.match(text)
-        if match is None:
-            return IndicatorMeta(source=name)  # Markdown alone: nothing said about the data
+    if match := _FRONT_MATTER.match(text):
         text = match.group(1)
     try:
         fields = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ValueError(f"its YAML cannot be read ({str(error).splitlines()[0]})") from None
+    except yaml.YAMLError:
+        fields = {
+            match.group(1): match.group(2).strip("'\" ") for match in _FIELD_LINE.finditer(text)
+        }
     if not isinstance(fields, dict):
-        return IndicatorMeta(source=name)
-    raw_status = str(fields.get("reporting_status") or "").strip().lower()
+        return IndicatorMeta(source=name)  # Markdown alone: nothing said about the data
+    raw_status = fields.get("reporting_status")
+    raw_non_statistical = fields.get("data_non_statistical")
     return IndicatorMeta(
-        status=_STATUSES.get(raw_status, ReportingStatus.UNKNOWN),
-        non_statistical=str(fields.get("data_non_statistical", "")).strip().lower() in _TRUE,
+        reporting_status=(
+            _STATUSES.get(str(raw_status).strip().lower(), ReportingStatus.UNKNOWN)
+            if raw_status not in (None, "")
+            else None
+        ),
+        data_non_statistical=(
+            str(raw_non_statistical).strip().lower() in _TRUE
+            if raw_non_statistical not in (None, "")
+            else None
+        ),
         source=name,
     )
 
 
-def is_placeholder(first_values: list[Decimal], *, found: int, non_zero: int) -> bool:
-    """Whether a not-started indicator's values are the starter's stand-ins, not data.
+def is_placeholder(
+    status: str,
+    *,
+    dimensions: set[str],
+    first_values: list[Decimal],
+    found: int,
+    non_zero: int,
+) -> bool:
+    """Whether a file's values are the Open SDG starter's stand-ins rather than data.
 
-    The starter's files hold zeros, or a handful of rows of small whole numbers counting up
-    (1, 2, 3 for groups A, B, C): nothing an office measured. Real values that an office
-    left under a stale "not started" are more rows, or numbers with decimals, and are kept.
-    `first_values` are the first PLACEHOLDER_ROWS values read, `found` how many there are.
+    The starter's own file (`Year,Group,Value`, groups A and B, values 1, 2 and 3) is a
+    placeholder whatever the status says: offices leave it under "in progress" too. Under
+    "not started" (or "not applicable"), so are zeros, and a handful of rows of small whole
+    numbers: nothing an office measured. Real values that an office left under a stale "not
+    started" are more rows, or numbers with decimals, and are kept. `dimensions` are the
+    file's disaggregation columns in lower case, `first_values` the first PLACEHOLDER_ROWS
+    values, `found` how many values there are and `non_zero` how many are not zero.
     """
-    if non_zero == 0:
+    few = found <= PLACEHOLDER_ROWS
+    if dimensions == {"group"} and few and all(v in STARTER_VALUES for v in first_values):
         return True
-    return found <= PLACEHOLDER_ROWS and all(
-        value == value.to_integral_value() and 0 <= value <= PLACEHOLDER_ROWS
-        for value in first_values
+    if status not in (ReportingStatus.NOT_STARTED, ReportingStatus.NOT_APPLICABLE):
+        return False
+    return non_zero == 0 or (
+        few and all(v == v.to_integral_value() and 0 <= v <= PLACEHOLDER_ROWS for v in first_values)
     )

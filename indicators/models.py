@@ -274,6 +274,8 @@ class Observation(models.Model):
     CONTENT_FIELDS = ("value", "unit", "source", "note", "attributes")
     # The attribute a status mark after the period ("2021 (p)") becomes.
     PERIOD_STATUS = "Period status"
+    # And the words in brackets after it ("2016/18 (baseline)").
+    PERIOD_NOTE = "Period note"
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="observations")
@@ -334,7 +336,7 @@ class Observation(models.Model):
     def attribute_note(self) -> str:
         """The attributes in a few words, for a table cell or a tooltip: "provisional"."""
         return "; ".join(
-            value if name == self.PERIOD_STATUS else f"{name}: {value}"
+            value if name in (self.PERIOD_STATUS, self.PERIOD_NOTE) else f"{name}: {value}"
             for name, value in sorted(self.attributes.items())
         )
 

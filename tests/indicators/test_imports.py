@@ -89,7 +89,7 @@ def broken_and_good(tmp_path) -> list[Path]:
     bad = write(
         tmp_path,
         "indicator_10-7-1.csv",
-        "Year,Sex,Value\n2019,Female,12\nlast year,Male,11\n2020,Male,eleven\n2021,Male\n",
+        "Year,Sex,Value\n2019,Female,12\nlast year,Male,11\n2020,Male,eleven\n2021,Male,3,4\n",
     )
     return [good, bad]
 
@@ -106,7 +106,7 @@ def test_a_broken_file_is_refused_whole_naming_every_bad_row_and_the_others_impo
     reasons = " ".join(reason for _, _, reason in summary.rejected)
     assert "'last year' is not a year" in reasons
     assert "'eleven' is not a number" in reasons
-    assert "2 cells where the header has 3" in reasons
+    assert "4 cells where the header has 3" in reasons
     assert summary.refused_files == ["indicator_10-7-1.csv"]
     # The good file's two values, and nothing of the broken file's good first row.
     assert list(
@@ -127,6 +127,12 @@ def test_an_unknown_layout_is_refused(tmp_path):
     path = write(tmp_path, "indicator_10-c-1.csv", "Date,Amount\n2019,3\n")
     summary = observations_import(files=[path], area=Area.objects.get(iso3="KEN"))
     assert "no Year and Value columns" in summary.rejected[0][2]
+
+
+def test_a_short_row_lacks_its_last_cells_as_open_sdg_reads_it(tmp_path):
+    path = write(tmp_path, "indicator_10-7-1.csv", "Year,Sex,Value\n2019,Female,12\n2020,Male\n")
+    summary = observations_import(files=[path], area=Area.objects.get(iso3="KEN"))
+    assert (summary.rejected, summary.written, summary.empty_values) == ([], 1, 1)
 
 
 def test_a_note_in_place_of_data_and_empty_values_are_no_data(tmp_path):

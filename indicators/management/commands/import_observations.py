@@ -64,9 +64,10 @@ class Command(BaseCommand):
                 )
         elif layout == Layout.OPEN_SDG:
             raise CommandError("Open SDG files hold one country's data: give --country ISO3.")
-        pattern = "indicator_*.csv" if layout == Layout.OPEN_SDG else "*.csv"
+        pattern = "*.csv"
         if path.is_dir():
-            # An Open SDG data repository keeps its files in data/: take its root as well.
+            # An Open SDG data repository keeps its files in data/ (its metadata in folders
+            # beside it, which the import finds): take its root as well.
             files = sorted(path.glob(pattern)) or sorted((path / "data").glob(pattern))
         elif path.is_file():
             files = [path]
