@@ -11,6 +11,10 @@ the version they chose. Importing the same version again with the same content c
 nothing; with other content it is refused. A new version becomes the current one unless told
 otherwise, and takes over the observations of the indicators it carries on (same code, or
 same name for an indicator without one).
+
+A table is read within caps (file size, what an XLSX unpacks to, rows, columns, cell length)
+and refused beyond them with the reason, so a hostile or mistaken file costs neither time nor
+memory; a reason quotes at most the first few dozen characters of the input it is about.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import IO, Any
+from xml.parsers import expat
 
 from django.db import transaction
 from django.db.models import Q
@@ -37,7 +43,8 @@ from indicators.models import (
 )
 
 OBJECTIVE_COUNT = 23
-SDG_CODE = re.compile(r"^\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}$")
+# An SDG indicator (10.7.2), or a national one that an office numbers under it (10.7.2.1).
+SDG_CODE = re.compile(r"^\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}(?:\.[0-9a-z]{1,3})?$")
 # Header spellings people use, to the field they mean.
 COLUMNS = {
     "code": "code",
@@ -76,6 +83,39 @@ DIRECTIONS = {
     "down": Direction.DECREASE,
 }
 LIMITS = {"code": 30, "name": 500, "short_name": 120, "unit": 200, "custodian": 300, "source": 500}
+FIRST_TARGET_YEAR = 2016  # targets run from the 2015 baseline (IndicatorTarget.base_year)
+LAST_TARGET_YEAR = 2100  # as the model's constraint
+# IndicatorTarget.value holds 30 digits, 10 of them after the point.
+TARGET_VALUE_BELOW = Decimal(10) ** 20
+TARGET_PLACES = Decimal("1e-10")
+
+# What an import reads at most. An honest indicator table has tens to a few hundred rows of
+# short text; these caps leave room for many times that, and refuse the rest before it costs
+# time or memory (a 101 KB workbook once unpacked to 100 MB: 13 s and 700 MB to refuse).
+MB = 1024 * 1024
+MAX_FILE_BYTES = 10 * MB  # the CSV or XLSX as uploaded: ten thousand rows of 1 KB each
+MAX_ROWS = 10_000  # rows below the header, blank ones included
+MAX_COLUMNS = 100  # filled ones; a table has about fifteen columns to choose from
+MAX_CELL_CHARS = 5_000  # ten times the longest name, and room for a long description
+# Beyond this a CSV line cannot be a row within the caps above; csv would split it in memory.
+MAX_LINE_CHARS = MAX_COLUMNS * MAX_CELL_CHARS
+# An XLSX is a zip of XML parts, whose size says little about what it unpacks to: the table's
+# sheet and its shared strings are the big parts, well under 20 MB for ten thousand rows.
+MAX_XLSX_UNPACKED_BYTES = 50 * MB
+MAX_XLSX_PART_BYTES = 20 * MB
+MAX_XLSX_RATIO = 100  # spreadsheet XML packs 5 to 20 times smaller; a zip bomb, 1,000 times
+# openpyxl's time and memory follow the number of XML elements, which bytes bound only
+# loosely: 4 MB of empty cells `<c/>` (8 KB zipped) cost it 3 s and 340 MB. Ten thousand rows
+# of twenty cells and their strings make about 600,000 elements. It builds a row's cells at
+# once, so no element may hold more than a sheet's rows or a string table's strings need;
+# and a tag of a million attributes costs 450 MB before any count can stop it, so no run of
+# bytes between two tags may be longer than the XML of the longest cell we read.
+MAX_XLSX_ELEMENTS = 1_000_000
+MAX_XLSX_CHILDREN = 100_000
+MAX_XLSX_RUN_BYTES = 64 * 1024
+# A reason about bad input quotes this much of it: enough to find the cell.
+QUOTED_CHARS = 40
+MAX_PROBLEMS = 100  # listed for one table; the rest wait for the next try
 
 
 @dataclass
@@ -141,7 +181,9 @@ def indicator_set_import(
     previous = IndicatorSet.objects.filter(code=code).order_by("-is_current", "-created_at").first()
     name = name or (previous.name if previous else "")
     if not name:
-        rejected.append((0, f"the set {code!r} is new: give it a name"))
+        rejected.append((0, f"the set {_quoted(code)} is new: give it a name"))
+    if len(rejected) > MAX_PROBLEMS:
+        rejected[MAX_PROBLEMS:] = [(0, f"more problems than these first {MAX_PROBLEMS}")]
     if rejected:
         raise SetImportRejected(rejected)
 
@@ -153,8 +195,8 @@ def indicator_set_import(
                     [
                         (
                             0,
-                            f"version {version} of {code!r} exists with other content; a "
-                            "version does not change once imported: give a new version",
+                            f"version {_quoted(version)} of {_quoted(code)} exists with other "
+                            "content; a version does not change once imported: give a new version",
                         )
                     ]
                 )
@@ -271,30 +313,207 @@ _VALUE_FIELDS = (
 def _table(file: IO[bytes], filename: str) -> Iterator[tuple[int, list[str]]]:
     """Rows of the first sheet or of the CSV as text cells, with their line numbers."""
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        import openpyxl
-
-        try:
-            workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
-            raise SetImportRejected([(0, f"not a readable XLSX file ({error})")]) from error
-        sheet = workbook.worksheets[0]
-        for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield line, [_cell_text(c) for c in cells]
-        workbook.close()
-        return
-    if not filename.lower().endswith((".csv", ".txt")):
+        rows = _xlsx_rows(file)
+    elif filename.lower().endswith((".csv", ".txt")):
+        rows = _csv_rows(file)
+    else:
         raise SetImportRejected([(0, "give a .csv or .xlsx file")])
-    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text, strict=True)
+    for count, (line, cells) in enumerate(rows):
+        if count > MAX_ROWS:  # count 0 is the header
+            raise SetImportRejected(
+                [(line, f"the table goes on past {MAX_ROWS:,} rows below its header")]
+            )
+        while cells and not cells[-1]:
+            cells.pop()  # spreadsheets save the empty cells of a formatted range
+        if len(cells) > MAX_COLUMNS:
+            raise SetImportRejected([(line, f"the row fills more than {MAX_COLUMNS} columns")])
+        yield line, cells
+
+
+def _xlsx_rows(file: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    _check_workbook(file)
+    import openpyxl
+
+    file.seek(0)
+    try:
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not XLSX
+        raise _unreadable_xlsx(error) from error
+    try:
+        if not workbook.worksheets:
+            raise SetImportRejected([(0, "the workbook has no worksheet")])
+        sheet = workbook.worksheets[0]
+        # The sheet's own dimension may claim 16,384 columns: openpyxl would pad every row to
+        # it. Without it a row ends at its last cell.
+        sheet.reset_dimensions()
+        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+        while True:
+            try:
+                line, cells = next(rows)
+            except StopIteration:
+                return
+            except Exception as error:  # a broken sheet fails only once it is read
+                raise _unreadable_xlsx(error) from error
+            yield line, [_cell_text(c) for c in cells]
+    finally:
+        workbook.close()
+
+
+def _unreadable_xlsx(error: Exception) -> SetImportRejected:
+    return SetImportRejected([(0, f"not a readable XLSX file ({_quoted(str(error), 100)})")])
+
+
+def _check_workbook(file: IO[bytes]) -> None:
+    """Refuse a workbook that would unpack to more than the caps, before openpyxl opens it.
+
+    The sizes a zip declares bind: Python's zipfile stops a part at its declared size and
+    then fails its checksum, so a part cannot unpack to more than it says.
+    """
+    if file.seek(0, io.SEEK_END) > MAX_FILE_BYTES:
+        raise SetImportRejected([(0, f"the file is larger than {MAX_FILE_BYTES // MB} MB")])
+    file.seek(0)
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise SetImportRejected(
+            [(0, "not a readable XLSX file: an XLSX file is a zip archive, and this is not one")]
+        ) from error
+    with archive:
+        parts = archive.infolist()
+        for part in parts:
+            if part.file_size > MAX_XLSX_PART_BYTES:
+                raise SetImportRejected(
+                    [
+                        (
+                            0,
+                            f"the workbook's part {_quoted(part.filename)} unpacks to more "
+                            f"than {MAX_XLSX_PART_BYTES // MB} MB",
+                        )
+                    ]
+                )
+        unpacked = sum(part.file_size for part in parts)
+        if unpacked > MAX_XLSX_UNPACKED_BYTES:
+            raise SetImportRejected(
+                [(0, f"the workbook unpacks to more than {MAX_XLSX_UNPACKED_BYTES // MB} MB")]
+            )
+        if unpacked > MAX_XLSX_RATIO * sum(part.compress_size for part in parts):
+            raise SetImportRejected(
+                [
+                    (
+                        0,
+                        f"the workbook unpacks to more than {MAX_XLSX_RATIO} times its size, "
+                        "which no real table does",
+                    )
+                ]
+            )
+        counter = _XmlCounter()
+        try:
+            for part in parts:
+                with archive.open(part) as content:
+                    counter.read(content)
+        except _XmlTooBig as too_big:
+            raise SetImportRejected([(0, str(too_big))]) from None
+        except Exception as error:  # a bad checksum, an encrypted part, an unknown packing
+            raise _unreadable_xlsx(error) from error
+
+
+class _XmlTooBig(Exception):
+    pass
+
+
+class _XmlCounter:
+    """Counts the XML elements of a workbook's parts as they stream, and stops at the caps.
+
+    Parts that are not XML (pictures) fail to parse at once and are passed over: openpyxl
+    cannot read a sheet from them either, and all that parsed before the failure is counted.
+    """
+
+    def __init__(self) -> None:
+        self.elements = 0
+        self.children: list[int] = []
+
+    def read(self, content: IO[bytes]) -> None:
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.StartDoctypeDeclHandler = self._doctype
+        self.children = [0]
+        run = 0  # bytes since the last "<"
+        try:
+            while chunk := content.read(64 * 1024):
+                # Parsed first, so a picture fails as not XML before its bytes are measured;
+                # a tag can then grow by one chunk past the cap, and no further.
+                parser.Parse(chunk, False)
+                pieces = chunk.split(b"<")
+                run += len(pieces[0])
+                if max([run, *map(len, pieces[1:])]) > MAX_XLSX_RUN_BYTES:
+                    raise _XmlTooBig(
+                        "the workbook holds a text or tag longer than "
+                        f"{MAX_XLSX_RUN_BYTES // 1024} KB"
+                    )
+                if len(pieces) > 1:
+                    run = len(pieces[-1])
+            parser.Parse(b"", True)
+        except expat.ExpatError:
+            return
+
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
+        self.elements += 1
+        self.children[-1] += 1
+        if self.elements > MAX_XLSX_ELEMENTS:
+            raise _XmlTooBig(
+                f"the workbook holds more than {MAX_XLSX_ELEMENTS:,} XML elements (cells, rows, "
+                "texts): keep only the indicator table in it"
+            )
+        if self.children[-1] > MAX_XLSX_CHILDREN:
+            raise _XmlTooBig(
+                f"a row, sheet or string list in the workbook holds more than "
+                f"{MAX_XLSX_CHILDREN:,} items"
+            )
+        self.children.append(0)
+
+    def _end(self, name: str) -> None:
+        self.children.pop()
+
+    def _doctype(self, *declaration: object) -> None:
+        # Entities declared there can expand a few bytes into gigabytes; XLSX needs none.
+        raise _XmlTooBig("the workbook's XML declares a document type, which XLSX never does")
+
+
+def _csv_rows(file: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise SetImportRejected([(0, f"the file is larger than {MAX_FILE_BYTES // MB} MB")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SetImportRejected([(0, "the CSV is not UTF-8 text")]) from error
+    reader = csv.reader(_csv_lines(text), strict=True)
     try:
         for cells in reader:
             yield reader.line_num, cells
-    except UnicodeDecodeError as error:
-        raise SetImportRejected([(0, "the CSV is not UTF-8 text")]) from error
     except csv.Error as error:
-        raise SetImportRejected([(reader.line_num, f"not readable as CSV: {error}")]) from error
-    finally:
-        text.detach()  # the caller opened the file and closes it
+        reason = f"not readable as CSV: {error}"  # csv's reasons quote no input
+        # csv's own cap on a cell (csv.field_size_limit(), 131,072 characters, which we leave
+        # alone as it holds for the whole process) is far above ours: say ours.
+        if "field limit" in str(error):
+            reason = f"a cell is longer than {MAX_CELL_CHARS:,} characters"
+        raise SetImportRejected([(reader.line_num, reason)]) from error
+
+
+def _csv_lines(text: str) -> Iterator[str]:
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise SetImportRejected(
+                [(number, f"the line is longer than {MAX_LINE_CHARS:,} characters")]
+            )
+        yield line
+
+
+def _quoted(text: str, limit: int = QUOTED_CHARS) -> str:
+    """`text` quoted for a reason, cut to its first `limit` characters: a cell of a hundred
+    megabytes must not come back in every message about it."""
+    return repr(text if len(text) <= limit else f"{text[:limit]}…")
 
 
 def _cell_text(cell: object) -> str:
@@ -311,7 +530,7 @@ def _parse(table: Iterator[tuple[int, list[str]]], rejected: list[tuple[int, str
     for cell in header:
         label = re.sub(r"[\s_\-]+", " ", cell.strip().lower())
         if label and label not in COLUMNS:
-            rejected.append((header_line, f"unknown column {cell.strip()!r}"))
+            rejected.append((header_line, f"unknown column {_quoted(cell.strip())}"))
         fields.append(COLUMNS.get(label))
     if "name" not in fields:
         rejected.append((header_line, "no name column"))
@@ -321,7 +540,19 @@ def _parse(table: Iterator[tuple[int, list[str]]], rejected: list[tuple[int, str
     codes: dict[str, int] = {}
     names: dict[str, int] = {}
     for line, cells in table:
+        if len(rejected) > MAX_PROBLEMS:
+            break
         if not any(c.strip() for c in cells):
+            continue
+        long = next((i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS), None)
+        if long is not None:
+            rejected.append(
+                (
+                    line,
+                    f"the cell in column {long + 1} is longer than {MAX_CELL_CHARS:,} "
+                    f"characters ({_quoted(cells[long])})",
+                )
+            )
             continue
         record = {
             f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields) if f
@@ -331,7 +562,7 @@ def _parse(table: Iterator[tuple[int, list[str]]], rejected: list[tuple[int, str
             continue
         for seen, value, what in ((codes, row.code, "code"), (names, row.name, "name")):
             if value and value in seen:
-                rejected.append((line, f"{what} {value!r} is already on line {seen[value]}"))
+                rejected.append((line, f"{what} {_quoted(value)} is already on line {seen[value]}"))
             seen.setdefault(value, line)
         rows.append(row)
     return rows
@@ -348,10 +579,10 @@ def _row(
         problems.append("name is empty")
     direction = DIRECTIONS.get(record.get("direction", "").lower())
     if direction is None:
-        problems.append(f"direction {record['direction']!r} is not increase or decrease")
+        problems.append(f"direction {_quoted(record['direction'])} is not increase or decrease")
     sdg_code = record.get("sdg_code", "")
     if sdg_code and not SDG_CODE.match(sdg_code):
-        problems.append(f"SDG code {sdg_code!r} is not like 10.7.2")
+        problems.append(f"SDG code {_quoted(sdg_code)} is not like 10.7.2 (or 10.7.2.1)")
     objectives = _objectives(record.get("objectives", ""), problems)
     target = _target(record.get("target_value", ""), record.get("target_year", ""), problems)
     if problems:
@@ -376,11 +607,26 @@ def _objectives(text: str, problems: list[str]) -> list[int]:
         return list(range(1, OBJECTIVE_COUNT + 1))
     numbers = []
     for part in filter(None, (p.strip() for p in re.split(r"[,;\s]+", text))):
-        if not part.isdecimal() or not 1 <= int(part) <= OBJECTIVE_COUNT:
-            problems.append(f"objective {part!r} is not a number from 1 to {OBJECTIVE_COUNT}")
-        elif int(part) not in numbers:
-            numbers.append(int(part))
+        number = _whole_number(part, 1, OBJECTIVE_COUNT)
+        if number is None:
+            problems.append(
+                f"objective {_quoted(part)} is not a number from 1 to {OBJECTIVE_COUNT}"
+            )
+        elif number not in numbers:
+            numbers.append(number)
     return numbers
+
+
+def _whole_number(text: str, low: int, high: int) -> int | None:
+    """`text` as a whole number from `low` to `high`, or None.
+
+    ASCII digits only, and no more of them than `high` has: str.isdigit() takes "²", which
+    int() refuses, and int() refuses more than 4,300 digits with an error of its own.
+    """
+    if not (text.isascii() and text.isdecimal() and len(text) <= len(str(high))):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
 
 
 def _target(value: str, year: str, problems: list[str]) -> tuple[Decimal, int] | None:
@@ -389,14 +635,35 @@ def _target(value: str, year: str, problems: list[str]) -> tuple[Decimal, int] |
     if not (value and year):
         problems.append("a target needs both a target value and a target year")
         return None
+    number = _target_value(value, problems)
+    target_year = _whole_number(year, FIRST_TARGET_YEAR, LAST_TARGET_YEAR)
+    if target_year is None:
+        problems.append(
+            f"target year {_quoted(year)} is not a year from {FIRST_TARGET_YEAR} "
+            f"to {LAST_TARGET_YEAR}"
+        )
+    if number is None or target_year is None:
+        return None
+    return number, target_year
+
+
+def _target_value(value: str, problems: list[str]) -> Decimal | None:
+    """The value as stored, to ten places, or None with the reason in `problems`."""
     try:
-        number = Decimal(value.replace(",", ""))
-    except InvalidOperation:
+        # ASCII only: Decimal() reads digits of every script, "٣" as 3.
+        number = Decimal(value.replace(",", "")) if value.isascii() else None
+    except InvalidOperation:  # not a number, or an exponent beyond what Decimal holds
         number = None
     if number is None or not number.is_finite():
-        problems.append(f"target value {value!r} is not a number")
+        problems.append(f"target value {_quoted(value)} is not a number")
         return None
-    if not year.isdecimal() or not 2016 <= int(year) <= 2100:
-        problems.append(f"target year {year!r} is not a year after 2015")
+    # Exactly: abs() and quantize() would round to the default context's 28 digits, which do
+    # not hold 20 before the point and 10 after it.
+    if number.copy_abs() < TARGET_VALUE_BELOW:
+        number = number.quantize(TARGET_PLACES, context=Context(prec=31))
+    if number.copy_abs() >= TARGET_VALUE_BELOW:
+        problems.append(
+            f"target value {_quoted(value)} is too large: at most 20 digits before the point"
+        )
         return None
-    return number.quantize(Decimal("1e-10")), int(year)
+    return number

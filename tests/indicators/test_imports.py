@@ -335,3 +335,23 @@ def test_a_file_that_is_not_utf8_or_not_csv_is_refused_with_a_reason(tmp_path):
         ("indicator_10-7-1.csv", 3, "not readable as CSV: unexpected end of data"),
     ]
     assert not Observation.objects.exists()
+
+
+def test_the_public_download_neutralises_formulas_from_imported_files(client, tmp_path):
+    from django.urls import reverse
+
+    path = write(
+        tmp_path,
+        "indicator_10-c-1.csv",
+        'Year,Corridor,COMMENT_OBS,Value\n2019,"=HYPERLINK(""http://x.example"",""go"")",'
+        "@SUM(A1),7.5\n2020,+cmd|' /C calc'!A0,-2+3,-1.5\n",
+    )
+    observations_import(files=[path], area=Area.objects.get(iso3="KEN"))
+    indicator = Indicator.objects.get(sdg_code="10.c.1", indicator_set__is_current=True)
+    response = client.get(reverse("indicators:data_csv", args=[indicator.pk]), {"area": "KEN"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [
+        ["Year", "Corridor", "COMMENT_OBS", "Value"],
+        ["2019", '\'=HYPERLINK("http://x.example","go")', "'@SUM(A1)", "7.5"],
+        ["2020", "'+cmd|' /C calc'!A0", "'-2+3", "-1.5"],
+    ]
