@@ -14,6 +14,7 @@ from indicators.counts import counted
 from indicators.imports import ImportRejected, Layout, observations_import
 from indicators.models import (
     Area,
+    AreaReporting,
     GuidingPrinciple,
     Indicator,
     IndicatorSet,
@@ -456,6 +457,25 @@ def problem_lines(rejected: list[tuple[str, int, str]], limit: int = 200) -> lis
     if len(rejected) > limit:
         lines.append(f"… and {counted(len(rejected) - limit, 'more problem')}.")
     return lines
+
+
+@admin.register(AreaReporting)
+class AreaReportingAdmin(admin.ModelAdmin):
+    """What each office says of an indicator, as imports recorded it: read here, never edited."""
+
+    list_display = ("indicator", "area", "status", "no_data", "source", "updated_at")
+    list_filter = ("status", "no_data", "indicator__indicator_set")
+    list_select_related = ("indicator", "area")
+    search_fields = ("indicator__code", "indicator__sdg_code", "area__name", "area__code")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(ObservationRevision)

@@ -368,7 +368,7 @@ class _Reading:
     # Rows between two progress reports: often enough to watch, rarely enough to cost nothing.
     REPORT_EVERY = 10_000
 
-    def __init__(self, file: Path | File, name: str, tell: Callable[[float], None]) -> None:
+    def __init__(self, file: Path | File, name: str, tell: Callable[[float, int], None]) -> None:
         self.file = file
         self.name = name
         self.size = max(file.stat().st_size if isinstance(file, Path) else file.size, 1)
@@ -405,7 +405,7 @@ class _Reading:
                 continue
             self.count += 1
             if self.count % self.REPORT_EVERY == 0:
-                self.tell(min(self.raw.tell() / self.size, 1.0))
+                self.tell(min(self.raw.tell() / self.size, 1.0), self.count)
             if len(row) > width and any(cell.strip() for cell in row[width:]):
                 bad.append((self.reader.line_num, f"{len(row)} cells where the header has {width}"))
                 continue
@@ -520,7 +520,14 @@ class _Importer:
 
         # First pass: read everything, write nothing.
         seen: dict[int, tuple[str, int, Decimal]] = {}
-        checked = self._pass(file, name, indicator, lambda f: tell(f / 2, "checking"), seen, None)
+        checked = self._pass(
+            file,
+            name,
+            indicator,
+            lambda fraction, rows: tell(fraction / 2, f"checking, {rows:,} rows read"),
+            seen,
+            None,
+        )
         summary.rows += checked.rows
         summary.empty_values += checked.empty
         summary.bounded_values += checked.bounded
@@ -550,7 +557,7 @@ class _Importer:
         tell(0.5, f"writing {counted(checked.found, 'value')}")
         with transaction.atomic():
             sink = _Sink(summary, self.by, name)
-            self._pass(file, name, indicator, lambda f: None, {}, sink)
+            self._pass(file, name, indicator, lambda fraction, rows: None, {}, sink)
             sink.flush()
             if indicator is not None:
                 self._reporting(indicator, meta, NoData.NONE, name)
@@ -573,7 +580,7 @@ class _Importer:
         file: Path | File,
         name: str,
         indicator: Indicator | None,
-        tell: Callable[[float], None],
+        tell: Callable[[float, int], None],
         seen: dict[int, tuple[str, int, Decimal]],
         sink: _Sink | None,
     ) -> _FileRead:

@@ -335,9 +335,13 @@ class Observation(models.Model):
     @property
     def attribute_note(self) -> str:
         """The attributes in a few words, for a table cell or a tooltip: "provisional"."""
+        return self.describe(self.attributes)
+
+    @classmethod
+    def describe(cls, attributes: dict[str, str]) -> str:
         return "; ".join(
-            value if name in (self.PERIOD_STATUS, self.PERIOD_NOTE) else f"{name}: {value}"
-            for name, value in sorted(self.attributes.items())
+            value if name in (cls.PERIOD_STATUS, cls.PERIOD_NOTE) else f"{name}: {value}"
+            for name, value in sorted(attributes.items())
         )
 
     @staticmethod
@@ -359,10 +363,13 @@ class ReportingStatus(models.TextChoices):
 class NoData(models.TextChoices):
     """Why an area has no values for an indicator although its office published a file."""
 
-    NONE = "", "Has values"
-    NON_STATISTICAL = "non-statistical", "The office reports it without statistics"
-    PLACEHOLDER = "placeholder", "Not started: only placeholder values published"
-    EMPTY = "empty", "The office published no values"
+    NONE = "", "has values"
+    NON_STATISTICAL = "non-statistical", "its statistics office reports it without statistics"
+    PLACEHOLDER = (
+        "placeholder",
+        ("its statistics office has not started reporting it (only placeholder values published)"),
+    )
+    EMPTY = "empty", "its statistics office published a file without values"
 
 
 class AreaReporting(models.Model):

@@ -170,6 +170,8 @@ class SeriesView:
     lines: list[Line]
     unit: str
     target: IndicatorTarget | None
+    # The attributes every value drawn has, in words ("Observation status: Undefined").
+    shared_note: str = ""
 
     @property
     def label(self) -> str:
@@ -181,9 +183,7 @@ class SeriesView:
             ChartSeries(
                 label=line.label,
                 points=[
-                    ChartPoint(
-                        o.period_start, o.period_end, o.value, o.period_label, o.attribute_note
-                    )
+                    ChartPoint(o.period_start, o.period_end, o.value, o.period_label, o.own_note)
                     for o in line.observations
                 ],
             )
@@ -313,4 +313,15 @@ def indicator_series(
                 target_year=target.year if target else None,
                 base_year=target.base_year if target else 2015,
             )
-    return SeriesView(area, dimensions, lines, unit, target)
+    return SeriesView(area, dimensions, lines, unit, target, _notes(rows))
+
+
+def _notes(rows: list[Observation]) -> str:
+    """What every value drawn shares, said once; each value keeps only what is its own.
+
+    Sets `own_note` on each observation: its attributes less the shared ones.
+    """
+    shared = set.intersection(*(set(o.attributes.items()) for o in rows)) if rows else set()
+    for o in rows:
+        o.own_note = Observation.describe(dict(set(o.attributes.items()) - shared))
+    return Observation.describe(dict(shared))

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from indicators.admin import ObservationAdmin, problem_lines
 from pledges.admin import ReadOnlyAdmin
 from tracker.job_kinds import OBSERVATIONS_IMPORT
-from tracker.jobs import KINDS, job_rerun, job_start
+from tracker.jobs import job_rerun, job_start, kind_of
 from tracker.models import Job, JobState, User, WorkerHeartbeat
 
 
@@ -80,7 +80,7 @@ class JobAdmin(ReadOnlyAdmin):
 
     @admin.display(description="kind", ordering="kind")
     def kind_label(self, job: Job) -> str:
-        kind = KINDS.get(job.kind)
+        kind = kind_of(job)
         return kind.label if kind else job.kind
 
     @admin.display(description="done", ordering="progress")
@@ -95,7 +95,7 @@ class JobAdmin(ReadOnlyAdmin):
         ]
 
     def may_rerun(self, request: HttpRequest, job: Job) -> bool:
-        kind = KINDS.get(job.kind)
+        kind = kind_of(job)
         return (
             job.state == JobState.FAILED
             and kind is not None
@@ -108,7 +108,7 @@ class JobAdmin(ReadOnlyAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         job = get_object_or_404(Job.objects.select_related("created_by"), pk=object_id)
-        kind = KINDS.get(job.kind)
+        kind = kind_of(job)
         result = job.result or {}
         return TemplateResponse(
             request,

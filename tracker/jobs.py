@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,6 +80,11 @@ def job_kind(
     return register
 
 
+def kind_of(job: Job) -> JobKind | None:
+    """What the job's kind does, if this version of the code still knows it."""
+    return KINDS.get(job.kind)
+
+
 def _stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=settings.JOB_STALE_SECONDS)
 
@@ -139,14 +145,22 @@ def job_execute(job_id: int, *, worker: str = "") -> bool:
     if not claimed:
         return False
     job = Job.objects.get(pk=job_id)
-    kind = KINDS[job.kind]
-    last = 0.0
+    kind = kind_of(job)
+    if kind is None:
+        _finish(
+            job_id, JobState.FAILED, {}, f"This version of the tracker does no {job.kind!r} jobs."
+        )
+        return True
+    last, last_kind = 0.0, ""
 
     def report(fraction: float, step: str) -> None:
-        nonlocal last
-        if time.monotonic() - last < REPORT_EVERY_SECONDS:
+        nonlocal last, last_kind
+        # A new kind of step is always written ("checking" gives way to "writing"); the
+        # same step with new counts at most once a second.
+        kind_of_step = re.sub(r"[\d,.%]+", "#", step)
+        if kind_of_step == last_kind and time.monotonic() - last < REPORT_EVERY_SECONDS:
             return
-        last = time.monotonic()
+        last, last_kind = time.monotonic(), kind_of_step
         Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(
             progress=min(max(fraction, 0.0), 1.0), step=step[:300], heartbeat_at=timezone.now()
         )

@@ -106,7 +106,7 @@ def test_metadata_files_uploaded_with_the_data_are_read(import_post):
         upload("10-c-1.md", "---\nreporting_status: notstarted\n---\nNot yet.\n"),
     ]
     response = import_post({"layout": "open-sdg", "country": "KEN", "files": files})
-    assert "indicator_10-c-1.csv: Not started: only placeholder values published" in response.text
+    assert "indicator_10-c-1.csv: its statistics office has not started" in response.text
     assert not Observation.objects.exists()
 
 

@@ -234,7 +234,7 @@ def test_an_area_without_data_says_so_under_its_own_name_and_shows_no_other_char
     assert "<svg" not in response.text
     assert '<h3 id="area-title">United Kingdom' in response.text
     assert "No data for United Kingdom" in response.text
-    assert "not started: only placeholder values published" in response.text
+    assert "has not started reporting it (only placeholder values published)" in response.text
     assert '<a href="?area=KEN">Kenya</a>' in response.text
     assert "progress-status" not in response.text
 

@@ -6,6 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from indicators.models import AreaReporting
 from pledges.models import PledgeObjective, PledgePartner, ReviewEvent
 from tests.factories import (
     ObservationFactory,
@@ -15,6 +16,7 @@ from tests.factories import (
     ProgressUpdateFactory,
     objective,
 )
+from tracker.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +42,8 @@ READ_ONLY = {
     "evidence",
     "outboxmessage",
     "workerheartbeat",
+    "areareporting",
+    "job",
 }
 
 
@@ -56,7 +60,9 @@ def sample_data():
     update = ProgressUpdateFactory(pledge=pledge)
     ReviewEvent.objects.create(pledge=pledge, action="publish", to_state="published")
     ReviewEvent.objects.create(pledge=pledge, update=update, action="submit", to_state="submitted")
-    ObservationFactory()
+    observation = ObservationFactory()
+    AreaReporting.objects.create(indicator=observation.indicator, area=observation.area)
+    Job.objects.create(kind="observations-import", parameters={"layout": "open-sdg"})
     return pledge
 
 
