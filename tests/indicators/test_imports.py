@@ -355,3 +355,22 @@ def test_the_public_download_neutralises_formulas_from_imported_files(client, tm
         ["2019", '\'=HYPERLINK("http://x.example","go")', "'@SUM(A1)", "7.5"],
         ["2020", "'+cmd|' /C calc'!A0", "'-2+3", "-1.5"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("²", "is not a number"),
+        ("²²²²", "is not a number"),
+        ("1e999999", "too large to store"),
+        ("123456789012345678901234567890", "too large to store"),
+        ("x" * 5000, "is not a number"),
+    ],
+)
+def test_values_out_of_range_are_refused_with_their_line_quoted_short(tmp_path, value, reason):
+    path = write(tmp_path, "indicator_10-c-1.csv", f"Year,Value\n2019,1\n2020,{value}\n")
+    summary = observations_import(files=[path], area=Area.objects.get(iso3="KEN"))
+    [(name, line, message)] = summary.rejected
+    assert (name, line) == ("indicator_10-c-1.csv", 3)
+    assert reason in message
+    assert len(message) < 120

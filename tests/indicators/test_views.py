@@ -331,3 +331,17 @@ def test_the_download_is_the_open_sdg_layout_with_every_disaggregation(client):
 def test_a_download_needs_a_known_area(client, query):
     response = client.get(reverse("indicators:data_csv", args=[costs().pk]), query)
     assert response.status_code == 404
+
+
+def test_units_are_chosen_one_at_a_time_never_compared_on_one_axis(client):
+    yearly(costs(), "KEN", {2019: "7", 2020: "6"}, Units="Percent")
+    yearly(costs(), "KEN", {2019: "20", 2020: "18"}, Units="USD")
+    url = reverse("indicators:detail", args=[costs().pk])
+    response = client.get(url, {"area": "KEN", "compare": "Units"})
+    series = response.context["series"]
+    assert len(series.lines) == 1
+    assert series.unit in ("Percent", "USD")
+    assert response.context["comparable"] == []
+    chosen = client.get(url, {"area": "KEN", "d-Units": "USD"}).context["series"]
+    assert [o.value for o in chosen.lines[0].observations] == [Decimal(20), Decimal(18)]
+    assert chosen.unit == "USD"
