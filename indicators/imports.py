@@ -307,7 +307,7 @@ def observations_import(
             def tell(fraction: float, step: str, done: int = done, name: str = name) -> None:
                 say((done + fraction) / len(data_files), f"{name}: {step}")
 
-            importer.file(file, name, tell)
+            importer.file(file, name, tell, last=done == len(data_files) - 1)
             tell(1.0, "done")
         if strict and summary.rejected:
             raise ImportRejected(summary)
@@ -489,7 +489,9 @@ class _Importer:
                 a.m49: a for a in Area.objects.exclude(m49=None).exclude(kind=AreaKind.COMMISSION)
             }
 
-    def file(self, file: Path | File, name: str, tell: Callable[[float, str], None]) -> None:
+    def file(
+        self, file: Path | File, name: str, tell: Callable[[float, str], None], *, last: bool
+    ) -> None:
         summary = self.summary
         summary.files += 1
         meta = IndicatorMeta()
@@ -536,6 +538,8 @@ class _Importer:
         if checked.bad:
             summary.rejected.extend((name, line, reason) for line, reason in checked.bad)
             return
+        if not checked.found and checked.duplicates:
+            return  # every value repeats one already read: counted as repeats, nothing new
         if checked.not_data or not checked.found:
             if indicator is not None:
                 self._no_data(name, indicator, meta, NoData.EMPTY)
@@ -557,11 +561,12 @@ class _Importer:
         tell(0.5, f"writing {counted(checked.found, 'value')}")
         with transaction.atomic():
             sink = _Sink(summary, self.by, name)
-            self._pass(file, name, indicator, lambda fraction, rows: None, {}, sink)
+            self._pass(file, name, indicator, lambda fraction, rows: None, seen, sink)
             sink.flush()
             if indicator is not None:
                 self._reporting(indicator, meta, NoData.NONE, name)
-        self.seen.update(seen)
+        if not last:
+            self.seen.update(seen)  # for the files after it to be compared with
 
     def _no_data(self, name: str, indicator: Indicator, meta: IndicatorMeta, why: NoData) -> None:
         self.summary.files_without_data += 1
@@ -611,7 +616,13 @@ class _Importer:
         seen: dict[int, tuple[str, int, Decimal]],
         sink: _Sink | None,
     ) -> None:
+        """Check a point (no sink), or write it (a sink: only where the check first met it)."""
         identity = point.identity
+        if sink is not None:
+            first = seen.get(identity)  # absent: a repeat of an earlier file's point
+            if first is not None and first[1] == line:
+                sink.add(point)
+            return
         first = seen.get(identity) or self.seen.get(identity)
         if first is not None:
             if first[2] == point.value:
@@ -627,8 +638,6 @@ class _Importer:
         result.non_zero += point.value != 0
         if len(result.values) < PLACEHOLDER_ROWS:
             result.values.append(point.value)
-        if sink is not None:
-            sink.add(point)
 
     def _open_sdg(self, reading: _Reading, result: _FileRead) -> Iterator[tuple[int, _Point]]:
         indicator, area = result.indicator, self.area

@@ -374,3 +374,14 @@ def test_values_out_of_range_are_refused_with_their_line_quoted_short(tmp_path, 
     assert (name, line) == ("indicator_10-c-1.csv", 3)
     assert reason in message
     assert len(message) < 120
+
+
+def test_a_point_repeated_in_a_later_file_is_compared_with_the_first(tmp_path):
+    first = write(tmp_path, "a.csv", SDG_GLOBAL)
+    same = write(tmp_path, "b.csv", SDG_GLOBAL)
+    other = write(tmp_path, "c.csv", SDG_GLOBAL.replace("404,Kenya,2019,7.5", "404,Kenya,2019,7.7"))
+    summary = observations_import(files=[first, same, other], layout=Layout.SDG_GLOBAL)
+    assert (summary.duplicates, summary.no_data) == (3, [])  # b's two, and c's world row
+    assert summary.refused_files == ["c.csv"]
+    assert "as a.csv line 2, with another value" in summary.rejected[0][2]
+    assert Observation.objects.get(area__iso3="KEN").value == Decimal("7.5")
