@@ -42,9 +42,9 @@ import csv
 import enum
 import io
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -283,7 +283,8 @@ def observations_import(
 
     `files` are paths, or files Django holds (uploads), read from their start. Open SDG
     metadata files (`10-7-2.md`, `.yml`) among them are read as the metadata of the data
-    file of the same code; for a path, `meta/` beside its folder is looked into as well.
+    file of the same code; for a path, the repository's metadata folders beside its folder
+    (`meta/`, `indicator-config/`, `_indicators/`) are looked into as well.
 
     Open SDG files need the `area` they describe; files of the UN layout name their areas on
     each row, and `area`, if given, keeps only that area's rows. Importing the same file twice
@@ -300,7 +301,7 @@ def observations_import(
     data_files, metas = _sorted_out(list(files), summary)
     say = progress or (lambda fraction, message: None)
     importer = _Importer(summary, by, layout, area, source, metas)
-    with transaction.atomic() if strict else _nothing():
+    with transaction.atomic() if strict else nullcontext():
         for done, file in enumerate(data_files):
             name = Path(file.name).name
 
@@ -312,14 +313,6 @@ def observations_import(
         if strict and summary.rejected:
             raise ImportRejected(summary)
     return summary
-
-
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc_info: object) -> None:
-        return None
 
 
 def _sorted_out(
@@ -416,7 +409,7 @@ def _binary(file: File) -> IO[bytes]:
     """The plain binary file under what Django wraps (an upload, a stored file), at its start."""
     file.open("rb")
     raw: Any = file
-    while not isinstance(raw, io.IOBase | tempfile._TemporaryFileWrapper) and hasattr(raw, "file"):
+    while not isinstance(raw, io.IOBase) and hasattr(raw, "file"):
         raw = raw.file
     raw.seek(0)
     return raw

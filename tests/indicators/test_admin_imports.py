@@ -126,3 +126,31 @@ def test_the_observation_list_offers_the_import_to_the_secretariat(client, secre
     client.force_login(secretariat)
     response = client.get(reverse("admin:indicators_observation_changelist"))
     assert f'<a href="{reverse(URL)}">Import observations</a>' in response.text
+
+
+def test_without_the_project_the_app_imports_within_the_request_all_or_nothing(
+    client, secretariat, monkeypatch
+):
+    from indicators.admin import ObservationAdmin
+
+    monkeypatch.setattr(ObservationAdmin, "import_in_background", None)
+    client.force_login(secretariat)
+    files = [
+        upload("indicator_10-c-1.csv", "Year,Value\n2019,3\n"),
+        upload("indicator_8-8-1.csv", "Year,Value\nsoon,3\n"),
+    ]
+    response = client.post(reverse(URL), {"layout": "open-sdg", "country": "KEN", "files": files})
+    assert "Nothing was imported" in response.text
+    assert "indicator_8-8-1.csv, line 2: period &#x27;soon&#x27;" in response.text
+    assert not Observation.objects.exists()
+    response = client.post(
+        reverse(URL),
+        {
+            "layout": "open-sdg",
+            "country": "KEN",
+            "files": [upload("indicator_10-c-1.csv", "Year,Value\n2019,3\n")],
+        },
+        follow=True,
+    )
+    assert "1 row read in 1 file: 1 written" in response.text
+    assert not Job.objects.exists()
