@@ -74,6 +74,11 @@ class TargetProgress:
     # The verification level of the update the latest value comes from.
     level: str | None = None
 
+    @property
+    def percent(self) -> int | None:
+        """The share as a whole percentage for a progress bar: 0 to 100."""
+        return None if self.share is None else round(min(max(self.share, 0.0), 1.0) * 100)
+
 
 def target_progress(pledge: Pledge) -> list[TargetProgress]:
     """Each target with the latest published value reported for it and that value's level:

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from indicators import views as indicator_views
 from pledges.selectors import published_targets_on
+from pledges.views import public
 from tracker import views
 
 admin.site.site_header = "GCM Pledge Tracker: secretariat workbench"
@@ -35,6 +36,11 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/worker", views.healthz_worker, name="healthz_worker"),
+    path("pledges/", public.explorer, name="explorer"),
+    path("pledges/<str:reference>/", public.pledge_page, name="pledge"),
+    path("map/", public.pledge_map, name="map"),
+    path("objectives/", public.objective_index, name="objectives"),
+    path("objectives/<int:number>/", public.objective_page, name="objective"),
     path("accounts/", include("allauth.urls")),
     path("portal/", include("pledges.urls")),
     path("indicators/", include(indicator_pages)),

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
+from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import Area, GuidingPrinciple, Indicator, Objective
@@ -289,6 +290,10 @@ class Pledge(Reviewed, models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        """The pledge's public page: stable and citable, whatever its state."""
+        return reverse("pledge", args=[self.reference])
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         # Who owns the pledge may have changed along with the rest.

@@ -1,0 +1,342 @@
+"""Read paths of the public site: the explorer's page of results, its facet counts, a pledge.
+
+Each runs a fixed number of queries whatever the number of pledges, partners or updates.
+Facet counts are kept in the cache under a fingerprint of the public data (how many
+published pledges and updates, and when either last changed), so they are counted once per
+change of the data, not once per request, and any publication makes them stale at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core import signing
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch, Q
+
+from indicators.models import Area, GuidingPrinciple, Objective
+from pledges.filters import FORMS, REPORTING_LABELS, SORTS, PledgeFilter, public_pledges
+from pledges.models import (
+    CorroborationStatus,
+    ImplementationStatus,
+    JointKind,
+    OrganisationKind,
+    PartnerStatus,
+    Pledge,
+    PledgeObjective,
+    PledgePartner,
+    ProgressUpdate,
+    ReviewCycle,
+)
+from pledges.models.corroboration import Corroboration
+from pledges.reporting import reporting_counts
+from pledges.selectors import current_cycle
+from pledges.verification import verification_level
+
+PAGE_SIZE = 20
+# Filters whose values are counted beside them, in the order the page shows them.
+FACETS = ("cycle", "objective", "principle", "form", "joint", "kind", "region", "country", "status")
+_CURSOR_SALT = "pledges.explorer.cursor"
+
+
+def public_fingerprint() -> str:
+    """Changes whenever anything the public pages show changes. One query."""
+    row = Pledge.objects.aggregate(
+        pledges=Count("pk", filter=Q(review_state__in=["published", "withdrawn", "merged"])),
+        changed=Max("updated_at"),
+    )
+    updates = ProgressUpdate.objects.published().aggregate(n=Count("pk"), changed=Max("updated_at"))
+    return hashlib.sha256(repr((row, updates)).encode()).hexdigest()[:16]
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+    href: str = ""  # set by the page: its query string with this value chosen or not
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue] = field(default_factory=list)
+
+    @property
+    def is_chosen(self) -> bool:
+        return any(value.selected for value in self.values)
+
+
+def _facet_rows(filterset: PledgeFilter, name: str) -> dict[str, int]:
+    """How many results each value of one facet would give, the other filters kept."""
+    data = {k: v for k, v in filterset.data.items() if k not in (name, "after", "sort")}
+    if name == "objective":
+        data.pop("main", None)
+    pledges = PledgeFilter(data).qs.order_by()
+    if name == "form":
+        counts = pledges.aggregate(
+            **{key: Count("pk", filter=Q(**{field: True})) for key, (field, _) in FORMS.items()}
+        )
+        return {key: n for key, n in counts.items() if n}
+    group = {
+        "cycle": "cycle__code",
+        "objective": "objective_links__objective__number",
+        "principle": "principles__letter",
+        "joint": "joint_kind",
+        "kind": "lead_organisation__kind",
+        "region": "areas__commissions__code",
+        "country": "areas__code",
+        "status": "implementation_status",
+    }[name]
+    rows = pledges.values(group).annotate(n=Count("pk", distinct=True))
+    return {str(row[group]): row["n"] for row in rows if row[group] is not None}
+
+
+def facets(filterset: PledgeFilter) -> list[Facet]:
+    """Each facet's values with the number of results each would give."""
+    key_data = sorted((k, v) for k, v in filterset.data.items() if k not in ("after", "sort") and v)
+    chosen_hash = hashlib.sha256(repr(key_data).encode()).hexdigest()
+    key = f"explorer-facets:{public_fingerprint()}:{chosen_hash}"
+    counts: dict[str, dict[str, int]] | None = cache.get(key)
+    if counts is None:
+        counts = {name: _facet_rows(filterset, name) for name in FACETS}
+        counts["reporting"] = {
+            status: n
+            for status, n in reporting_counts(
+                PledgeFilter({k: v for k, v in filterset.data.items() if k != "reporting"}).qs,
+                cycle=current_cycle(),
+            ).items()
+        }
+        cache.set(key, counts, 60 * 60)
+    labels = _labels()
+    chosen = {name: str(filterset.data.get(name, "")) for name in (*FACETS, "reporting")}
+    shown = []
+    for name in (*FACETS, "reporting"):
+        names = labels[name]
+        values = [
+            FacetValue(value, names.get(value, value), n, chosen[name] == value)
+            for value, n in counts[name].items()
+            if value in names
+        ]
+        if name in ("country", "region"):
+            values.sort(key=lambda v: (-v.count, v.label))
+        else:
+            order = list(names)
+            values.sort(key=lambda v: order.index(v.value))
+        shown.append(Facet(name, str(filterset.filters[name].label), values))
+    return shown
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    """Each facet value's words, in the facet's own order. Cached: reference data."""
+    labels = cache.get("explorer-labels")
+    if labels is None:
+        labels = {
+            "cycle": {c.code: c.title for c in ReviewCycle.objects.order_by("-forum_year")},
+            "objective": {str(o.number): str(o) for o in Objective.objects.all()},
+            "principle": {p.letter: str(p) for p in GuidingPrinciple.objects.all()},
+            "form": {key: label for key, (_, label) in FORMS.items()},
+            "joint": dict(JointKind.choices),
+            "kind": dict(OrganisationKind.choices),
+            "region": {a.code: a.name for a in Area.objects.commissions()},
+            "country": {a.code: a.name for a in Area.objects.countries()},
+            "status": dict(ImplementationStatus.choices),
+            "reporting": REPORTING_LABELS,
+        }
+        cache.set("explorer-labels", labels, 60 * 60)
+    return labels
+
+
+@dataclass
+class ResultPage:
+    pledges: list[Pledge]
+    next_cursor: str | None
+    is_first: bool
+
+
+def _sort_key(pledge: Pledge, fields: tuple[str, ...]) -> list[Any]:
+    values = []
+    for name in fields:
+        obj: Any = pledge
+        for part in name.lstrip("-").split("__"):
+            obj = getattr(obj, part)
+        values.append(obj.isoformat() if isinstance(obj, dt.datetime) else obj)
+    return values
+
+
+def _after(fields: tuple[str, ...], values: list[Any]) -> Q:
+    """Rows after `values` in the order `fields`: the keyset condition, no OFFSET."""
+    condition = Q()
+    for index in reversed(range(len(fields))):
+        name = fields[index].lstrip("-")
+        value = values[index]
+        if isinstance(value, str) and name == "published_at":
+            value = dt.datetime.fromisoformat(value)
+        beyond = Q(**{f"{name}__{'lt' if fields[index].startswith('-') else 'gt'}": value})
+        equal_before = Q(
+            **{
+                fields[i].lstrip("-"): (
+                    dt.datetime.fromisoformat(values[i])
+                    if fields[i].lstrip("-") == "published_at"
+                    else values[i]
+                )
+                for i in range(index)
+            }
+        )
+        condition |= equal_before & beyond
+    return condition
+
+
+def result_page(filterset: PledgeFilter, cursor: str = "") -> ResultPage:
+    """A page of results after `cursor` (from the page before), with what the list shows.
+
+    Keyset pagination: a deep page costs what the first does. A cursor that was not made
+    here, or for another sort, starts from the first page.
+    """
+    sort = filterset.form.cleaned_data.get("sort") or "newest"
+    fields = SORTS[sort][1]
+    pledges = filterset.qs.select_related("lead_organisation", "cycle").prefetch_related(
+        Prefetch(
+            "objective_links",
+            queryset=PledgeObjective.objects.select_related("objective").order_by(
+                "main_rank", "objective__number"
+            ),
+        ),
+        "areas",
+    )
+    values = None
+    if cursor:
+        try:
+            payload = signing.loads(cursor, salt=_CURSOR_SALT)
+            if payload.get("sort") == sort and len(payload.get("after", [])) == len(fields):
+                values = payload["after"]
+        except signing.BadSignature:
+            values = None
+    if values is not None:
+        pledges = pledges.filter(_after(fields, values))
+    rows = list(pledges[: PAGE_SIZE + 1])
+    next_cursor = None
+    if len(rows) > PAGE_SIZE:
+        rows = rows[:PAGE_SIZE]
+        next_cursor = signing.dumps(
+            {"sort": sort, "after": _sort_key(rows[-1], fields)}, salt=_CURSOR_SALT
+        )
+    return ResultPage(rows, next_cursor, values is None)
+
+
+def result_count(filterset: PledgeFilter) -> int:
+    return filterset.qs.order_by().count()
+
+
+# --- A pledge's public page -------------------------------------------------------------------
+
+
+@dataclass
+class PublicPledge:
+    pledge: Pledge
+    partners: list[PledgePartner]
+    main_objectives: list[Objective]
+    further_objectives: list[Objective]
+    updates: list[ProgressUpdate]
+    corroborations: list[Corroboration]
+    matched_by: list[Pledge]
+    committed: Decimal | None = None
+    disbursed: Decimal | None = None
+
+
+def public_pledge(reference: str) -> Pledge | None:
+    """The pledge the public may see under this reference: published, withdrawn or merged."""
+    return (
+        Pledge.objects.originals()
+        .filter(reference=reference, review_state__in=["published", "withdrawn", "merged"])
+        .select_related("lead_organisation__country", "cycle", "matches", "merged_into")
+        .first()
+    )
+
+
+def public_pledge_detail(pledge: Pledge) -> PublicPledge:
+    """What the pledge's public page shows beyond the pledge itself; a fixed number of queries."""
+    partners = list(
+        pledge.partner_links.filter(status=PartnerStatus.ACCEPTED).select_related("organisation")
+    )
+    links = list(pledge.objective_links.select_related("objective").order_by("objective__number"))
+    updates = list(
+        pledge.updates.published()
+        .select_related("organisation")
+        .prefetch_related(
+            "evidence",
+            Prefetch(
+                "corroborations",
+                queryset=Corroboration.objects.filter(status=CorroborationStatus.PUBLISHED),
+            ),
+            "measurements__target__indicator",
+        )
+        .order_by("-reported_on", "-pk")
+    )
+    corroborations = list(
+        pledge.corroborations.filter(status=CorroborationStatus.PUBLISHED)
+        .select_related("organisation", "update")
+        .order_by("created_at")
+    )
+    for update in updates:
+        update.verification_label = verification_level(update).label
+    latest = next(iter(updates), None)
+    return PublicPledge(
+        pledge=pledge,
+        partners=partners,
+        main_objectives=[link.objective for link in links if link.main_rank],
+        further_objectives=[link.objective for link in links if not link.main_rank],
+        updates=updates,
+        corroborations=corroborations,
+        matched_by=list(
+            Pledge.objects.published().filter(matches=pledge).only("reference", "title")
+        ),
+        committed=latest.amount_committed if latest else None,
+        disbursed=latest.amount_disbursed if latest else None,
+    )
+
+
+def objective_summary(objective: Objective) -> Mapping[str, Any]:
+    """An objective's public figures: its pledges by status and the latest of them."""
+    pledges = PledgeFilter({"objective": str(objective.number)}).qs
+    by_status = dict(
+        pledges.order_by().values_list("implementation_status").annotate(n=Count("pk"))
+    )
+    return {
+        "count": sum(by_status.values()),
+        "by_status": [
+            (label, by_status.get(value, 0)) for value, label in ImplementationStatus.choices
+        ],
+        "reporting": reporting_counts(pledges, cycle=current_cycle()),
+    }
+
+
+@dataclass
+class CountryCount:
+    area: Area
+    pledges: int
+
+
+def pledges_by_country() -> tuple[list[CountryCount], int]:
+    """Published pledges implemented in each country (most first), and the global ones.
+
+    A pledge counts once in each country it names; regions are not spread over their
+    countries. Two queries.
+    """
+    through = Pledge.areas.through.objects.filter(
+        pledge__in=public_pledges().values("pk"), area__kind="country"
+    )
+    counts = dict(through.values_list("area_id").annotate(n=Count("pledge_id")).order_by())
+    areas = Area.objects.filter(pk__in=counts)
+    rows = sorted(
+        (CountryCount(area, counts[area.pk]) for area in areas),
+        key=lambda row: (-row.pledges, row.area.name),
+    )
+    return rows, public_pledges().filter(is_global=True).count()

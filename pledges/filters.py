@@ -1,0 +1,255 @@
+"""The public pledge explorer's filters, defined once: the explorer's pages and downloads use
+them, and so will the API.
+
+Every filter reads the query string as people share it (`?objective=5&kind=civil_society`), a
+value that names nothing is a form error shown beside its filter (never a 500), and every
+condition on a related row is an EXISTS subquery, so a pledge is never counted twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from indicators.models import Area, GuidingPrinciple, Objective
+from pledges.models import (
+    CorroborationKind,
+    CorroborationStatus,
+    Evidence,
+    ImplementationStatus,
+    JointKind,
+    OrganisationKind,
+    Pledge,
+    PledgeObjective,
+    PledgeTarget,
+    ProgressUpdate,
+    ReviewCycle,
+)
+from pledges.models.corroboration import Corroboration
+from pledges.reporting import STATUSES, with_reporting_status
+from pledges.selectors import current_cycle
+from pledges.verification import Level
+
+FORMS = {
+    "financial": ("form_financial", "Financial contribution"),
+    "human_resources": ("form_human_resources", "Human resource contribution"),
+    "process": ("form_process", "Process-oriented commitment"),
+    "policy": ("form_policy", "Policy-oriented commitment"),
+}
+REPORTING_LABELS = {
+    "reporting": "Reporting",
+    "due": "Update due",
+    "overdue": "Update overdue",
+    "inactive": "Inactive",
+}
+SORTS = {
+    "newest": ("Newest first", ("-published_at", "-pk")),
+    "oldest": ("Oldest first", ("published_at", "pk")),
+    "title": ("Title A to Z", ("title", "pk")),
+    "reference": ("Reference", ("cycle__forum_year", "sequence", "pk")),
+}
+
+
+def public_pledges() -> QuerySet[Pledge]:
+    """What the explorer lists: published pledges themselves (not proposed revisions)."""
+    return Pledge.objects.published().originals()
+
+
+# Yes, no, or either: what a boolean filter offers, in words.
+EITHER = forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")])
+
+
+class PledgeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Words", method="filter_words", max_length=200)
+    cycle = django_filters.ModelChoiceFilter(
+        label="Review cycle", queryset=ReviewCycle.objects.all(), to_field_name="code"
+    )
+    objective = django_filters.ModelChoiceFilter(
+        label="Objective",
+        queryset=Objective.objects.all(),
+        to_field_name="number",
+        method="filter_objective",
+    )
+    main = django_filters.BooleanFilter(
+        label="As a main objective only", method="filter_nothing", widget=EITHER
+    )
+    principle = django_filters.ModelChoiceFilter(
+        label="Guiding principle",
+        queryset=GuidingPrinciple.objects.all(),
+        to_field_name="letter",
+        method="filter_principle",
+    )
+    form = django_filters.ChoiceFilter(
+        label="Form",
+        choices=[(key, label) for key, (_, label) in FORMS.items()],
+        method="filter_form",
+    )
+    joint = django_filters.ChoiceFilter(
+        label="Alone or jointly", field_name="joint_kind", choices=JointKind.choices
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Organisation kind",
+        field_name="lead_organisation__kind",
+        choices=OrganisationKind.choices,
+    )
+    region = django_filters.ModelChoiceFilter(
+        label="Implemented in region",
+        queryset=Area.objects.commissions(),
+        to_field_name="code",
+        method="filter_region",
+    )
+    country = django_filters.ModelChoiceFilter(
+        label="Implemented in country",
+        queryset=Area.objects.countries(),
+        to_field_name="code",
+        method="filter_country",
+    )
+    pledger_region = django_filters.ModelChoiceFilter(
+        label="Pledger's region",
+        queryset=Area.objects.commissions(),
+        to_field_name="code",
+        field_name="lead_organisation__country__commissions",
+    )
+    pledger_country = django_filters.ModelChoiceFilter(
+        label="Pledger's country",
+        queryset=Area.objects.countries(),
+        to_field_name="code",
+        field_name="lead_organisation__country",
+    )
+    status = django_filters.ChoiceFilter(
+        label="Implementation status",
+        field_name="implementation_status",
+        choices=ImplementationStatus.choices,
+    )
+    reporting = django_filters.ChoiceFilter(
+        label="Reporting",
+        choices=[(key, REPORTING_LABELS[key]) for key in STATUSES],
+        method="filter_reporting",
+    )
+    verification = django_filters.ChoiceFilter(
+        label="Best verification of its updates", choices=Level.choices, method="filter_level"
+    )
+    matching = django_filters.BooleanFilter(
+        label="Matching another pledge", method="filter_matching", widget=EITHER
+    )
+    targets = django_filters.BooleanFilter(
+        label="Has targets on an indicator", method="filter_targets", widget=EITHER
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort",
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        method="filter_nothing",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Pledge
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, queryset: QuerySet[Pledge] | None = None, **kwargs: Any):
+        super().__init__(data, queryset if queryset is not None else public_pledges(), **kwargs)
+
+    @property
+    def qs(self) -> QuerySet[Pledge]:
+        pledges = super().qs
+        sort = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else ""
+        return pledges.order_by(*SORTS.get(sort or "newest", SORTS["newest"])[1])
+
+    def filter_nothing(self, queryset: QuerySet[Pledge], name: str, value: Any) -> QuerySet:
+        return queryset  # read by another filter (main) or by `qs` (sort)
+
+    def filter_words(self, queryset: QuerySet[Pledge], name: str, value: str) -> QuerySet:
+        words = value.strip()
+        if not words:
+            return queryset
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            query = SearchQuery(words, search_type="websearch", config="english")
+            vector = SearchVector("title", weight="A", config="english") + SearchVector(
+                "description", weight="B", config="english"
+            )
+            by_organisation = Q(lead_organisation__name__icontains=words) | Q(
+                lead_organisation__acronym__iexact=words
+            )
+            return queryset.annotate(rank=SearchRank(vector, query)).filter(
+                Q(rank__gt=0) | Q(reference__iexact=words) | by_organisation
+            )
+        # Each word somewhere: in the title, the description or the organisation's name.
+        every_word = Q()
+        for word in words.split()[:8]:
+            every_word &= (
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(lead_organisation__name__icontains=word)
+            )
+        return queryset.filter(
+            every_word | Q(reference__iexact=words) | Q(lead_organisation__acronym__iexact=words)
+        )
+
+    def filter_objective(self, queryset: QuerySet[Pledge], name: str, value: Objective):
+        links = PledgeObjective.objects.filter(pledge=OuterRef("pk"), objective=value)
+        if self.form.cleaned_data.get("main"):
+            links = links.filter(main_rank__isnull=False)
+        return queryset.filter(Exists(links))
+
+    def filter_principle(self, queryset: QuerySet[Pledge], name: str, value: GuidingPrinciple):
+        through = Pledge.principles.through.objects.filter(
+            pledge=OuterRef("pk"), guidingprinciple=value
+        )
+        return queryset.filter(Exists(through))
+
+    def filter_form(self, queryset: QuerySet[Pledge], name: str, value: str):
+        return queryset.filter(**{FORMS[value][0]: True})
+
+    def filter_region(self, queryset: QuerySet[Pledge], name: str, value: Area):
+        # Implemented in one of its member countries, or in the commission's region itself.
+        through = Pledge.areas.through.objects.filter(pledge=OuterRef("pk")).filter(
+            Q(area=value) | Q(area__commissions=value)
+        )
+        return queryset.filter(Exists(through))
+
+    def filter_country(self, queryset: QuerySet[Pledge], name: str, value: Area):
+        through = Pledge.areas.through.objects.filter(pledge=OuterRef("pk"), area=value)
+        return queryset.filter(Exists(through))
+
+    def filter_reporting(self, queryset: QuerySet[Pledge], name: str, value: str):
+        annotated = with_reporting_status(queryset, cycle=current_cycle())
+        return annotated.filter(reporting_status=value)
+
+    def filter_level(self, queryset: QuerySet[Pledge], name: str, value: str):
+        updates = ProgressUpdate.objects.published().filter(pledge=OuterRef("pk"))
+        if value == Level.CORROBORATED:
+            updates = _corroborated(updates)
+        elif value == Level.VERIFIED:
+            updates = updates.filter(verified_at__isnull=False).exclude(
+                pk__in=_corroborated(ProgressUpdate.objects.all()).values("pk")
+            )
+        elif value == Level.EVIDENCED:
+            updates = updates.filter(
+                Exists(Evidence.objects.filter(update=OuterRef("pk"))), verified_at__isnull=True
+            ).exclude(pk__in=_corroborated(ProgressUpdate.objects.all()).values("pk"))
+        return queryset.filter(Exists(updates))
+
+    def filter_matching(self, queryset: QuerySet[Pledge], name: str, value: bool | None):
+        matched = Pledge.objects.published().filter(matches=OuterRef("pk"))
+        condition = Q(matches__isnull=False) | Exists(matched)
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_targets(self, queryset: QuerySet[Pledge], name: str, value: bool | None):
+        on_indicator = PledgeTarget.objects.filter(pledge=OuterRef("pk"), indicator__isnull=False)
+        return queryset.filter(Exists(on_indicator) if value else ~Exists(on_indicator))
+
+
+def _corroborated(updates: QuerySet[ProgressUpdate]) -> QuerySet[ProgressUpdate]:
+    """Updates with a published corroboration and no published contest (verification.py)."""
+    published = Corroboration.objects.filter(
+        update=OuterRef("pk"), status=CorroborationStatus.PUBLISHED
+    )
+    return updates.filter(Exists(published.filter(kind=CorroborationKind.CORROBORATE))).exclude(
+        Exists(published.filter(kind=CorroborationKind.CONTEST))
+    )

@@ -1,0 +1,216 @@
+"""The public site: the pledge explorer, a pledge's page, the objectives. Nothing unpublished
+or personal reachable; queries constant whatever the data."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Area, Indicator
+from pledges.models import (
+    JointKind,
+    OrganisationKind,
+    PartnerStatus,
+    PledgeObjective,
+    PledgePartner,
+    ReviewState,
+)
+from tests.factories import (
+    OrganisationFactory,
+    PledgeFactory,
+    PledgeTargetFactory,
+    objective,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def published(**fields):
+    pledge = PledgeFactory(published=True, **fields)
+    PledgeObjective.objects.create(pledge=pledge, objective=objective(6), main_rank=1)
+    return pledge
+
+
+@pytest.fixture
+def pledges():
+    kenya = Area.objects.get(iso3="KEN")
+    union = OrganisationFactory(name="Kenya Workers Union", kind=OrganisationKind.TRADE_UNION)
+    fair = published(title="Fair recruitment corridors", lead_organisation=union)
+    fair.areas.add(kenya)
+    remit = published(
+        title="Cheaper remittances for families",
+        description="Lower the cost of sending money home. " * 20,
+        joint_kind=JointKind.PARTNERSHIP,
+        form_financial=True,
+    )
+    PledgeObjective.objects.create(pledge=remit, objective=objective(20), main_rank=2)
+    PledgeTargetFactory(
+        pledge=remit,
+        indicator=Indicator.objects.get(sdg_code="10.c.1", indicator_set__is_current=True),
+        own_metric="",
+    )
+    draft = PledgeFactory(title="A secret draft")
+    in_review = PledgeFactory(title="Waiting for review", review_state=ReviewState.SUBMITTED)
+    rejected = PledgeFactory(title="Refused one", review_state=ReviewState.REJECTED)
+    return {"fair": fair, "remit": remit, "hidden": [draft, in_review, rejected]}
+
+
+def test_anyone_lists_published_pledges_and_nothing_else(client, pledges):
+    response = client.get(reverse("explorer"))
+    assert response.status_code == 200
+    assert response.context["count"] == 2
+    text = response.text
+    assert "Fair recruitment corridors" in text
+    assert "Cheaper remittances for families" in text
+    for pledge in pledges["hidden"]:
+        assert pledge.title not in text
+        assert pledge.reference not in text
+
+
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ({"objective": "20"}, {"Cheaper remittances for families"}),
+        ({"objective": "6", "main": "true"}, {"Fair recruitment", "Cheaper remittances"}),
+        ({"kind": "trade_union"}, {"Fair recruitment corridors"}),
+        ({"country": "KEN"}, {"Fair recruitment corridors"}),
+        ({"region": "ECA"}, {"Fair recruitment corridors"}),
+        ({"joint": "partnership"}, {"Cheaper remittances for families"}),
+        ({"form": "financial"}, {"Cheaper remittances for families"}),
+        ({"targets": "true"}, {"Cheaper remittances for families"}),
+        ({"q": "remittances"}, {"Cheaper remittances for families"}),
+        ({"q": "sending money"}, {"Cheaper remittances for families"}),
+        ({"q": "workers union"}, {"Fair recruitment corridors"}),
+    ],
+)
+def test_each_filter_and_the_search_narrow_the_list(client, pledges, query, titles):
+    found = {p.title for p in client.get(reverse("explorer"), query).context["page"].pledges}
+    assert {t for t in found for w in titles if t.startswith(w)} == found
+    assert len(found) == len(titles)
+
+
+def test_a_reference_finds_its_pledge(client, pledges):
+    page = client.get(reverse("explorer"), {"q": pledges["fair"].reference}).context["page"]
+    assert [p.pk for p in page.pledges] == [pledges["fair"].pk]
+
+
+def test_facets_count_what_each_value_would_give(client, pledges):
+    response = client.get(reverse("explorer"), {"kind": "trade_union"})
+    facets = {
+        f.name: {v.value: (v.count, v.selected) for v in f.values}
+        for f in response.context["facets"]
+    }
+    # Counted with the other filters kept, this facet's own left out.
+    assert facets["kind"]["trade_union"] == (1, True)
+    assert sum(n for n, _ in facets["kind"].values()) == 2
+    assert facets["objective"] == {"6": (1, False)}
+    assert "Remove filter: </span>✓ Trade union" in response.text
+
+
+def test_a_filter_value_that_names_nothing_is_a_clear_400(client, pledges):
+    response = client.get(reverse("explorer"), {"objective": "99", "status": "perfect"})
+    assert response.status_code == 400
+    assert "Some filters could not be read" in response.text
+
+
+def test_pages_follow_on_without_offset_and_a_forged_cursor_starts_again(client, settings):
+    for n in range(45):
+        published(title=f"Pledge {n:02}")
+    first = client.get(reverse("explorer"), {"sort": "title"}).context["page"]
+    assert [p.title for p in first.pledges][:2] == ["Pledge 00", "Pledge 01"]
+    second = client.get(reverse("explorer"), {"sort": "title", "after": first.next_cursor})
+    titles = [p.title for p in second.context["page"].pledges]
+    assert titles[0] == "Pledge 20"
+    third = client.get(
+        reverse("explorer"), {"sort": "title", "after": second.context["page"].next_cursor}
+    ).context["page"]
+    assert [p.title for p in third.pledges] == [f"Pledge {n}" for n in range(40, 45)]
+    assert third.next_cursor is None
+    forged = client.get(reverse("explorer"), {"sort": "title", "after": "x:y"}).context["page"]
+    assert forged.is_first
+    assert forged.pledges[0].title == "Pledge 00"
+
+
+def test_the_explorer_costs_the_same_whatever_the_number_of_pledges(
+    client, django_assert_max_num_queries
+):
+    for n in range(30):
+        pledge = published(title=f"Pledge {n}")
+        pledge.areas.add(Area.objects.get(iso3="KEN"), Area.objects.get(iso3="GBR"))
+        PledgePartner.objects.create(
+            pledge=pledge, organisation=OrganisationFactory(), status=PartnerStatus.ACCEPTED
+        )
+    client.get(reverse("explorer"))  # facet counts and labels cached once per change of data
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("explorer"))
+    assert len(response.context["page"].pledges) == 20
+
+
+def test_a_published_pledge_has_a_public_page_without_personal_data(client, pledges):
+    remit = pledges["remit"]
+    partner = OrganisationFactory(name="Diaspora Savings Cooperative")
+    PledgePartner.objects.create(pledge=remit, organisation=partner, status=PartnerStatus.ACCEPTED)
+    PledgePartner.objects.create(
+        pledge=remit, invited_email="someone.private@example.org", status=PartnerStatus.INVITED
+    )
+    response = client.get(remit.get_absolute_url())
+    assert response.status_code == 200
+    assert "Cheaper remittances for families" in response.text
+    assert "Diaspora Savings Cooperative" in response.text
+    assert "someone.private@example.org" not in response.text
+    assert reverse("objective", args=[20]) in response.text
+
+
+def test_unpublished_pledges_have_no_public_page(client, pledges):
+    for pledge in pledges["hidden"]:
+        assert client.get(reverse("pledge", args=[pledge.reference])).status_code == 404
+
+
+def test_a_withdrawn_pledge_keeps_its_page_and_says_so(client, pledges):
+    fair = pledges["fair"]
+    fair.review_state = ReviewState.WITHDRAWN
+    fair.save()
+    response = client.get(fair.get_absolute_url())
+    assert "This pledge was withdrawn" in response.text
+    assert fair.title not in client.get(reverse("explorer")).text
+
+
+def test_a_merged_pledge_points_to_where_it_went(client, pledges):
+    old = PledgeFactory(review_state=ReviewState.MERGED, merged_into=pledges["fair"])
+    response = client.get(old.get_absolute_url())
+    assert response.status_code == 200
+    assert pledges["fair"].get_absolute_url() in response.text
+    assert old.title not in response.text
+
+
+def test_objective_pages_link_from_home_and_list_their_pledges(client, pledges):
+    home = client.get(reverse("home"))
+    assert reverse("objective", args=[20]) in home.text
+    response = client.get(reverse("objective", args=[20]))
+    assert response.status_code == 200
+    assert response.context["summary"]["count"] == 1
+    assert "Cheaper remittances for families" in response.text
+    assert client.get(reverse("objective", args=[24])).status_code == 404
+    assert client.get(reverse("objectives")).status_code == 200
+
+
+def test_the_map_shows_where_pledges_are_implemented_with_the_same_numbers_as_a_table(
+    client, pledges, django_assert_max_num_queries
+):
+    pledges["remit"].areas.add(Area.objects.get(iso3="KEN"))
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("map"))
+    assert response.status_code == 200
+    assert "<svg" in response.text
+    assert "Kenya: 2 pledges" in response.text
+    assert f'<a href="{reverse("explorer")}?country=KEN">Kenya</a>' in response.text
+    assert [(row.area.code, row.pledges) for row in response.context["rows"]] == [("KEN", 2)]
+    assert "Secret" not in response.text
+
+
+def test_the_filters_in_force_are_said_in_words(client, pledges):
+    response = client.get(reverse("explorer"), {"kind": "trade_union", "objective": "6"})
+    assert response.context["active"] == [
+        ("Objective", "Objective 6: Recruitment and decent work"),
+        ("Organisation kind", "Trade union"),
+    ]
