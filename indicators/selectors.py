@@ -325,3 +325,62 @@ def _notes(rows: list[Observation]) -> str:
     for o in rows:
         o.own_note = Observation.describe(dict(set(o.attributes.items()) - shared))
     return Observation.describe(dict(shared))
+
+
+@dataclass
+class AreaIndicator:
+    """An indicator as an area's page shows it: its latest total and its progress status."""
+
+    indicator: Indicator
+    latest: Observation | None
+    progress: ProgressAssessment | None
+    reporting: AreaReporting | None = None
+
+
+def area_indicators(area: Area) -> list[AreaIndicator]:
+    """The current indicators with data or a statement for the area. Five queries.
+
+    Progress is assessed on each indicator's total (the values not broken down), with the
+    area's own target where it has one, else the target for all areas, as on the indicator
+    page; an indicator whose values are all broken down shows its latest value unassessed.
+    """
+    indicators = {i.pk: i for i in Indicator.objects.current().select_related("indicator_set")}
+    totals: dict[int, list[Observation]] = {}
+    for o in Observation.objects.filter(
+        area=area, indicator_id__in=indicators, disaggregation_key=""
+    ).only("indicator_id", "period_label", "period_start", "period_end", "value"):
+        totals.setdefault(o.indicator_id, []).append(o)
+    with_data = set(
+        Observation.objects.filter(area=area, indicator_id__in=indicators)
+        .values_list("indicator_id", flat=True)
+        .distinct()
+    )
+    statements = {
+        r.indicator_id: r
+        for r in AreaReporting.objects.filter(area=area, indicator_id__in=indicators)
+    }
+    targets: dict[int, IndicatorTarget] = {}
+    for target in IndicatorTarget.objects.filter(indicator_id__in=indicators).filter(
+        Q(area=area) | Q(area=None)
+    ):
+        if target.indicator_id not in targets or target.area_id is not None:
+            targets[target.indicator_id] = target
+    shown = []
+    for pk, indicator in indicators.items():
+        if pk not in with_data and pk not in statements:
+            continue
+        series = sorted(totals.get(pk, []), key=lambda o: (o.period_start, o.period_end))
+        target = targets.get(pk)
+        progress = None
+        if series and indicator.direction in (Direction.INCREASE, Direction.DECREASE):
+            progress = progress_assess(
+                ((o.period_end.year, o.value) for o in series),
+                direction=indicator.direction,
+                target_value=target.value if target else None,
+                target_year=target.year if target else None,
+                base_year=target.base_year if target else 2015,
+            )
+        shown.append(
+            AreaIndicator(indicator, series[-1] if series else None, progress, statements.get(pk))
+        )
+    return shown

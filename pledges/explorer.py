@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core import signing
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 
 from indicators.models import Area, GuidingPrinciple, Objective
 from pledges.filters import FORMS, REPORTING_LABELS, SORTS, PledgeFilter, public_pledges
@@ -25,6 +25,7 @@ from pledges.models import (
     CorroborationStatus,
     ImplementationStatus,
     JointKind,
+    Organisation,
     OrganisationKind,
     PartnerStatus,
     Pledge,
@@ -99,11 +100,14 @@ def _facet_rows(filterset: PledgeFilter, name: str) -> dict[str, int]:
     return {str(row[group]): row["n"] for row in rows if row[group] is not None}
 
 
-def facets(filterset: PledgeFilter) -> list[Facet]:
-    """Each facet's values with the number of results each would give."""
+def facets(filterset: PledgeFilter, *, fingerprint: str | None = None) -> list[Facet]:
+    """Each facet's values with the number of results each would give.
+
+    `fingerprint` is `public_fingerprint()` if the caller has it already.
+    """
     key_data = sorted((k, v) for k, v in filterset.data.items() if k not in ("after", "sort") and v)
     chosen_hash = hashlib.sha256(repr(key_data).encode()).hexdigest()
-    key = f"explorer-facets:{public_fingerprint()}:{chosen_hash}"
+    key = f"explorer-facets:{fingerprint or public_fingerprint()}:{chosen_hash}"
     counts: dict[str, dict[str, int]] | None = cache.get(key)
     if counts is None:
         counts = {name: _facet_rows(filterset, name) for name in FACETS}
@@ -340,3 +344,47 @@ def pledges_by_country() -> tuple[list[CountryCount], int]:
         key=lambda row: (-row.pledges, row.area.name),
     )
     return rows, public_pledges().filter(is_global=True).count()
+
+
+def area_filters(area: Area) -> dict[str, dict[str, str]]:
+    """The explorer's filters for pledges implemented in an area, and by its organisations."""
+    if area.kind == "commission":
+        return {"implemented": {"region": area.code}, "by": {"pledger_region": area.code}}
+    if area.kind == "country":
+        return {"implemented": {"country": area.code}, "by": {"pledger_country": area.code}}
+    return {}
+
+
+def public_organisation(pk: int) -> Organisation | None:
+    """An organisation the public may read about: accredited, or with a published pledge."""
+    published = public_pledges().filter(lead_organisation=OuterRef("pk"))
+    return (
+        Organisation.objects.filter(pk=pk)
+        .filter(Q(accredited=True) | Exists(published))
+        .select_related("country")
+        .first()
+    )
+
+
+def organisation_pledges(organisation: Organisation) -> dict[str, list[Pledge]]:
+    """Its published pledges: those it leads and those it is an accepted partner in."""
+    pledges = (
+        public_pledges()
+        .of_organisation(organisation)
+        .select_related("lead_organisation", "cycle")
+        .prefetch_related(
+            Prefetch(
+                "objective_links",
+                queryset=PledgeObjective.objects.select_related("objective").order_by(
+                    "main_rank", "objective__number"
+                ),
+            ),
+            "areas",
+        )
+        .order_by("-published_at", "-pk")
+    )
+    rows = list(pledges)
+    return {
+        "leads": [p for p in rows if p.lead_organisation_id == organisation.pk],
+        "partners": [p for p in rows if p.lead_organisation_id != organisation.pk],
+    }

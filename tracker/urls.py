@@ -39,6 +39,8 @@ urlpatterns = [
     path("pledges/", public.explorer, name="explorer"),
     path("pledges/<str:reference>/", public.pledge_page, name="pledge"),
     path("map/", public.pledge_map, name="map"),
+    path("areas/<str:code>/", public.area_page, name="area"),
+    path("organisations/<int:pk>/", public.organisation_page, name="organisation"),
     path("objectives/", public.objective_index, name="objectives"),
     path("objectives/<int:number>/", public.objective_page, name="objective"),
     path("accounts/", include("allauth.urls")),

@@ -3,18 +3,30 @@ nothing unpublished or personal is read here (see pledges.explorer)."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
+from django.views.decorators.http import condition, require_GET
 
 from indicators.maps import world_map_svg
-from indicators.models import Objective
+from indicators.models import Area, Objective
+from indicators.selectors import area_indicators
 from pledges.content import PledgeContent, readable
 from pledges.explorer import (
+    area_filters,
     facets,
     objective_summary,
+    organisation_pledges,
     pledges_by_country,
+    public_fingerprint,
+    public_organisation,
     public_pledge,
     public_pledge_detail,
     result_count,
@@ -24,6 +36,39 @@ from pledges.filters import PledgeFilter
 from pledges.permissions import corroborating_organisation_ids
 from pledges.progress import target_progress
 from pledges.selectors import objectives_with_pledge_counts
+
+# How long a browser or a shared cache may keep an anonymous page without asking again.
+PUBLIC_MAX_AGE = 60
+
+
+def _public_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
+    """The same for every anonymous visitor until the public data changes. Two queries.
+
+    Signed-in users see their own links and buttons on these pages: no shared validator.
+    """
+    if request.user.is_authenticated:
+        return None
+    page = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:12]
+    # Kept for the view, whose cached parts are keyed on it too.
+    request.public_fingerprint = public_fingerprint()
+    return f"{request.public_fingerprint}-{page}"
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """GET only; for anonymous visitors an ETag from the public data (a matching
+    If-None-Match gets a 304 before anything is rendered) and a public Cache-Control."""
+
+    conditional = condition(etag_func=_public_etag)(view)
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = conditional(request, *args, **kwargs)
+        if not request.user.is_authenticated and response.status_code in (200, 304):
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        return response
+
+    return require_GET(wrapped)
+
 
 # Filters chosen in a form of their own, below the facets (which are links).
 FORM_FILTERS = ("main", "matching", "targets", "verification", "pledger_region", "pledger_country")
@@ -56,7 +101,7 @@ def _chosen(filterset: PledgeFilter) -> list[tuple[str, str]]:
     return chosen
 
 
-@require_GET
+@public_page
 def explorer(request: HttpRequest) -> HttpResponse:
     filterset = PledgeFilter(request.GET)
     if not filterset.is_valid():
@@ -64,7 +109,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
     page = result_page(filterset, request.GET.get("after", ""))
     query = request.GET.copy()
     query.pop("after", None)
-    shown = facets(filterset)
+    shown = facets(filterset, fingerprint=getattr(request, "public_fingerprint", None))
     for facet in shown:
         for value in facet.values:
             # A value's link chooses it (or, chosen, takes it off), from the first page.
@@ -93,7 +138,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@public_page
 def pledge_page(request: HttpRequest, reference: str) -> HttpResponse:
     pledge = public_pledge(reference)
     if pledge is None:
@@ -119,7 +164,7 @@ def pledge_page(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-@require_GET
+@public_page
 def objective_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -128,7 +173,7 @@ def objective_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@public_page
 def objective_page(request: HttpRequest, number: int) -> HttpResponse:
     objective = get_object_or_404(Objective.objects.prefetch_related("indicators"), number=number)
     filterset = PledgeFilter({"objective": str(number)})
@@ -145,10 +190,9 @@ def objective_page(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
-@require_GET
+@public_page
 def pledge_map(request: HttpRequest) -> HttpResponse:
     rows, global_count = pledges_by_country()
-    explorer_url = reverse("explorer")
     return render(
         request,
         "pledges/public/map.html",
@@ -158,7 +202,47 @@ def pledge_map(request: HttpRequest) -> HttpResponse:
             "map": world_map_svg(
                 {row.area.code: row.pledges for row in rows},
                 title="Published pledges by country of implementation",
-                link=lambda iso3: f"{explorer_url}?country={iso3}",
+                link=lambda iso3: reverse("area", args=[iso3]),
             ),
         },
+    )
+
+
+@public_page
+def area_page(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(Area.objects.select_related("parent"), code=code.upper())
+    lists = []
+    for key, title in (
+        ("implemented", f"Pledges implemented in {area.name}"),
+        ("by", f"Pledges by organisations of {area.name}"),
+    ):
+        query = area_filters(area).get(key)
+        if query is None:
+            continue
+        filterset = PledgeFilter(query)
+        filterset.is_valid()
+        lists.append(
+            {
+                "title": title,
+                "count": result_count(filterset),
+                "page": result_page(filterset),
+                "explore": f"{reverse('explorer')}?{urlencode(query)}",
+            }
+        )
+    return render(
+        request,
+        "pledges/public/area.html",
+        {"area": area, "lists": lists, "indicators": area_indicators(area)},
+    )
+
+
+@public_page
+def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = public_organisation(pk)
+    if organisation is None:
+        raise Http404("No organisation here has published a pledge or been accredited.")
+    return render(
+        request,
+        "pledges/public/organisation.html",
+        {"organisation": organisation, "pledges": organisation_pledges(organisation)},
     )

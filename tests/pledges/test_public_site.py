@@ -4,7 +4,7 @@ or personal reachable; queries constant whatever the data."""
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from indicators.models import Area, Indicator
 from pledges.models import (
@@ -198,12 +198,13 @@ def test_the_map_shows_where_pledges_are_implemented_with_the_same_numbers_as_a_
     client, pledges, django_assert_max_num_queries
 ):
     pledges["remit"].areas.add(Area.objects.get(iso3="KEN"))
-    with django_assert_max_num_queries(3):
+    # The public data's fingerprint (two), then the counts and their countries.
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("map"))
     assert response.status_code == 200
     assert "<svg" in response.text
     assert "Kenya: 2 pledges" in response.text
-    assert f'<a href="{reverse("explorer")}?country=KEN">Kenya</a>' in response.text
+    assert f'<a href="{reverse("area", args=["KEN"])}">Kenya</a>' in response.text
     assert [(row.area.code, row.pledges) for row in response.context["rows"]] == [("KEN", 2)]
     assert "Secret" not in response.text
 
@@ -214,3 +215,86 @@ def test_the_filters_in_force_are_said_in_words(client, pledges):
         ("Objective", "Objective 6: Recruitment and decent work"),
         ("Organisation kind", "Trade union"),
     ]
+
+
+def test_a_country_page_lists_pledges_there_and_by_its_organisations_and_its_indicators(
+    client, pledges, django_assert_max_num_queries
+):
+    from indicators.models import Observation
+
+    for key, iso3 in (("remit", "KEN"), ("fair", "GBR")):
+        pledges[key].lead_organisation.country = Area.objects.get(iso3=iso3)
+        pledges[key].lead_organisation.save()
+    costs = Indicator.objects.get(sdg_code="10.c.1", indicator_set__is_current=True)
+    kenya = Area.objects.get(iso3="KEN")
+    for year, value in ((2015, "9"), (2020, "6")):
+        Observation.objects.create(
+            indicator=costs,
+            area=kenya,
+            period_label=str(year),
+            period_start=f"{year}-01-01",
+            period_end=f"{year}-12-31",
+            value=value,
+        )
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("area", args=["ken"]))
+    assert response.status_code == 200
+    implemented, by = response.context["lists"]
+    assert [p.title for p in implemented["page"].pledges] == ["Fair recruitment corridors"]
+    assert [p.title for p in by["page"].pledges] == ["Cheaper remittances for families"]
+    [row] = response.context["indicators"]
+    assert row.latest.value == 6
+    assert row.progress is not None
+    assert client.get(reverse("area", args=["XYZ"])).status_code == 404
+
+
+def test_an_organisation_page_shows_its_published_pledges_and_no_people(client, pledges, member):
+    union = pledges["fair"].lead_organisation
+    response = client.get(reverse("organisation", args=[union.pk]))
+    assert response.status_code == 200
+    assert [p.title for p in response.context["pledges"]["leads"]] == ["Fair recruitment corridors"]
+    assert "@" not in response.text.split("<main", 1)[1].split("</main>", 1)[0]
+    # An organisation with nothing published and no accreditation is not on the public site.
+    quiet = OrganisationFactory(accredited=False)
+    assert client.get(reverse("organisation", args=[quiet.pk])).status_code == 404
+    hidden_lead = pledges["hidden"][0].lead_organisation
+    hidden_lead.accredited = False
+    hidden_lead.save()
+    assert client.get(reverse("organisation", args=[hidden_lead.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse_lazy("explorer"),
+        reverse_lazy("objectives"),
+        reverse_lazy("objective", args=[6]),
+        reverse_lazy("map"),
+        reverse_lazy("area", args=["KEN"]),
+    ],
+)
+def test_anonymous_pages_answer_304_until_the_public_data_changes(
+    client, pledges, url, django_assert_max_num_queries
+):
+    first = client.get(url)
+    assert set(first["Cache-Control"].split(", ")) == {"max-age=60", "public"}
+    etag = first["ETag"]
+    with django_assert_max_num_queries(2):
+        again = client.get(url, headers={"if-none-match": etag})
+    assert again.status_code == 304
+    pledges["fair"].title = "Fair recruitment corridors, extended"
+    pledges["fair"].save()
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 200
+
+
+def test_a_pledge_page_answers_304_and_signed_in_users_get_no_shared_validator(
+    client, pledges, member
+):
+    url = pledges["fair"].get_absolute_url()
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    client.force_login(member)
+    response = client.get(url, headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert "ETag" not in response
+    assert "public" not in response.get("Cache-Control", "")
