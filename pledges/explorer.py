@@ -388,3 +388,72 @@ def organisation_pledges(organisation: Organisation) -> dict[str, list[Pledge]]:
         "leads": [p for p in rows if p.lead_organisation_id == organisation.pk],
         "partners": [p for p in rows if p.lead_organisation_id != organisation.pk],
     }
+
+
+@dataclass
+class HomeFigures:
+    cycle: ReviewCycle | None
+    pledges: int
+    organisations: int
+    countries: int
+    by_status: list[tuple[str, int]]
+    reporting: dict[str, int]
+    by_kind: list[tuple[str, int]]
+    by_region: list[tuple[Area, int]]
+    latest_updates: list[ProgressUpdate]
+
+
+def home_figures() -> HomeFigures:
+    """The home page's key figures for the current cycle, and the latest published updates.
+
+    Due, overdue and inactive are counts of their own beside the statuses pledgers report,
+    never folded into percentages of those who answered. A fixed number of queries.
+    """
+    cycle = current_cycle()
+    pledges = public_pledges()
+    if cycle is not None:
+        pledges = pledges.filter(cycle=cycle)
+    totals = pledges.aggregate(
+        pledges=Count("pk", distinct=True),
+        organisations=Count("lead_organisation", distinct=True),
+    )
+    countries = (
+        Pledge.areas.through.objects.filter(pledge__in=pledges.values("pk"), area__kind="country")
+        .values("area")
+        .distinct()
+        .count()
+    )
+    statuses = dict(pledges.order_by().values_list("implementation_status").annotate(n=Count("pk")))
+    kinds = dict(pledges.order_by().values_list("lead_organisation__kind").annotate(n=Count("pk")))
+    regions = dict(
+        Pledge.areas.through.objects.filter(pledge__in=pledges.values("pk"))
+        .values_list("area__commissions")
+        .annotate(n=Count("pledge", distinct=True))
+        .order_by()
+    )
+    commissions = {a.pk: a for a in Area.objects.commissions()}
+    latest = list(
+        ProgressUpdate.objects.published()
+        .filter(pledge__in=public_pledges().values("pk"))
+        .select_related("pledge", "organisation")
+        .order_by("-published_at", "-pk")[:5]
+    )
+    return HomeFigures(
+        cycle=cycle,
+        pledges=totals["pledges"],
+        organisations=totals["organisations"],
+        countries=countries,
+        by_status=[
+            (label, statuses.get(value, 0)) for value, label in ImplementationStatus.choices
+        ],
+        reporting=reporting_counts(pledges, cycle=cycle),
+        by_kind=sorted(
+            ((str(OrganisationKind(kind).label), n) for kind, n in kinds.items()),
+            key=lambda row: -row[1],
+        ),
+        by_region=sorted(
+            ((commissions[pk], n) for pk, n in regions.items() if pk in commissions),
+            key=lambda row: row[0].name,
+        ),
+        latest_updates=latest,
+    )

@@ -11,20 +11,22 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from pledges.explorer import home_figures
 from pledges.permissions import is_secretariat
 from pledges.selectors import objectives_with_pledge_counts, published_pledge_count
+from pledges.views.public import public_page
 from tracker.health import liveness, worker_round_trip
 
 
-@require_GET
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
-    objectives = objectives_with_pledge_counts()
     return render(
         request,
         "tracker/home.html",
         {
-            "objectives": objectives,
+            "objectives": objectives_with_pledge_counts(),
             "total_published": published_pledge_count(),
+            "figures": home_figures(),
         },
     )
 

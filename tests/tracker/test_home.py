@@ -68,12 +68,34 @@ def test_counts_published_pledges_only(client):
 
 
 def test_home_page_queries_do_not_grow_with_pledges(client, django_assert_max_num_queries):
-    for number in range(1, 10):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/")
+        return len(captured)
+
+    link(PledgeFactory(published=True), 1, rank=1)
+    few = queries()
+    for number in range(2, 12):
         link(PledgeFactory(published=True), number, rank=1)
-    # Published pledge counts grouped by objective, the objectives, the number of published
-    # pledges; nothing per objective.
-    with django_assert_max_num_queries(3):
+    assert queries() == few
+    # The public data's fingerprint, the objectives and their counts, the key figures of the
+    # cycle (totals, countries, statuses, kinds, regions, reporting) and the latest updates.
+    with django_assert_max_num_queries(16):
         client.get("/")
+
+
+def test_the_home_page_shows_the_cycle_in_figures_with_reporting_as_groups_of_their_own(client):
+    link(PledgeFactory(published=True), 3, rank=1)
+    response = client.get("/")
+    figures = response.context["figures"]
+    assert figures.pledges == 1
+    assert set(figures.reporting) == {"reporting", "due", "overdue", "inactive"}
+    assert "Update overdue" in response.text
+    etag = response["ETag"]
+    assert client.get("/", headers={"if-none-match": etag}).status_code == 304
 
 
 def test_home_page_is_well_formed_and_accessible(client):
