@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from indicators import views as indicator_views
+from pledges.feeds import AreaUpdatesFeed, ObjectiveUpdatesFeed, PledgeUpdatesFeed, UpdatesFeed
 from pledges.selectors import published_targets_on
-from pledges.views import public
+from pledges.views import downloads, public
 from tracker import views
 
 admin.site.site_header = "GCM Pledge Tracker: secretariat workbench"
@@ -37,6 +38,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/worker", views.healthz_worker, name="healthz_worker"),
     path("pledges/", public.explorer, name="explorer"),
+    path("pledges.csv", downloads.explorer_csv, name="explorer_csv"),
+    path("pledges.xlsx", downloads.explorer_xlsx, name="explorer_xlsx"),
+    path("feeds/updates.atom", UpdatesFeed(), name="feed_updates"),
+    path("feeds/pledges/<str:reference>.atom", PledgeUpdatesFeed(), name="feed_pledge"),
+    path("feeds/objectives/<int:number>.atom", ObjectiveUpdatesFeed(), name="feed_objective"),
+    path("feeds/areas/<str:code>.atom", AreaUpdatesFeed(), name="feed_area"),
     path("pledges/<str:reference>/", public.pledge_page, name="pledge"),
     path("map/", public.pledge_map, name="map"),
     path("areas/<str:code>/", public.area_page, name="area"),

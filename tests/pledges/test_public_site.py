@@ -298,3 +298,11 @@ def test_a_pledge_page_answers_304_and_signed_in_users_get_no_shared_validator(
     assert response.status_code == 200
     assert "ETag" not in response
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_the_explorer_offers_its_result_as_csv_xlsx_and_feeds(client, pledges):
+    response = client.get(reverse("explorer"), {"kind": "trade_union"})
+    assert f"{reverse('explorer_csv')}?kind=trade_union" in response.text
+    assert f"{reverse('explorer_xlsx')}?kind=trade_union" in response.text
+    page = client.get(pledges["fair"].get_absolute_url()).text
+    assert reverse("feed_pledge", args=[pledges["fair"].reference]) in page
