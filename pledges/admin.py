@@ -53,6 +53,7 @@ from pledges.forms import (
 from pledges.models import (
     Corroboration,
     Evidence,
+    Following,
     Invitation,
     JoinRequest,
     Membership,
@@ -1098,3 +1099,14 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     list_filter = (OutboxStateFilter, "name")
     search_fields = ("subject", "recipients")
     show_full_result_count = False
+
+
+@admin.register(Following)
+class FollowingAdmin(ReadOnlyAdmin):
+    """Who follows what by e-mail (written by the visitors' own confirmations only)."""
+
+    list_display = ("email", "kind", "subject", "confirmed_at", "cancelled_at", "sent_through")
+    list_filter = ("kind", ("confirmed_at", admin.EmptyFieldListFilter), "cancelled_at")
+    list_select_related = ("pledge", "objective", "area")
+    search_fields = ("email",)
+    exclude = ("token",)

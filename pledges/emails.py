@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from pledges.models import (
     Corroboration,
+    Following,
     Invitation,
     JoinRequest,
     Membership,
@@ -26,6 +27,7 @@ from pledges.models import (
     Organisation,
     Pledge,
     PledgePartner,
+    ProgressUpdate,
     ReviewAction,
     ReviewCycle,
     ReviewEvent,
@@ -72,7 +74,12 @@ STEPS = {
 TO_SECRETARIAT = {ReviewAction.SUBMIT}
 
 
-def _queue(name: str, context: dict[str, Any], recipients: list[str]) -> int:
+def _queue(
+    name: str,
+    context: dict[str, Any],
+    recipients: list[str],
+    headers: dict[str, str] | None = None,
+) -> int:
     """Render one message to `recipients` into the outbox; the number of recipients."""
     if not recipients:
         return 0
@@ -83,6 +90,7 @@ def _queue(name: str, context: dict[str, Any], recipients: list[str]) -> int:
         body_text=render_to_string(f"emails/{name}_body.txt", context),
         body_html=render_to_string(f"emails/{name}_body.html", context),
         recipients=recipients,
+        headers=headers,
     )
     # robust: a broker that is down is the sweep's business, never the user's.
     transaction.on_commit(partial(outbox_dispatch, message.pk), robust=True)
@@ -200,3 +208,32 @@ def digest_queue(
         "month": month,
     }
     return _queue("digest", context, recipients)
+
+
+def follow_confirmation_queue(following: Following) -> int:
+    """Ask the address to confirm that it wants news of what it chose to follow."""
+    return _queue(
+        "follow_confirm",
+        {
+            "following": following,
+            "confirm_url": settings.SITE_URL + reverse("follow_confirm", args=[following.token]),
+        },
+        [following.email],
+    )
+
+
+def follow_digest_queue(
+    following: Following, updates: list[ProgressUpdate], pledges: list[Pledge]
+) -> int:
+    """The week's published news of what the address follows, with a one-click unsubscribe."""
+    cancel_url = settings.SITE_URL + reverse("follow_cancel", args=[following.token])
+    return _queue(
+        "follow_digest",
+        {"following": following, "updates": updates, "pledges": pledges, "cancel_url": cancel_url},
+        [following.email],
+        # RFC 8058: mail programs offer "unsubscribe", and post to the address in one click.
+        headers={
+            "List-Unsubscribe": f"<{cancel_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )

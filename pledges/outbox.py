@@ -27,7 +27,13 @@ RETRY_AFTER_MAX = dt.timedelta(hours=1)
 
 
 def message_write(
-    *, name: str, subject: str, body_text: str, body_html: str, recipients: list[str]
+    *,
+    name: str,
+    subject: str,
+    body_text: str,
+    body_html: str,
+    recipients: list[str],
+    headers: dict[str, str] | None = None,
 ) -> OutboxMessage:
     """Keep a rendered message to send once the surrounding transaction commits."""
     return OutboxMessage.objects.create(
@@ -36,6 +42,7 @@ def message_write(
         body_text=body_text,
         body_html=body_html,
         recipients=sorted(set(recipients)),
+        headers=headers or {},
     )
 
 
@@ -70,6 +77,7 @@ def message_send(message_id: int) -> bool:
         # One message to many people: nobody sees the others' addresses.
         to=[settings.DEFAULT_FROM_EMAIL] if several else message.recipients,
         bcc=message.recipients if several else [],
+        headers=message.headers or None,
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

@@ -53,3 +53,11 @@ def reminders_daily(today: str | None = None) -> dict[str, int]:
     from pledges.reminders import reminders_send
 
     return reminders_send(dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task(name="pledges.follow_digests", ignore_result=True)
+def follow_digests() -> int:
+    """Run by Celery beat each week: the digests of what people follow (each goes once)."""
+    from pledges.services.following import digests_send
+
+    return digests_send()

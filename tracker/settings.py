@@ -343,6 +343,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pledges.reminders_daily",
         "schedule": crontab(hour=5, minute=0),
     },
+    # Mondays: what was published for those who follow a pledge, an objective or an area.
+    "follow-digests-weekly": {
+        "task": "pledges.follow_digests",
+        "schedule": crontab(day_of_week=1, hour=6, minute=0),
+    },
     # Proof for /healthz that some worker takes tasks off the queue. A heartbeat that waited
     # longer than /healthz's freshness window (two minutes, tracker.health) proves nothing, so
     # it expires then: workers back after an outage do not work through a backlog of them.

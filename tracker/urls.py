@@ -5,7 +5,7 @@ from django.urls import include, path
 from indicators import views as indicator_views
 from pledges.feeds import AreaUpdatesFeed, ObjectiveUpdatesFeed, PledgeUpdatesFeed, UpdatesFeed
 from pledges.selectors import published_targets_on
-from pledges.views import downloads, public
+from pledges.views import downloads, following, public
 from tracker import views
 
 admin.site.site_header = "GCM Pledge Tracker: secretariat workbench"
@@ -48,6 +48,9 @@ urlpatterns = [
     path("map/", public.pledge_map, name="map"),
     path("areas/<str:code>/", public.area_page, name="area"),
     path("organisations/<int:pk>/", public.organisation_page, name="organisation"),
+    path("follow/", following.follow, name="follow"),
+    path("follow/<str:token>/confirm/", following.follow_confirm_view, name="follow_confirm"),
+    path("follow/<str:token>/cancel/", following.follow_cancel_view, name="follow_cancel"),
     path("objectives/", public.objective_index, name="objectives"),
     path("objectives/<int:number>/", public.objective_page, name="objective"),
     path("accounts/", include("allauth.urls")),

@@ -2,6 +2,7 @@
 
 from pledges.models.corroboration import Corroboration, CorroborationKind, CorroborationStatus
 from pledges.models.cycles import RegionalReview, ReviewCycle
+from pledges.models.following import Following, FollowKind
 from pledges.models.history import PledgeVersion, ReviewEvent, UpdateVersion
 from pledges.models.organisations import (
     Invitation,
@@ -53,6 +54,8 @@ __all__ = [
     "CorroborationKind",
     "CorroborationStatus",
     "Evidence",
+    "FollowKind",
+    "Following",
     "ImplementationStatus",
     "Invitation",
     "JoinRequest",

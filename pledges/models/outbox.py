@@ -36,6 +36,8 @@ class OutboxMessage(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     recipients = models.JSONField(default=list)
+    # Extra mail headers, such as List-Unsubscribe for digests people signed up to.
+    headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     lease_until = models.DateTimeField(
         null=True, blank=True, help_text="Claimed by a sender until then, or not before then."

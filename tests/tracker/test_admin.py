@@ -44,6 +44,7 @@ READ_ONLY = {
     "workerheartbeat",
     "areareporting",
     "job",
+    "following",
 }
 
 
