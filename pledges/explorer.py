@@ -403,13 +403,15 @@ class HomeFigures:
     latest_updates: list[ProgressUpdate]
 
 
-def home_figures() -> HomeFigures:
-    """The home page's key figures for the current cycle, and the latest published updates.
+def cycle_figures(cycle: ReviewCycle | None = None) -> HomeFigures:
+    """A cycle's key figures (the current cycle's by default) and its latest published updates.
 
-    Due, overdue and inactive are counts of their own beside the statuses pledgers report,
-    never folded into percentages of those who answered. A fixed number of queries.
+    The statuses are where the cycle's pledges stand now: for the 2022 cycle, what its
+    pledges have become since, as the next forum asks. Due, overdue and inactive are counts
+    of their own beside the statuses pledgers report, never folded into percentages of those
+    who answered. A fixed number of queries.
     """
-    cycle = current_cycle()
+    cycle = cycle or current_cycle()
     pledges = public_pledges()
     if cycle is not None:
         pledges = pledges.filter(cycle=cycle)
@@ -434,7 +436,7 @@ def home_figures() -> HomeFigures:
     commissions = {a.pk: a for a in Area.objects.commissions()}
     latest = list(
         ProgressUpdate.objects.published()
-        .filter(pledge__in=public_pledges().values("pk"))
+        .filter(pledge__in=pledges.values("pk"))
         .select_related("pledge", "organisation")
         .order_by("-published_at", "-pk")[:5]
     )
@@ -446,7 +448,7 @@ def home_figures() -> HomeFigures:
         by_status=[
             (label, statuses.get(value, 0)) for value, label in ImplementationStatus.choices
         ],
-        reporting=reporting_counts(pledges, cycle=cycle),
+        reporting=reporting_counts(pledges, cycle=current_cycle()),
         by_kind=sorted(
             ((str(OrganisationKind(kind).label), n) for kind, n in kinds.items()),
             key=lambda row: -row[1],

@@ -51,6 +51,8 @@ urlpatterns = [
     path("follow/", following.follow, name="follow"),
     path("follow/<str:token>/confirm/", following.follow_confirm_view, name="follow_confirm"),
     path("follow/<str:token>/cancel/", following.follow_cancel_view, name="follow_cancel"),
+    path("cycles/", public.cycle_index, name="cycles"),
+    path("cycles/<str:code>/", public.cycle_page, name="cycle"),
     path("objectives/", public.objective_index, name="objectives"),
     path("objectives/<int:number>/", public.objective_page, name="objective"),
     path("accounts/", include("allauth.urls")),

@@ -11,7 +11,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from pledges.explorer import home_figures
+from pledges.explorer import cycle_figures
 from pledges.permissions import is_secretariat
 from pledges.selectors import objectives_with_pledge_counts, published_pledge_count
 from pledges.views.public import public_page
@@ -26,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "objectives": objectives_with_pledge_counts(),
             "total_published": published_pledge_count(),
-            "figures": home_figures(),
+            "figures": cycle_figures(),
         },
     )
 

@@ -21,6 +21,7 @@ from indicators.selectors import area_indicators
 from pledges.content import PledgeContent, readable
 from pledges.explorer import (
     area_filters,
+    cycle_figures,
     facets,
     objective_summary,
     organisation_pledges,
@@ -33,6 +34,7 @@ from pledges.explorer import (
     result_page,
 )
 from pledges.filters import PledgeFilter
+from pledges.models import ReviewCycle
 from pledges.permissions import corroborating_organisation_ids
 from pledges.progress import target_progress
 from pledges.selectors import objectives_with_pledge_counts
@@ -245,4 +247,29 @@ def organisation_page(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "pledges/public/organisation.html",
         {"organisation": organisation, "pledges": organisation_pledges(organisation)},
+    )
+
+
+@public_page
+def cycle_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "pledges/public/cycles.html",
+        {
+            "cycles": ReviewCycle.objects.order_by("-forum_year").prefetch_related(
+                "regional_reviews"
+            )
+        },
+    )
+
+
+@public_page
+def cycle_page(request: HttpRequest, code: str) -> HttpResponse:
+    cycle = get_object_or_404(ReviewCycle, code=code)
+    filterset = PledgeFilter({"cycle": cycle.code})
+    filterset.is_valid()
+    return render(
+        request,
+        "pledges/public/cycle.html",
+        {"cycle": cycle, "figures": cycle_figures(cycle), "page": result_page(filterset)},
     )

@@ -306,3 +306,19 @@ def test_the_explorer_offers_its_result_as_csv_xlsx_and_feeds(client, pledges):
     assert f"{reverse('explorer_xlsx')}?kind=trade_union" in response.text
     page = client.get(pledges["fair"].get_absolute_url()).text
     assert reverse("feed_pledge", args=[pledges["fair"].reference]) in page
+
+
+def test_a_cycle_page_shows_where_its_pledges_stand_now(client, pledges):
+    from pledges.models import ReviewCycle
+
+    old = ReviewCycle.objects.get(code="IMRF-2022")
+    earlier = published(title="Pledged in 2022", cycle=old, implementation_status="fulfilled")
+    response = client.get(reverse("cycle", args=["IMRF-2022"]))
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert figures.pledges == 1
+    assert ("Fulfilled", 1) in figures.by_status
+    assert earlier.title in response.text
+    assert "Cheaper remittances" not in response.text
+    assert client.get(reverse("cycle", args=["IMRF-1999"])).status_code == 404
+    assert "IMRF-2022" in client.get(reverse("cycles")).text
