@@ -1,4 +1,5 @@
-"""Line charts of indicator time series, drawn on the server as accessible SVG.
+"""Line charts of indicator time series and bar charts of counts, drawn on the server as
+accessible SVG.
 
 The markup is plain SVG 1.1 with presentation attributes and a generic font, so it looks the same
 on a page without JavaScript and in a WeasyPrint PDF. Screen readers get the title and a sentence
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 
@@ -345,3 +346,162 @@ def _e(text: str) -> str:
 def _n(number: float) -> str:
     text = f"{number:.1f}".removesuffix(".0")
     return "0" if text == "-0" else text
+
+
+# Bar charts -------------------------------------------------------------------------------------
+
+BAR_WIDTH = 640
+BAR_ROW_HEIGHT = 28
+BAR_HEIGHT = 18
+# Larger than the line chart's 12px: a 640-wide chart shrinks to about 0.6 on a 390-px phone.
+BAR_FONT_SIZE = 16
+# As CHAR_WIDTH, for 16px sans-serif (the world map uses the same).
+BAR_CHAR_WIDTH = 9.4
+# Longer labels are cut with an ellipsis; the row's tooltip and the links carry them whole.
+BAR_LABEL_CHARS = 24
+# The site's --accent (tracker/static/tracker/site.css), dark enough for 7:1 against white.
+BAR_COLOUR = "#005A9C"
+AXIS_COLOUR = "#999999"
+
+
+def bar_chart_svg(
+    rows: Sequence[tuple[str, int | Decimal]],
+    *,
+    title: str,
+    unit: str = "pledges",
+    unit_one: str = "pledge",
+    description: str = "",
+    link: Callable[[int], str] | None = None,
+    highlight: Sequence[int] = (),
+) -> SafeString:
+    """Draw one horizontal bar per row, in the given order, safe to put in a template as it is.
+
+    Each row is a label and a count; bars are scaled to the largest count and the exact count is
+    written at the end of each bar (a zero gets no bar, only its label and "0"). Labels longer
+    than BAR_LABEL_CHARS are cut with an ellipsis; each row's tooltip ("Planned: 12 pledges")
+    names it in full. Rows whose indexes are in `highlight` are hatched, so they stand apart in
+    grey scale too. `description` replaces the sentence that sums the chart up for screen
+    readers. With `link`, each row (label, bar and count) is a link to `link(index)`, reachable
+    from the keyboard. No rows give a small "No data" chart. The same input gives the same string.
+
+    Raises ValueError for a negative or non-finite count, or a `highlight` index with no row.
+    """
+    counts = [Decimal(value) for _, value in rows]
+    for (label, _), count in zip(rows, counts, strict=True):
+        if not count.is_finite() or count < 0:
+            raise ValueError(f"bar chart counts must be zero or more: {label!r} is {count}")
+    marked = set(highlight)
+    if any(not 0 <= index < len(rows) for index in marked):
+        raise ValueError(f"highlight indexes must be rows' indexes: {sorted(marked)}")
+    hrefs = [link(index) for index in range(len(rows))] if link is not None else []
+    # Derived from the input, so output stays deterministic and two charts rarely share ids.
+    key = repr((title, unit, unit_one, description, list(rows), sorted(marked), hrefs))
+    chart_id = "bars-" + hashlib.blake2s(key.encode(), digest_size=4).hexdigest()
+    if not rows:
+        message = (
+            f'<text x="{BAR_WIDTH / 2:g}" y="34" text-anchor="middle" '
+            f'fill="{TEXT_COLOUR}">{NO_DATA}</text>'
+        )
+        return _bar_svg(chart_id, 56, title, f"{NO_DATA}.", [message], linked=False)
+
+    labels = [_bar_label(label) for label, _ in rows]
+    numbers = [_format_number(count, False) for count in counts]
+    top, bottom_pad = 8, 8
+    height = top + BAR_ROW_HEIGHT * len(rows) + bottom_pad
+    left = 16 + BAR_CHAR_WIDTH * max(len(label) for label in labels)
+    # Room after the longest possible bar for the widest count.
+    bar_room = BAR_WIDTH - 8 - left - (8 + BAR_CHAR_WIDTH * max(len(n) for n in numbers))
+    highest = max(counts)
+
+    body = []
+    if marked:
+        # Diagonal stripes: the hatch tells the highlighted rows apart without any colour.
+        body.append(
+            f'<defs><pattern id="{chart_id}-hatch" patternUnits="userSpaceOnUse" width="6" '
+            'height="6" patternTransform="rotate(45)"><rect width="6" height="6" '
+            f'fill="#FFFFFF"/><rect width="3" height="6" fill="{BAR_COLOUR}"/></pattern></defs>'
+        )
+    if link is not None:
+        # Focus and hover outlines for the links. A page without the style still works: the
+        # browser draws its own focus ring.
+        body.append(
+            f"<style>#{chart_id} a:focus .bar,#{chart_id} a:hover .bar{{stroke:#000000;"
+            f"stroke-width:2}}#{chart_id} a:focus text,#{chart_id} a:hover text"
+            "{text-decoration:underline}</style>"
+        )
+    for index, ((label, _), count) in enumerate(zip(rows, counts, strict=True)):
+        y = top + BAR_ROW_HEIGHT * index + (BAR_ROW_HEIGHT - BAR_HEIGHT) / 2
+        baseline = _n(y + BAR_HEIGHT - 4)
+        tooltip = f"{label}: {_with_unit(numbers[index], unit_one if count == 1 else unit)}"
+        classes = "bar-row highlight" if index in marked else "bar-row"
+        parts = [
+            f'<g class="{classes}"><title>{_e(tooltip)}</title>'
+            f'<text class="bar-label" x="{_n(left - 8)}" y="{baseline}" text-anchor="end" '
+            f'fill="{TEXT_COLOUR}">{_e(labels[index])}</text>'
+        ]
+        length = bar_room * float(count / highest) if count else 0.0
+        if count:
+            # At least a pixel, so a count far below the largest still shows as a bar.
+            length = max(length, 1.0)
+            # A hatched bar gets an outline, so its end is as clear as a solid bar's.
+            fill = (
+                f'fill="url(#{chart_id}-hatch)" stroke="{BAR_COLOUR}" stroke-width="1"'
+                if index in marked
+                else f'fill="{BAR_COLOUR}"'
+            )
+            parts.append(
+                f'<rect class="bar" x="{_n(left)}" y="{_n(y)}" width="{_n(length)}" '
+                f'height="{BAR_HEIGHT}" {fill}/>'
+            )
+        parts.append(
+            f'<text class="bar-value" x="{_n(left + length + 6)}" y="{baseline}" '
+            f'fill="{TEXT_COLOUR}">{numbers[index]}</text></g>'
+        )
+        row = "".join(parts)
+        if link is not None:
+            row = f'<a href="{_e(hrefs[index])}" aria-label="{_e(tooltip)}">{row}</a>'
+        body.append(row)
+    body.append(
+        f'<line class="axis" x1="{_n(left)}" y1="{top}" x2="{_n(left)}" '
+        f'y2="{height - bottom_pad}" stroke="{AXIS_COLOUR}" stroke-width="1"/>'
+    )
+    desc = description or _describe_bars(rows, counts, unit, unit_one)
+    return _bar_svg(chart_id, height, title, desc, body, linked=link is not None)
+
+
+def _bar_label(label: str) -> str:
+    text = " ".join(XML_INVALID.sub("", label).split())
+    if len(text) <= BAR_LABEL_CHARS:
+        return text
+    return text[: BAR_LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _describe_bars(
+    rows: Sequence[tuple[str, int | Decimal]], counts: list[Decimal], unit: str, unit_one: str
+) -> str:
+    total = sum(counts, Decimal(0))
+    groups = "1 group" if len(rows) == 1 else f"{len(rows):,} groups"
+    if not total:
+        return f"Bar chart: no {unit} in {groups}."
+    # The largest first; among equals, the order the rows were given in.
+    most = sorted((i for i, count in enumerate(counts) if count), key=lambda i: -counts[i])[:3]
+    named = ", ".join(f"{rows[i][0]} ({_format_number(counts[i], False)})" for i in most)
+    amount = _with_unit(_format_number(total, False), unit_one if total == 1 else unit)
+    return f"Bar chart: {amount} in {groups}; the most: {named}."
+
+
+def _bar_svg(
+    chart_id: str, height: float, title: str, desc: str, body: list[str], *, linked: bool
+) -> SafeString:
+    # A chart of links cannot be one image: role="img" would hide the links from screen readers.
+    role = "group" if linked else "img"
+    markup = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" id="{chart_id}" '
+        f'viewBox="0 0 {BAR_WIDTH} {_n(height)}" width="100%" '
+        f'preserveAspectRatio="xMinYMin meet" role="{role}" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="sans-serif" '
+        f'font-size="{BAR_FONT_SIZE}"><title id="{chart_id}-title">{_e(title)}</title>'
+        f'<desc id="{chart_id}-desc">{_e(desc)}</desc>{"".join(body)}</svg>'
+    )
+    # Every piece of text above went through _e; numbers, colours and ids are ours.
+    return mark_safe(markup)  # noqa: S308

@@ -204,7 +204,7 @@ def result_page(filterset: PledgeFilter, cursor: str = "") -> ResultPage:
     Keyset pagination: a deep page costs what the first does. A cursor that was not made
     here, or for another sort, starts from the first page.
     """
-    sort = filterset.form.cleaned_data.get("sort") or "newest"
+    sort = filterset.order
     fields = SORTS[sort][1]
     pledges = filterset.qs.select_related("lead_organisation", "cycle").prefetch_related(
         Prefetch(

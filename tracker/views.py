@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from pledges.explorer import cycle_figures
 from pledges.permissions import is_secretariat
 from pledges.selectors import objectives_with_pledge_counts, published_pledge_count
-from pledges.views.public import public_page
+from pledges.views.public import figure_charts, public_page
 from tracker.health import liveness, worker_round_trip
 
 
@@ -26,7 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "objectives": objectives_with_pledge_counts(),
             "total_published": published_pledge_count(),
-            "figures": cycle_figures(),
+            "figures": (figures := cycle_figures()),
+            "charts": figure_charts(figures),
         },
     )
 

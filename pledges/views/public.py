@@ -15,11 +15,13 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import condition, require_GET
 
+from indicators.charts import bar_chart_svg
 from indicators.maps import world_map_svg
 from indicators.models import Area, Objective
 from indicators.selectors import area_indicators
 from pledges.content import PledgeContent, readable
 from pledges.explorer import (
+    HomeFigures,
     area_filters,
     cycle_figures,
     facets,
@@ -70,6 +72,25 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return response
 
     return require_GET(wrapped)
+
+
+def figure_charts(figures: HomeFigures) -> dict[str, str]:
+    """The figures' charts, each beside its table on the page."""
+    reporting = figures.reporting
+    return {
+        "status": bar_chart_svg(figures.by_status, title="Published pledges by status"),
+        "reporting": bar_chart_svg(
+            [
+                ("Reporting", reporting["reporting"]),
+                ("Update due", reporting["due"]),
+                ("Update overdue", reporting["overdue"]),
+                ("Inactive", reporting["inactive"]),
+            ],
+            title="Published pledges by reporting",
+            # Silence stands apart, drawn hatched, whatever the colours.
+            highlight=(1, 2, 3),
+        ),
+    }
 
 
 # Filters chosen in a form of their own, below the facets (which are links).
@@ -271,5 +292,10 @@ def cycle_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "pledges/public/cycle.html",
-        {"cycle": cycle, "figures": cycle_figures(cycle), "page": result_page(filterset)},
+        {
+            "cycle": cycle,
+            "figures": (figures := cycle_figures(cycle)),
+            "charts": figure_charts(figures),
+            "page": result_page(filterset),
+        },
     )

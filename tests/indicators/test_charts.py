@@ -1,16 +1,25 @@
-"""The indicator line chart is well-formed, accessible SVG that draws what it is given."""
+"""The line and bar charts are well-formed, accessible SVG that draws what it is given."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils.safestring import SafeString
 
-from indicators.charts import ChartPoint, ChartSeries, TargetLine, line_chart_svg
+from indicators.charts import (
+    BAR_COLOUR,
+    ChartPoint,
+    ChartSeries,
+    TargetLine,
+    bar_chart_svg,
+    line_chart_svg,
+)
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 OKABE_ITO = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"}
@@ -369,3 +378,291 @@ def test_same_input_gives_the_same_svg():
         )
 
     assert chart() == chart()
+
+
+# Bar charts -------------------------------------------------------------------------------------
+
+STATUSES = [("Planned", 5), ("Ongoing", 4), ("Completed", 2), ("Update due", 1), ("Inactive", 0)]
+
+
+def bars(rows, **options) -> ET.Element:
+    return parse(bar_chart_svg(rows, title=options.pop("title", "Chart"), **options))
+
+
+def bar_rows(root: ET.Element) -> list[ET.Element]:
+    return [g for g in root.iter(f"{{{NS['svg']}}}g") if "bar-row" in g.get("class", "").split()]
+
+
+def bar_widths(root: ET.Element) -> dict[str, float]:
+    """Each drawn bar's width by its row's label."""
+    return {
+        row.find("svg:text[@class='bar-label']", NS).text: float(
+            row.find("svg:rect[@class='bar']", NS).get("width")
+        )
+        for row in bar_rows(root)
+        if row.find("svg:rect[@class='bar']", NS) is not None
+    }
+
+
+def test_bar_chart_scales_to_a_phone_and_names_itself_for_screen_readers():
+    svg = bar_chart_svg(STATUSES, title="Pledges by status")
+    root = parse(svg)
+
+    assert isinstance(svg, SafeString)
+    assert root.get("role") == "img"
+    assert root.get("width") == "100%"
+    assert root.get("height") is None
+    assert root.get("preserveAspectRatio") == "xMinYMin meet"
+    assert root.get("viewBox").startswith("0 0 640 ")
+    title_id, desc_id = root.get("aria-labelledby").split()
+    assert root.find(f"svg:title[@id='{title_id}']", NS).text == "Pledges by status"
+    assert root.find(f"svg:desc[@id='{desc_id}']", NS).text
+    assert "<script" not in svg
+    assert "<style" not in svg
+    assert "href" not in svg
+
+
+def test_bar_chart_draws_one_row_per_count_in_the_given_order_about_28_px_apart():
+    root = bars(STATUSES)
+
+    labels = [row.find("svg:text[@class='bar-label']", NS).text for row in bar_rows(root)]
+    assert labels == ["Planned", "Ongoing", "Completed", "Update due", "Inactive"]
+    ys = [float(row.find("svg:text", NS).get("y")) for row in bar_rows(root)]
+    assert {b - a for a, b in itertools.pairwise(ys)} == {28}
+    taller = bars([*STATUSES, *STATUSES])
+    extra = float(taller.get("viewBox").split()[3]) - float(root.get("viewBox").split()[3])
+    assert extra == 5 * 28
+
+
+def test_bars_are_scaled_to_the_largest_count_which_fills_the_width_with_room_for_its_count():
+    root = bars([("Half", 500), ("Most", 1000), ("Fifth", 200)])
+
+    widths = bar_widths(root)
+    assert widths["Half"] == pytest.approx(widths["Most"] / 2, abs=0.1)
+    assert widths["Fifth"] == pytest.approx(widths["Most"] / 5, abs=0.1)
+    longest = next(r for r in bar_rows(root) if r.find("svg:text", NS).text == "Most")
+    bar = longest.find("svg:rect", NS)
+    count = longest.find("svg:text[@class='bar-value']", NS)
+    bar_end = float(bar.get("x")) + float(bar.get("width"))
+    assert bar_end > 640 - 120
+    assert bar_end < float(count.get("x"))
+    # The count "1,000" still fits inside the view box at a generous 10px a character.
+    assert float(count.get("x")) + 10 * len(count.text) <= 640
+
+
+def test_bars_start_together_at_a_light_axis():
+    root = bars(STATUSES)
+
+    axis = root.find(".//svg:line[@class='axis']", NS)
+    assert axis.get("x1") == axis.get("x2")
+    assert {bar.get("x") for bar in all_of(root, ".//svg:rect[@class='bar']")} == {axis.get("x1")}
+
+
+def test_a_zero_count_gets_its_label_and_a_zero_but_no_bar():
+    root = bars(STATUSES)
+
+    inactive = bar_rows(root)[-1]
+    assert inactive.find("svg:rect", NS) is None
+    assert inactive.find("svg:text[@class='bar-label']", NS).text == "Inactive"
+    assert inactive.find("svg:text[@class='bar-value']", NS).text == "0"
+    assert len(all_of(root, ".//svg:rect[@class='bar']")) == 4
+
+
+def test_only_zero_counts_draw_rows_without_bars_or_dividing_by_zero():
+    root = bars([("Planned", 0), ("Ongoing", Decimal(0))])
+
+    assert len(bar_rows(root)) == 2
+    assert all_of(root, ".//svg:rect[@class='bar']") == []
+    assert root.find("svg:desc", NS).text == "Bar chart: no pledges in 2 groups."
+
+
+def test_counts_are_written_exactly_with_thousands_separators():
+    root = bars([("Big", 1234567), ("Part", Decimal("2500.5")), ("Whole", Decimal("12.0"))])
+
+    values = [t.text for t in all_of(root, ".//svg:text[@class='bar-value']")]
+    assert values == ["1,234,567", "2,500.5", "12"]
+
+
+def test_each_row_has_a_tooltip_naming_label_and_count_in_singular_or_plural():
+    root = bars(
+        [("Planned", 12), ("Ongoing", 1), ("Inactive", 0), ("Big", 1234)],
+        unit="organisations",
+        unit_one="organisation",
+    )
+
+    assert [row.find("svg:title", NS).text for row in bar_rows(root)] == [
+        "Planned: 12 organisations",
+        "Ongoing: 1 organisation",
+        "Inactive: 0 organisations",
+        "Big: 1,234 organisations",
+    ]
+
+
+def test_long_labels_are_cut_with_an_ellipsis_and_kept_whole_in_the_tooltip():
+    long = "Objective 7: strengthen capacity for evidence-based policies on migration"
+    root = bars([(long, 3), ("Short", 1)])
+
+    row = bar_rows(root)[0]
+    shown = row.find("svg:text[@class='bar-label']", NS).text
+    assert shown.endswith("…")
+    assert long.startswith(shown[:-1])
+    assert len(shown) < 30
+    assert row.find("svg:title", NS).text == f"{long}: 3 pledges"
+    assert root.find("svg:desc", NS).text.count(long) == 1
+
+
+def test_highlighted_rows_are_hatched_with_a_pattern_defined_in_the_chart():
+    root = bars(STATUSES, highlight=[1, 3, 4])
+
+    pattern = root.find("svg:defs/svg:pattern", NS)
+    assert pattern.get("id").startswith(root.get("id"))
+    fills = [
+        row.find("svg:rect[@class='bar']", NS).get("fill")
+        for row in bar_rows(root)
+        if row.find("svg:rect[@class='bar']", NS) is not None
+    ]
+    hatch = f"url(#{pattern.get('id')})"
+    assert fills == [BAR_COLOUR, hatch, BAR_COLOUR, hatch]
+    assert ["highlight" in row.get("class").split() for row in bar_rows(root)] == [
+        False,
+        True,
+        False,
+        True,
+        True,
+    ]
+
+
+def test_bars_are_the_site_accent_colour_and_need_no_pattern_without_highlights():
+    css = Path(__file__).parents[2] / "tracker" / "static" / "tracker" / "site.css"
+    accent = re.search(r"--accent:\s*(#[0-9a-fA-F]{6})", css.read_text()).group(1)
+    root = bars(STATUSES)
+
+    assert BAR_COLOUR.lower() == accent.lower()
+    assert root.find(".//svg:pattern", NS) is None
+    assert {bar.get("fill") for bar in all_of(root, ".//svg:rect[@class='bar']")} == {BAR_COLOUR}
+
+
+def test_two_bar_charts_on_a_page_do_not_share_ids_or_patterns():
+    first = bars(STATUSES, highlight=[0])
+    second = bars(STATUSES[:3], highlight=[0])
+
+    assert first.get("id") != second.get("id")
+    assert first.find(".//svg:pattern", NS).get("id") != second.find(".//svg:pattern", NS).get("id")
+
+
+def test_generated_description_gives_the_total_and_the_largest_groups():
+    root = bars(STATUSES)
+
+    assert root.find("svg:desc", NS).text == (
+        "Bar chart: 12 pledges in 5 groups; the most: Planned (5), Ongoing (4), Completed (2)."
+    )
+
+
+def test_generated_description_of_one_group_with_one_count_is_singular():
+    root = bars([("Planned", 1)])
+
+    assert (
+        root.find("svg:desc", NS).text == "Bar chart: 1 pledge in 1 group; the most: Planned (1)."
+    )
+
+
+def test_given_description_replaces_the_generated_one():
+    root = bars(STATUSES, description="Most pledges are planned.")
+
+    assert root.find("svg:desc", NS).text == "Most pledges are planned."
+
+
+def test_bar_chart_text_with_markup_characters_is_escaped_and_shown_as_written():
+    nasty = "<b>A & \"B\" 'C'</b>"
+    svg = bar_chart_svg(
+        [(nasty, 2), ("Other", 1)],
+        title=nasty,
+        unit=nasty,
+        description=nasty,
+        link=lambda index: f"/explorer/?q={nasty}&amp;n={index}",
+    )
+    root = parse(svg)
+
+    assert "<b>" not in svg
+    assert root.find("svg:title", NS).text == nasty
+    assert root.find("svg:desc", NS).text == nasty
+    row = bar_rows(root)[0]
+    assert row.find("svg:text[@class='bar-label']", NS).text == nasty
+    assert row.find("svg:title", NS).text == f"{nasty}: 2 {nasty}"
+    link = root.find("svg:a", NS)
+    assert link.get("href") == f"/explorer/?q={nasty}&amp;n=0"
+    assert link.get("aria-label") == f"{nasty}: 2 {nasty}"
+
+
+def test_control_characters_in_bar_labels_do_not_break_the_xml():
+    root = bars([("Bad\x00\x1blabel", 1)], title="T\x0c")
+
+    assert bar_rows(root)[0].find("svg:title", NS).text == "Badlabel: 1 pledge"
+    assert root.find("svg:title", NS).text == "T"
+
+
+@pytest.mark.parametrize("linked", [False, True], ids=["image", "links"])
+def test_bar_chart_is_well_formed_and_refers_to_nothing_outside_itself(linked):
+    svg = bar_chart_svg(
+        STATUSES,
+        title="T",
+        highlight=[3],
+        link=(lambda index: f"/explorer/?status={index}") if linked else None,
+    )
+    parse(svg)
+
+    assert set(re.findall(r"[a-z]+://[^\s\"'<>)]*", svg)) == {"http://www.w3.org/2000/svg"}
+    assert all(ref.startswith("#") for ref in re.findall(r"url\(([^)]*)\)", svg))
+    assert "@import" not in svg
+
+
+def test_bar_chart_with_links_makes_each_row_a_link_named_for_screen_readers():
+    root = bars(STATUSES, link=lambda index: f"/explorer/?status={index}")
+
+    assert root.get("role") == "group"
+    links = all_of(root, "svg:a")
+    assert [a.get("href") for a in links] == [f"/explorer/?status={i}" for i in range(5)]
+    assert [a.get("aria-label") for a in links] == [
+        "Planned: 5 pledges",
+        "Ongoing: 4 pledges",
+        "Completed: 2 pledges",
+        "Update due: 1 pledge",
+        "Inactive: 0 pledges",
+    ]
+    # Label, bar and count are all inside the link, so each is a target for pointer and keyboard.
+    first = links[0].find("svg:g", NS)
+    assert first.find("svg:text[@class='bar-label']", NS).text == "Planned"
+    assert first.find("svg:rect[@class='bar']", NS) is not None
+    assert first.find("svg:text[@class='bar-value']", NS).text == "5"
+    assert root.find("svg:style", NS).text.startswith(f"#{root.get('id')} a:focus")
+
+
+def test_empty_bar_chart_is_a_small_accessible_no_data_message():
+    root = bars([], title="Pledges by status", link=lambda index: f"/{index}")
+
+    assert root.get("role") == "img"
+    assert float(root.get("viewBox").split()[3]) < 100
+    title_id, desc_id = root.get("aria-labelledby").split()
+    assert root.find(f"svg:title[@id='{title_id}']", NS).text == "Pledges by status"
+    assert root.find(f"svg:desc[@id='{desc_id}']", NS).text == "No data for this selection."
+    assert [t.text for t in all_of(root, ".//svg:text")] == ["No data for this selection"]
+
+
+@pytest.mark.parametrize("value", [-1, Decimal("-0.5"), Decimal("NaN"), Decimal("Infinity")])
+def test_bar_chart_refuses_a_count_that_is_negative_or_not_a_number(value):
+    with pytest.raises(ValueError, match="Broken"):
+        bar_chart_svg([("Fine", 1), ("Broken", value)], title="T")
+
+
+@pytest.mark.parametrize("highlight", [[2], [-1]])
+def test_bar_chart_refuses_to_highlight_a_row_it_does_not_have(highlight):
+    with pytest.raises(ValueError, match="highlight"):
+        bar_chart_svg([("A", 1), ("B", 2)], title="T", highlight=highlight)
+
+
+def test_same_rows_give_the_same_bar_chart_and_other_rows_another_id():
+    def chart(rows) -> str:
+        return bar_chart_svg(rows, title="T", highlight=[1], link=lambda index: f"/s/{index}")
+
+    assert chart(STATUSES) == chart(list(STATUSES))
+    assert parse(chart(STATUSES)).get("id") != parse(chart(STATUSES[::-1])).get("id")
