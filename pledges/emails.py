@@ -37,7 +37,7 @@ from pledges.permissions import owner_organisation_ids
 from pledges.tasks import outbox_dispatch
 
 # Each review step as its reader is told: the subject, what happened, what to do next and where.
-ADMIN, PORTAL = "admin", "portal"
+ADMIN, PORTAL, PUBLIC = "admin", "portal", "public"
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ STEPS = {
         "was sent back to you: the secretariat asks for changes",
         "Make the changes and submit it again in the portal",
     ),
-    ReviewAction.PUBLISH: Step("published", "is now public", "See it in the portal"),
+    ReviewAction.PUBLISH: Step("published", "is now public", "See it on the public site", PUBLIC),
     ReviewAction.REJECT: Step("not accepted", "was not accepted by the secretariat"),
     ReviewAction.WITHDRAW: Step("withdrawn", "was withdrawn; it stays on record as withdrawn"),
     ReviewAction.MERGE: Step("merged", "was merged into another pledge"),
@@ -130,6 +130,8 @@ def review_event_queue(event: ReviewEvent) -> int:
             if update
             else reverse("admin:pledges_pledge_change", args=[pledge.pk])
         )
+    elif step.where == PUBLIC:
+        page = pledge.get_absolute_url() + (f"#update-{update.pk}" if update else "")
     else:
         page = reverse("portal:pledge_detail", args=[pledge.reference])
     context = {

@@ -32,7 +32,9 @@ from pledges.models import (
     PledgeObjective,
     PledgePartner,
     ProgressUpdate,
+    ReviewAction,
     ReviewCycle,
+    ReviewEvent,
 )
 from pledges.models.corroboration import Corroboration
 from pledges.reporting import reporting_counts
@@ -40,6 +42,7 @@ from pledges.selectors import current_cycle
 from pledges.verification import verification_level
 
 PAGE_SIZE = 20
+PUBLIC_MILESTONES = (ReviewAction.PUBLISH, ReviewAction.CONFIRM, ReviewAction.WITHDRAW)
 # Filters whose values are counted beside them, in the order the page shows them.
 FACETS = ("cycle", "objective", "principle", "form", "joint", "kind", "region", "country", "status")
 _CURSOR_SALT = "pledges.explorer.cursor"
@@ -251,6 +254,9 @@ class PublicPledge:
     updates: list[ProgressUpdate]
     corroborations: list[Corroboration]
     matched_by: list[Pledge]
+    # Its public milestones: when it was published (again, after a revision), confirmed
+    # fulfilled, withdrawn; never who acted or what the review said.
+    history: list[ReviewEvent] = field(default_factory=list)
     committed: Decimal | None = None
     disbursed: Decimal | None = None
 
@@ -301,6 +307,11 @@ def public_pledge_detail(pledge: Pledge) -> PublicPledge:
         corroborations=corroborations,
         matched_by=list(
             Pledge.objects.published().filter(matches=pledge).only("reference", "title")
+        ),
+        history=list(
+            ReviewEvent.objects.filter(pledge=pledge, update=None, action__in=PUBLIC_MILESTONES)
+            .only("action", "created_at", "pledge_id")
+            .order_by("created_at", "pk")
         ),
         committed=latest.amount_committed if latest else None,
         disbursed=latest.amount_disbursed if latest else None,

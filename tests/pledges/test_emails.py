@@ -63,6 +63,15 @@ def test_request_for_changes_tells_every_owner_with_the_comment_and_a_link(
     assert secretariat.email not in recipients(message)
 
 
+def test_publication_tells_the_owners_where_the_public_reads_it(pledge, member, secretariat):
+    services.pledge_submit(pledge=pledge, by=member)
+    services.pledge_publish(pledge=pledge, by=secretariat)
+    message = delivered()[-1]
+    assert "is now public" in message.body
+    link = message.body.split("See it on the public site:")[1].split()[0]
+    assert link.endswith(f"/pledges/{pledge.reference}/")
+
+
 def test_nothing_is_written_when_the_change_is_refused(pledge, outsider):
     with pytest.raises(PermissionDenied):
         services.pledge_submit(pledge=pledge, by=outsider)

@@ -322,3 +322,18 @@ def test_a_cycle_page_shows_where_its_pledges_stand_now(client, pledges):
     assert "Cheaper remittances" not in response.text
     assert client.get(reverse("cycle", args=["IMRF-1999"])).status_code == 404
     assert "IMRF-2022" in client.get(reverse("cycles")).text
+
+
+def test_a_pledge_page_shows_its_public_milestones_and_not_the_review(client, member, secretariat):
+    from pledges import services
+    from tests.factories import complete_pledge
+
+    pledge = complete_pledge(lead_organisation=member.memberships.first().organisation)
+    services.pledge_submit(pledge=pledge, by=member)
+    services.pledge_request_changes(pledge=pledge, by=secretariat, comment="PRIVATE REVIEW NOTE")
+    services.pledge_submit(pledge=pledge, by=member)
+    services.pledge_publish(pledge=pledge, by=secretariat)
+    response = client.get(pledge.get_absolute_url())
+    assert [e.get_action_display() for e in response.context["detail"].history] == ["Published"]
+    assert "PRIVATE REVIEW NOTE" not in response.text
+    assert secretariat.email not in response.text
