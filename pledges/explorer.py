@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -69,6 +69,12 @@ def public_fingerprint() -> str:
         fingerprint = hashlib.sha256(repr((row, updates)).encode()).hexdigest()[:16]
         cache.set(FINGERPRINT_KEY, fingerprint, FINGERPRINT_SECONDS)
     return fingerprint
+
+
+def public_cached[T](key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, counted once per state of the public data: kept under its fingerprint,
+    so any publication makes it stale at once, and an hour at most."""
+    return cache.get_or_set(f"public:{public_fingerprint()}:{key}", compute, 60 * 60)
 
 
 def public_data_changed(**kwargs: Any) -> None:
@@ -257,7 +263,9 @@ def result_page(filterset: PledgeFilter, cursor: str = "") -> ResultPage:
 
 
 def result_count(filterset: PledgeFilter) -> int:
-    return filterset.qs.order_by().count()
+    chosen = sorted((k, v) for k, v in filterset.data.items() if k not in ("after", "sort") and v)
+    key = f"count:{hashlib.sha256(repr(chosen).encode()).hexdigest()}"
+    return public_cached(key, lambda: filterset.qs.order_by().count())
 
 
 # --- A pledge's public page -------------------------------------------------------------------
@@ -337,7 +345,11 @@ def public_pledge_detail(pledge: Pledge) -> PublicPledge:
 
 
 def objective_summary(objective: Objective) -> Mapping[str, Any]:
-    """An objective's public figures: its pledges by status and the latest of them."""
+    """An objective's public figures: its pledges by status and by reporting."""
+    return public_cached(f"objective:{objective.number}", lambda: _objective_summary(objective))
+
+
+def _objective_summary(objective: Objective) -> Mapping[str, Any]:
     pledges = PledgeFilter({"objective": str(objective.number)}).qs
     by_status = dict(
         pledges.order_by().values_list("implementation_status").annotate(n=Count("pk"))
@@ -358,6 +370,11 @@ class CountryCount:
 
 
 def pledges_by_country() -> tuple[list[CountryCount], int]:
+    """Published pledges implemented in each country (most first), and the global ones."""
+    return public_cached("by-country", _pledges_by_country)
+
+
+def _pledges_by_country() -> tuple[list[CountryCount], int]:
     """Published pledges implemented in each country (most first), and the global ones.
 
     A pledge counts once in each country it names; regions are not spread over their
@@ -433,6 +450,12 @@ class HomeFigures:
 
 
 def cycle_figures(cycle: ReviewCycle | None = None) -> HomeFigures:
+    """A cycle's key figures (see `_cycle_figures`), counted once per state of the data."""
+    cycle = cycle or current_cycle()
+    return public_cached(f"cycle:{cycle.code if cycle else ''}", lambda: _cycle_figures(cycle))
+
+
+def _cycle_figures(cycle: ReviewCycle | None = None) -> HomeFigures:
     """A cycle's key figures (the current cycle's by default) and its latest published updates.
 
     The statuses are where the cycle's pledges stand now: for the 2022 cycle, what its

@@ -286,6 +286,8 @@ class Pledge(Reviewed, models.Model):
             models.Index(fields=["review_state", "cycle"]),
             models.Index(fields=["lead_organisation", "review_state"]),
             models.Index(fields=["created_at"]),
+            # The public explorer's first order: newest published first, read in index order.
+            models.Index(fields=["review_state", "-published_at", "-id"], name="pledge_newest"),
         ]
 
     def __str__(self) -> str:
