@@ -77,8 +77,10 @@ from indicators.periods import Period, parse_period
 from indicators.spreadsheets import csv_writer
 
 STORED_PLACES = Decimal("1e-10")
-# Observation.value holds 30 digits, 10 of them after the point.
-STORED_MAX_ADJUSTED = 19
+# Observation.value holds 30 digits, 10 of them after the point; SQLite keeps it as a binary
+# float, which rounds a value just under 10**20 up to a number the field cannot read back.
+# No indicator comes near 10**18.
+STORED_MAX_ADJUSTED = 17
 # indicator_10-7-2.csv, and as offices also name them: Indicator_16.9.1.csv, indicator-5-5-2,
 # indicator_10_1_1, 1-4-1.csv, "indicator_ 8-5-2.csv"; a fourth part for national indicators.
 FILE_NAME = re.compile(
@@ -784,7 +786,7 @@ def _read_value(raw: str, result: _FileRead) -> tuple[Decimal | None, dict[str, 
     if value is None or not value.is_finite():
         raise ValueError(f"value {quoted(raw.strip())} is not a number")
     if value and value.adjusted() > STORED_MAX_ADJUSTED:
-        raise ValueError(f"value {quoted(raw.strip())} is too large to store (20 digits at most)")
+        raise ValueError(f"value {quoted(raw.strip())} is too large to store (18 digits at most)")
     # Stored with ten decimal places; compare what will be stored, or every re-import of a
     # value with more digits would look like a change.
     return value.quantize(STORED_PLACES), flags

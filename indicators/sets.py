@@ -85,8 +85,9 @@ DIRECTIONS = {
 LIMITS = {"code": 30, "name": 500, "short_name": 120, "unit": 200, "custodian": 300, "source": 500}
 FIRST_TARGET_YEAR = 2016  # targets run from the 2015 baseline (IndicatorTarget.base_year)
 LAST_TARGET_YEAR = 2100  # as the model's constraint
-# IndicatorTarget.value holds 30 digits, 10 of them after the point.
-TARGET_VALUE_BELOW = Decimal(10) ** 20
+# IndicatorTarget.value holds 30 digits, 10 after the point, but SQLite stores a binary float
+# that rounds a value just under 10**20 up to one the field cannot read back: 18 at most.
+TARGET_VALUE_BELOW = Decimal(10) ** 18
 TARGET_PLACES = Decimal("1e-10")
 
 # What an import reads at most. An honest indicator table has tens to a few hundred rows of
@@ -663,7 +664,7 @@ def _target_value(value: str, problems: list[str]) -> Decimal | None:
         number = number.quantize(TARGET_PLACES, context=Context(prec=31))
     if number.copy_abs() >= TARGET_VALUE_BELOW:
         problems.append(
-            f"target value {_quoted(value)} is too large: at most 20 digits before the point"
+            f"target value {_quoted(value)} is too large: at most 18 digits before the point"
         )
         return None
     return number

@@ -146,7 +146,7 @@ class PledgeFilter(django_filters.FilterSet):
         method="filter_reporting",
     )
     verification = django_filters.ChoiceFilter(
-        label="Best verification of its updates", choices=Level.choices, method="filter_level"
+        label="Has a published update", choices=Level.choices, method="filter_level"
     )
     matching = django_filters.BooleanFilter(
         label="Matching another pledge", method="filter_matching", widget=EITHER

@@ -385,3 +385,22 @@ def test_a_point_repeated_in_a_later_file_is_compared_with_the_first(tmp_path):
     assert summary.refused_files == ["c.csv"]
     assert "as a.csv line 2, with another value" in summary.rejected[0][2]
     assert Observation.objects.get(area__iso3="KEN").value == Decimal("7.5")
+
+
+def test_the_largest_value_stored_reads_back_on_the_indicator_page(client, tmp_path):
+    from django.urls import reverse
+
+    path = write(
+        tmp_path, "indicator_10-c-1.csv", "Year,Value\n2019,999999999999999999\n2020,1e18\n"
+    )
+    summary = observations_import(files=[path], area=Area.objects.get(iso3="KEN"))
+    assert [(line, reason[-30:]) for _, line, reason in summary.rejected] == [
+        (3, "e to store (18 digits at most)")
+    ]
+    indicator = Indicator.objects.get(sdg_code="10.c.1", indicator_set__is_current=True)
+    observations_import(
+        files=[write(tmp_path, "indicator_10-c-1.csv", "Year,Value\n2019,999999999999999999\n")],
+        area=Area.objects.get(iso3="KEN"),
+    )
+    page = client.get(reverse("indicators:detail", args=[indicator.pk]), {"area": "KEN"})
+    assert page.status_code == 200
