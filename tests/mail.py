@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from django.core import mail
 from django.core.mail import EmailMessage
@@ -21,3 +22,14 @@ def delivered() -> list[EmailMessage]:
 
     outbox_sweep(grace=dt.timedelta(0))
     return mail.outbox
+
+
+# What Django's file backend writes after each message: a file without it is still being
+# written by the worker.
+MESSAGE_END = "-" * 79 + "\n"
+
+
+def written_mails(folder: Path) -> list[str]:
+    """The messages a worker has finished writing into `folder`, oldest file first."""
+    texts = [path.read_text() for path in sorted(folder.iterdir())]
+    return [text for text in texts if text.endswith(MESSAGE_END)]

@@ -15,6 +15,7 @@ from pledges.models import OutboxMessage, ReviewState
 from pledges.tasks import outbox_sweep
 from tests.conftest import with_second_factor, worker_env_on_test_db, worker_running
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, complete_pledge
+from tests.mail import written_mails
 
 pytestmark = [
     pytest.mark.worker,
@@ -25,7 +26,7 @@ UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 
 
 def mails(folder) -> list[str]:
-    return [path.read_text() for path in sorted(folder.iterdir())]
+    return written_mails(folder)
 
 
 def wait_until(condition: Callable[[], object], seconds: float = 60, pause: float = 0.2) -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pledges.models import ReminderLog, ReminderOptOut
 from pledges.reminders import reminders_send
 from tests.factories import PledgeFactory, cycle
-from tests.mail import delivered, recipients
+from tests.mail import delivered, recipients, written_mails
 
 OPEN_DAY = dt.date(2026, 9, 2)
 CLOSING_DAY = dt.date(2026, 12, 20)
@@ -130,9 +130,9 @@ def test_the_daily_task_runs_in_a_real_worker_with_a_frozen_clock(
     for _ in range(2):
         reminders_daily.delay(OPEN_DAY.isoformat()).get(timeout=60)
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not list(mail_folder.iterdir()):
+    while time.monotonic() < deadline and not written_mails(mail_folder):
         time.sleep(0.2)
-    messages = [f.read_text() for f in mail_folder.iterdir()]
+    messages = written_mails(mail_folder)
     reminders = [m for m in messages if "owner@frozen.example" in m and "Time to report" in m]
     assert len(reminders) == 1
     assert ReminderLog.objects.filter(kind="window_opened").count() == 1

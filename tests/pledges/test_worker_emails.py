@@ -8,14 +8,15 @@ import pytest
 
 from pledges import services
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, complete_pledge
+from tests.mail import written_mails
 
 
 def wait_for_mail(folder, count: int, seconds: float = 60) -> list[str]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        files = sorted(folder.iterdir())
-        if len(files) >= count:
-            return [f.read_text() for f in files]
+        written = written_mails(folder)
+        if len(written) >= count:
+            return written
         time.sleep(0.2)
     raise AssertionError(f"{count} message(s) expected, {len(list(folder.iterdir()))} arrived")
 
