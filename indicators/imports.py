@@ -643,37 +643,16 @@ class _Importer:
         year_at = next((lowered.index(n) for n in YEAR_COLUMNS if n in lowered), None)
         value_at = next((lowered.index(n) for n in VALUE_COLUMNS if n in lowered), None)
         if year_at is None or value_at is None:
-            # A header alone (an indicator not started), or a note in place of data.
-            rows = sum(1 for row in reading.reader if any(cell.strip() for cell in row))
-            if len(columns) > 1 and rows:
-                result.bad.append((1, "layout not recognised: no Year and Value columns"))
-            else:
-                result.not_data = "no values: a header alone" if columns else "an empty file"
+            _unrecognised(reading, columns, result, "no Year and Value columns")
             return
         shape = _Shape(columns, lowered, skip={year_at, value_at})
         result.dimensions = {lowered[i] for i, _ in shape.dimensions}
         for line, row in reading.rows(len(columns), result.bad):
-            # A row without a value is "no data", whatever its period says (offices write
-            # notes there); its period is read only when there is a value to place.
-            try:
-                value, flags = _read_value(row[value_at], result)
-                period = parse_period(row[year_at]) if value is not None else None
-            except ValueError as error:
-                result.bad.append((line, str(error)))
-                continue
-            if value is not None and period is not None:
-                yield (
-                    line,
-                    _Point(
-                        indicator,
-                        area,
-                        period,
-                        shape.disaggregation(row),
-                        shape.attributes(row, period, flags),
-                        value,
-                        (shape.source(row) or self.source or reading.name)[:500],
-                    ),
-                )
+            point = self._point(
+                reading, result, line, row, shape, indicator, area, year_at, value_at
+            )
+            if point is not None:
+                yield line, point
 
     def _sdg_global(self, reading: _Reading, result: _FileRead) -> Iterator[tuple[int, _Point]]:
         columns = [c.strip("[] ") for c in reading.header()]
@@ -681,11 +660,7 @@ class _Importer:
         required = ("indicator", "geoareacode", "timeperiod", "value")
         missing = [name for name in required if name not in lowered]
         if missing:
-            rows = sum(1 for row in reading.reader if any(cell.strip() for cell in row))
-            if len(columns) > 1 and rows:
-                result.bad.append((1, f"layout not recognised: no {', '.join(missing)} column"))
-            else:
-                result.not_data = "no values: a header alone" if columns else "an empty file"
+            _unrecognised(reading, columns, result, f"no {', '.join(missing)} column")
             return
         at = {name: lowered.index(name) for name in required}
         shape = _Shape(
@@ -707,25 +682,56 @@ class _Importer:
             if indicator is None or area is None or (self.area and area != self.area):
                 result.skipped += 1
                 continue
-            try:
-                value, flags = _read_value(row[at["value"]], result)
-                period = parse_period(row[at["timeperiod"]]) if value is not None else None
-            except ValueError as error:
-                result.bad.append((line, str(error)))
-                continue
-            if value is not None and period is not None:
-                yield (
-                    line,
-                    _Point(
-                        indicator,
-                        area,
-                        period,
-                        shape.disaggregation(row),
-                        shape.attributes(row, period, flags),
-                        value,
-                        (shape.source(row) or self.source or reading.name)[:500],
-                    ),
-                )
+            point = self._point(
+                reading, result, line, row, shape, indicator, area, at["timeperiod"], at["value"]
+            )
+            if point is not None:
+                yield line, point
+
+    def _point(
+        self,
+        reading: _Reading,
+        result: _FileRead,
+        line: int,
+        row: list[str],
+        shape: _Shape,
+        indicator: Indicator,
+        area: Area,
+        period_at: int,
+        value_at: int,
+    ) -> _Point | None:
+        """The row's point, or None when it has no value or is bad (then noted in `result`).
+
+        A row without a value is "no data", whatever its period says (offices write notes
+        there); its period is read only when there is a value to place.
+        """
+        try:
+            value, flags = _read_value(row[value_at], result)
+            period = parse_period(row[period_at]) if value is not None else None
+        except ValueError as error:
+            result.bad.append((line, str(error)))
+            return None
+        if value is None or period is None:
+            return None
+        return _Point(
+            indicator,
+            area,
+            period,
+            shape.disaggregation(row),
+            shape.attributes(row, period, flags),
+            value,
+            (shape.source(row) or self.source or reading.name)[:500],
+        )
+
+
+def _unrecognised(reading: _Reading, columns: list[str], result: _FileRead, missing: str) -> None:
+    """A file without the layout's columns: no data if it holds no rows (a header alone, an
+    indicator not started; a note in place of data), else refused for the columns missing."""
+    rows = sum(1 for row in reading.reader if any(cell.strip() for cell in row))
+    if len(columns) > 1 and rows:
+        result.bad.append((1, f"layout not recognised: {missing}"))
+    else:
+        result.not_data = "no values: a header alone" if columns else "an empty file"
 
 
 def _named(columns: list[str]) -> list[str]:
