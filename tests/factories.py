@@ -133,6 +133,15 @@ class ObservationFactory(factory.django.DjangoModelFactory):
     value = 12.5
 
 
+def published_pledge(**fields) -> Pledge:
+    """A published pledge with objective 6 as its main objective."""
+    from pledges.models import PledgeObjective
+
+    pledge = PledgeFactory(published=True, **fields)
+    PledgeObjective.objects.create(pledge=pledge, objective=objective(6), main_rank=1)
+    return pledge
+
+
 def complete_pledge(**kwargs) -> Pledge:
     """A draft that passes every SMART criterion, ready to submit."""
     from pledges.models import PledgeObjective

