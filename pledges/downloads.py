@@ -91,17 +91,19 @@ def explorer_rows(
     queryset: QuerySet[Pledge],
     absolute: Callable[[str], str],
     *,
+    extra: Callable[[Pledge], list[Any]] | None = None,
     chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[list[Any]]:
     """The rows of `HEADER` for each pledge of `queryset`, in its order, read lazily.
 
     `absolute` turns a path into an absolute URL (`request.build_absolute_uri`). Texts are
     given as they are (the writers neutralise formulas), missing dates and amounts as None.
+    `extra` gives cells to add after those of `HEADER` (a report's own columns).
     """
     # prefetch_related works with iterator() once given a chunk_size: each chunk's related
     # rows are read in one query per relation, so the queries grow with the chunks, not the rows.
     for pledge in with_download_data(queryset).iterator(chunk_size=chunk_size):
-        yield _row(pledge, absolute)
+        yield _row(pledge, absolute) + (extra(pledge) if extra else [])
 
 
 def _row(pledge: Pledge, absolute: Callable[[str], str]) -> list[Any]:

@@ -102,14 +102,16 @@ def target_progress(pledge: Pledge) -> list[TargetProgress]:
                 target=target,
                 latest=value,
                 measured_on=found.measured_on if found else None,
-                share=_share(target, value),
+                share=target_share(target, value),
                 level=verification_level(found.update).label if found else None,
             )
         )
     return results
 
 
-def _share(target: PledgeTarget, value: Decimal | None) -> float | None:
+def target_share(target: PledgeTarget, value: Decimal | None) -> float | None:
+    """How far `value` has come from the baseline to the target: 0 to 1, beyond 1 when
+    surpassed, None without a baseline and a target."""
     if value is None or target.baseline_value is None or target.target_value is None:
         return None
     distance = target.target_value - target.baseline_value

@@ -30,6 +30,7 @@ from pledges.models.pledges import (
     PledgeTarget,
 )
 from pledges.models.reporting import ReminderKind, ReminderLog, ReminderOptOut, ReportingPolicy
+from pledges.models.reports import Report, ReportFormat, ReportScope
 from pledges.models.states import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -78,6 +79,9 @@ __all__ = [
     "ReminderKind",
     "ReminderLog",
     "ReminderOptOut",
+    "Report",
+    "ReportFormat",
+    "ReportScope",
     "ReportingPolicy",
     "ReviewAction",
     "ReviewCycle",
