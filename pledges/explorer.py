@@ -32,6 +32,7 @@ from pledges.models import (
     PledgeObjective,
     PledgePartner,
     ProgressUpdate,
+    Report,
     ReviewAction,
     ReviewCycle,
     ReviewEvent,
@@ -56,7 +57,7 @@ FINGERPRINT_SECONDS = 10
 
 
 def public_fingerprint() -> str:
-    """Changes whenever anything the public pages show changes. Two queries, or none."""
+    """Changes whenever anything the public pages show changes. Three queries, or none."""
     fingerprint = cache.get(FINGERPRINT_KEY)
     if fingerprint is None:
         row = Pledge.objects.aggregate(
@@ -66,7 +67,8 @@ def public_fingerprint() -> str:
         updates = ProgressUpdate.objects.published().aggregate(
             n=Count("pk"), changed=Max("updated_at")
         )
-        fingerprint = hashlib.sha256(repr((row, updates)).encode()).hexdigest()[:16]
+        reports = Report.objects.published().aggregate(n=Count("pk"), changed=Max("published_at"))
+        fingerprint = hashlib.sha256(repr((row, updates, reports)).encode()).hexdigest()[:16]
         cache.set(FINGERPRINT_KEY, fingerprint, FINGERPRINT_SECONDS)
     return fingerprint
 

@@ -35,6 +35,7 @@ from pledges.models import (
     Pledge,
     PledgeTarget,
     ProgressUpdate,
+    Report,
     ReviewCycle,
     TargetMeasurement,
 )
@@ -612,3 +613,26 @@ class CorroborationForm(forms.Form):
         if len(organisations) == 1:
             self.fields["organisation"].initial = organisations[0]
         self.fields["update"].queryset = pledge.updates.published().order_by("-reported_on")
+
+
+class ReportRequestForm(forms.ModelForm):
+    """What the secretariat asks a report for: a cycle and a scope. Validated against the
+    report's rules (a country report names its country...); saves nothing."""
+
+    class Meta:
+        model = Report
+        fields = ("cycle", "scope", "area", "objective", "organisation_kind")
+        labels = {"area": "Commission or country", "organisation_kind": "Organisation kind"}
+        help_texts = {
+            "area": "For a regional report, the UN regional commission; for a national "
+            "report, the country or area.",
+            "objective": "For a report on one objective.",
+            "organisation_kind": "For a report on the pledges of one kind of organisation.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(
+            kind__in=[AreaKind.COMMISSION, AreaKind.COUNTRY]
+        ).order_by("-kind", "name")
+        self.fields["cycle"].initial = current_cycle()

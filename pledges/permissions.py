@@ -148,3 +148,13 @@ def can_manage_members(user: Any, organisation: Organisation) -> bool:
     return Membership.objects.filter(
         user=user, organisation=organisation, role=MembershipRole.FOCAL_POINT
     ).exists()
+
+
+def can_manage_reports(user: Any) -> bool:
+    """The secretariat asks for reports, sees them before they are published, publishes them."""
+    return is_secretariat(user)
+
+
+def can_view_report(user: Any, report: Any) -> bool:
+    """A published report is public; one not published is the secretariat's alone."""
+    return report.is_published or can_manage_reports(user)

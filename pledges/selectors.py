@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -18,12 +19,14 @@ from pledges.models import (
     PledgeObjective,
     PledgeTarget,
     ProgressUpdate,
+    Report,
     ReviewAction,
     ReviewCycle,
     ReviewEvent,
     ReviewState,
     published_through,
 )
+from pledges.permissions import can_view_report
 from pledges.progress import claiming_fulfilment
 from pledges.reporting import (
     OVERDUE,
@@ -166,3 +169,21 @@ def returned_with(subject: Pledge | ProgressUpdate) -> ReviewEvent | None:
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def published_reports(cycle: ReviewCycle) -> list[Report]:
+    """The cycle's published reports, newest first: one query."""
+    return list(
+        Report.objects.published()
+        .filter(cycle=cycle)
+        .select_related("cycle", "area", "objective")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def report_for_viewer(pk: int, user: Any) -> Report | None:
+    """The report, if `user` may see it: published ones anyone, others the secretariat."""
+    report = (
+        Report.objects.select_related("cycle", "area", "objective").filter(pk=pk).first()
+    )
+    return report if report is not None and can_view_report(user, report) else None

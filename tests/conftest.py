@@ -7,10 +7,11 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from django.core.management import call_command
 
@@ -124,6 +125,31 @@ def real_broker():
     from tracker.celery import app
 
     app.conf.task_always_eager = False
+
+
+UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def broker_down(monkeypatch) -> Iterator[Callable[[], None]]:
+    """The web process cannot reach the broker (Celery reads this variable before its
+    settings) until the test calls what this yields; the app then connects afresh."""
+    from tracker.celery import app
+
+    def reconnect() -> None:
+        kombu.pools.reset()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    def back() -> None:
+        monkeypatch.undo()
+        reconnect()
+
+    app.conf.task_always_eager = False
+    monkeypatch.setenv("CELERY_BROKER_URL", UNREACHABLE_BROKER)
+    reconnect()
+    yield back
+    back()
 
 
 # --- A real Celery worker ---------------------------------------------------------------------

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -11,10 +11,16 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from indicators.admin import ObservationAdmin, problem_lines
+from indicators.counts import counted
 from pledges.admin import ReadOnlyAdmin
+from pledges.forms import ReportRequestForm
+from pledges.models import Report
+from pledges.permissions import can_manage_reports
+from pledges.services import WorkflowError, report_publish, report_unpublish
 from tracker.job_kinds import OBSERVATIONS_IMPORT
 from tracker.jobs import job_rerun, job_start, kind_of
 from tracker.models import Job, JobState, User, WorkerHeartbeat
+from tracker.reports import job_of, report_request, with_job_state
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -153,3 +159,154 @@ def observations_import_in_background(request: HttpRequest, data: dict) -> str:
 # The indicators app imports within the request on its own; here, where the project ties the
 # apps together, its uploads become jobs.
 ObservationAdmin.import_in_background = staticmethod(observations_import_in_background)
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Reports of a cycle: asked for here, built by workers, published from their page.
+
+    Nothing is edited here: a report is asked for (the add page), then its page follows the
+    build and offers the downloads and publication.
+    """
+
+    list_display = ("id", "cycle", "scope_label", "build_state", "cutoff", "published_at")
+    list_display_links = ("id", "scope_label")
+    list_filter = ("cycle", "scope", ("published_at", admin.EmptyFieldListFilter))
+    list_select_related = ("cycle", "area", "objective")
+    search_fields = ("area__name", "area__code")
+    actions = ["publish", "unpublish"]
+
+    def get_queryset(self, request: HttpRequest):
+        return with_job_state(super().get_queryset(request))
+
+    # Asking and publishing also need the secretariat's second factor: the services check it.
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="scope")
+    def scope_label(self, report: Report) -> str:
+        return report.scope_label
+
+    @admin.display(description="state")
+    def build_state(self, report: Report) -> str:
+        if report.is_published:
+            return "Published"
+        if report.is_built:
+            return "Built, not published"
+        return JobState(report.job_state).label if report.job_state else "Not started"
+
+    @admin.action(description="Publish the selected reports")
+    def publish(self, request: HttpRequest, queryset) -> None:
+        published = 0
+        for report in queryset.filter(built_at__isnull=False, published_at__isnull=True):
+            report_publish(report=report, by=request.user)
+            published += 1
+        self.message_user(request, f"{counted(published, 'report')} published.")
+
+    @admin.action(description="Take the selected reports off the public site")
+    def unpublish(self, request: HttpRequest, queryset) -> None:
+        taken = 0
+        for report in queryset.filter(published_at__isnull=False):
+            report_unpublish(report=report, by=request.user)
+            taken += 1
+        self.message_user(request, f"{counted(taken, 'report')} taken off the public site.")
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(require_POST(function))
+
+        return [
+            path("<int:pk>/publish/", view(self.publish_view), name="pledges_report_publish"),
+            path("<int:pk>/build-again/", view(self.rerun_view), name="pledges_report_rerun"),
+            *super().get_urls(),
+        ]
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if not can_manage_reports(request.user):
+            raise PermissionDenied
+        form = ReportRequestForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                requested = report_request(
+                    cycle=data["cycle"],
+                    scope=data["scope"],
+                    area=data["area"],
+                    objective=data["objective"],
+                    organisation_kind=data["organisation_kind"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if requested.created:
+                    message = "The report is asked for; a worker builds it, and this page follows."
+                else:
+                    message = "This report is being built already: here it is."
+                self.message_user(request, message, messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:pledges_report_change", args=[requested.report.pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/pledges/report/request.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Ask for a report",
+                "opts": self.opts,
+                "form": form,
+            },
+        )
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report = get_object_or_404(
+            Report.objects.select_related("cycle", "area", "objective", "requested_by"),
+            pk=object_id,
+        )
+        job = job_of(report)
+        return TemplateResponse(
+            request,
+            "admin/pledges/report/detail.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": report.title,
+                "opts": self.opts,
+                "report": report,
+                "job": job,
+                "may_change": self.has_change_permission(request, report),
+            },
+        )
+
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        report = get_object_or_404(Report, pk=pk)
+        if not self.has_change_permission(request, report):
+            raise PermissionDenied
+        try:
+            if request.POST.get("publish") == "no":
+                report_unpublish(report=report, by=request.user)
+                self.message_user(request, "The report is off the public site.", messages.SUCCESS)
+            else:
+                report_publish(report=report, by=request.user)
+                self.message_user(
+                    request, "The report is published on its cycle's page.", messages.SUCCESS
+                )
+        except WorkflowError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:pledges_report_change", args=[report.pk]))
+
+    def rerun_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        report = get_object_or_404(Report, pk=pk)
+        job = job_of(report)
+        if not self.has_change_permission(request, report) or job is None:
+            raise PermissionDenied
+        if job_rerun(job):
+            self.message_user(request, "The report is queued to be built again.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:pledges_report_change", args=[report.pk]))

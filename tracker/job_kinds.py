@@ -9,7 +9,9 @@ from django.core.files.storage import default_storage
 from indicators.counts import counted
 from indicators.imports import Layout, observations_import
 from indicators.models import Area
-from tracker.jobs import JobFailed, Report, job_kind
+from pledges.models import Report
+from pledges.reports.build import report_build
+from tracker.jobs import JobFailed, Progress, job_kind
 from tracker.models import Job
 
 OBSERVATIONS_IMPORT = "observations-import"
@@ -21,7 +23,7 @@ OBSERVATIONS_IMPORT = "observations-import"
     permission="indicators.add_observation",
     result_template="admin/tracker/job/_observations_import.html",
 )
-def observations_import_job(job: Job, report: Report) -> dict[str, Any]:
+def observations_import_job(job: Job, report: Progress) -> dict[str, Any]:
     """Import the job's stored files; refused files are listed, the others written."""
     parameters = job.parameters
     area = Area.objects.filter(pk=parameters.get("area")).first()
@@ -49,3 +51,23 @@ def observations_import_job(job: Job, report: Report) -> dict[str, Any]:
             result,
         )
     return result
+
+
+REPORT_BUILD = "report-build"
+
+
+@job_kind(
+    REPORT_BUILD,
+    label="Report",
+    permission="pledges.add_report",
+    result_template="admin/tracker/job/_report_build.html",
+    attempts=3,
+)
+def report_build_job(job: Job, report: Progress) -> dict[str, Any]:
+    """Build the report the job names: figures, PDF, workbook, zip of CSVs."""
+    found = Report.objects.select_related("cycle", "area", "objective").filter(
+        pk=job.parameters.get("report")
+    )
+    if not found:
+        raise JobFailed("The report this job was to build no longer exists.", [])
+    return report_build(found[0], report)

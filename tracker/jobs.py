@@ -35,7 +35,8 @@ from tracker.models import Job, JobState
 
 logger = logging.getLogger(__name__)
 
-Report = Callable[[float, str], None]
+Progress = Callable[[float, str], None]
+Work = Callable[[Job, Progress], dict[str, Any]]
 # Progress is written at most this often: a row update a second costs nothing, and a page
 # refreshing every two seconds sees it move.
 REPORT_EVERY_SECONDS = 1.0
@@ -58,23 +59,24 @@ class JobKind:
     label: str
     # Who may start it, or run it again (a permission name, "app.codename").
     permission: str
-    run: Callable[[Job, Report], dict[str, Any]]
+    run: Work
     # A template that shows the kind's result on the job's page.
     result_template: str = ""
+    # How many times the sweep starts a job whose worker died before marking it failed: more
+    # than one for work that is safe to redo (a build whose files appear only when complete).
+    attempts: int = 1
 
 
 KINDS: dict[str, JobKind] = {}
 
 
 def job_kind(
-    name: str, *, label: str, permission: str, result_template: str = ""
-) -> Callable[[Callable[[Job, Report], dict[str, Any]]], Callable[[Job, Report], dict[str, Any]]]:
+    name: str, *, label: str, permission: str, result_template: str = "", attempts: int = 1
+) -> Callable[[Work], Work]:
     """Register what a kind of job does (a function of the job and its progress report)."""
 
-    def register(
-        run: Callable[[Job, Report], dict[str, Any]],
-    ) -> Callable[[Job, Report], dict[str, Any]]:
-        KINDS[name] = JobKind(label, permission, run, result_template)
+    def register(run: Work) -> Work:
+        KINDS[name] = JobKind(label, permission, run, result_template, attempts)
         return run
 
     return register
@@ -95,12 +97,13 @@ def job_start(
     parameters: dict[str, Any],
     by: Any = None,
     files: list[File] | None = None,
+    queue: bool = True,
 ) -> Job:
     """Save the request, keep its files, and queue its task once the row is committed.
 
     Files are stored (private storage) under the job's folder and named in
     `parameters["files"]`, so that any worker, on any machine, reads them, and a run again
-    finds them.
+    finds them. With `queue=False` the caller runs it (`job_execute`) in its own process.
     """
     if kind not in KINDS:
         raise ValueError(f"No job kind {kind!r}.")
@@ -113,7 +116,8 @@ def job_start(
             ]
             job.parameters = {**parameters, "files": stored}
             job.save(update_fields=["parameters"])
-        transaction.on_commit(lambda: job_dispatch(job.pk))
+        if queue:
+            transaction.on_commit(lambda: job_dispatch(job.pk))
     return job
 
 
@@ -128,8 +132,11 @@ def job_dispatch(job_id: int) -> None:
         logger.warning("Could not queue job %s; the job sweep will", job_id, exc_info=True)
 
 
-def job_execute(job_id: int, *, worker: str = "") -> bool:
-    """Claim a waiting job and do it; False if it was not waiting (taken, done, or gone)."""
+def job_execute(job_id: int, *, worker: str = "", watch: Progress | None = None) -> bool:
+    """Claim a waiting job and do it; False if it was not waiting (taken, done, or gone).
+
+    `watch` hears every progress report, as the row records them (a command's progress bar).
+    """
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
         state=JobState.RUNNING,
@@ -155,6 +162,8 @@ def job_execute(job_id: int, *, worker: str = "") -> bool:
 
     def report(fraction: float, step: str) -> None:
         nonlocal last, last_kind
+        if watch is not None:
+            watch(fraction, step)
         # A new kind of step is always written ("checking" gives way to "writing"); the
         # same step with new counts at most once a second.
         kind_of_step = re.sub(r"[\d,.%]+", "#", step)
@@ -215,22 +224,37 @@ def job_rerun(job: Job) -> bool:
 
 
 def jobs_sweep(now: dt.datetime | None = None) -> dict[str, int]:
-    """Mark jobs whose worker went quiet as interrupted; queue again those never taken."""
+    """Find jobs whose worker went quiet: queued again while their kind allows more attempts,
+    else marked interrupted, with the reason; queue again those never taken."""
     now = now or timezone.now()
     quiet = now - _stale_after()
-    interrupted = 0
+    interrupted = retried = 0
     for job in Job.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=quiet):
-        interrupted += Job.objects.filter(
+        still_quiet = Job.objects.filter(
             pk=job.pk, state=JobState.RUNNING, heartbeat_at=job.heartbeat_at
-        ).update(
+        )
+        last_heard = (
+            f"The worker running this job ({job.worker or 'unknown'}) stopped answering; it was "
+            f"last heard from at {job.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC."
+        )
+        kind = kind_of(job)
+        # A running job was claimed once at least, whatever its row says.
+        attempts = max(job.attempts, 1)
+        if kind is not None and attempts < kind.attempts:
+            if still_quiet.update(
+                state=JobState.QUEUED,
+                step=f"Interrupted; queued again (attempt {attempts + 1} of {kind.attempts})",
+                error=last_heard,
+                dispatched_at=None,
+            ):
+                retried += 1
+                job_dispatch(job.pk)
+            continue
+        interrupted += still_quiet.update(
             state=JobState.FAILED,
             finished_at=now,
             step="Interrupted",
-            error=(
-                f"The worker running this job ({job.worker or 'unknown'}) stopped answering; "
-                f"it was last heard from at {job.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC. Run the "
-                "job again."
-            ),
+            error=f"{last_heard} Run the job again.",
         )
     waiting = Job.objects.filter(state=JobState.QUEUED).filter(
         Q(dispatched_at__lt=now - dt.timedelta(seconds=settings.JOB_QUEUE_GRACE_SECONDS))
@@ -240,4 +264,4 @@ def jobs_sweep(now: dt.datetime | None = None) -> dict[str, int]:
     for job_id in waiting.values_list("pk", flat=True):
         job_dispatch(job_id)
         requeued += 1
-    return {"interrupted": interrupted, "requeued": requeued}
+    return {"interrupted": interrupted, "retried": retried, "requeued": requeued}

@@ -53,6 +53,8 @@ urlpatterns = [
     path("follow/<str:token>/cancel/", following.follow_cancel_view, name="follow_cancel"),
     path("cycles/", public.cycle_index, name="cycles"),
     path("cycles/<str:code>/", public.cycle_page, name="cycle"),
+    path("reports/<int:pk>/", views.report_page, name="report"),
+    path("reports/<int:pk>/<str:format>/", views.report_download, name="report_download"),
     path("objectives/", public.objective_index, name="objectives"),
     path("objectives/<int:number>/", public.objective_page, name="objective"),
     path("accounts/", include("allauth.urls")),

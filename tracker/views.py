@@ -1,21 +1,42 @@
-"""Site-wide pages: the home page, the health checks and the icon."""
+"""Site-wide pages: the home page, the reports' pages, the health checks and the icon."""
 
 from __future__ import annotations
 
 import hmac
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.core.files.storage import default_storage
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from pledges.explorer import cycle_figures
-from pledges.permissions import is_secretariat
-from pledges.selectors import objectives_with_pledge_counts, published_pledge_count
-from pledges.views.public import figure_charts, public_page
+from pledges.models import ReportFormat
+from pledges.permissions import can_manage_reports, is_secretariat
+from pledges.selectors import (
+    objectives_with_pledge_counts,
+    published_pledge_count,
+    report_for_viewer,
+)
+from pledges.views.public import PUBLIC_MAX_AGE, figure_charts, public_page
 from tracker.health import liveness, worker_round_trip
+from tracker.reports import job_of
+
+CONTENT_TYPES = {
+    ReportFormat.PDF: "application/pdf",
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ReportFormat.CSV: "application/zip",
+}
 
 
 @public_page
@@ -30,6 +51,40 @@ def home(request: HttpRequest) -> HttpResponse:
             "charts": figure_charts(figures),
         },
     )
+
+
+@require_GET
+def report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A report: its figures and downloads once built, published ones for anyone; for the
+    secretariat also while it is built (refreshing itself) and before it is published."""
+    report = report_for_viewer(pk, request.user)
+    if report is None:
+        raise Http404("No such report.")
+    job = job_of(report) if can_manage_reports(request.user) else None
+    response = render(request, "tracker/report.html", {"report": report, "job": job})
+    if report.is_published and not request.user.is_authenticated:
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    else:
+        add_never_cache_headers(response)
+    return response
+
+
+@require_GET
+def report_download(request: HttpRequest, pk: int, format: str) -> FileResponse:
+    """A report's file, to whoever may see the report (the same rule as its page)."""
+    report = report_for_viewer(pk, request.user)
+    file = report.file(format) if report is not None else None
+    if file is None:
+        raise Http404("No such file.")
+    response = FileResponse(
+        default_storage.open(file["path"]),
+        as_attachment=True,
+        filename=file["name"],
+        content_type=CONTENT_TYPES[format],
+    )
+    if not report.is_published:
+        add_never_cache_headers(response)
+    return response
 
 
 @never_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -73,8 +74,8 @@ class Report(models.Model):
     )
     # [{"format": "pdf", "name": "...pdf", "path": "reports/12/...", "size": 1234}, ...]
     files = models.JSONField(default=list, blank=True)
-    # The key figures, as the report states them, for pages that list reports.
-    figures = models.JSONField(default=dict, blank=True)
+    # The key figures, as the report states them, for its page: [[label, value], ...].
+    figures = models.JSONField(default=list, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -126,6 +127,14 @@ class Report(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("report", args=[self.pk])
+
+    def clean(self) -> None:
+        wanted = {
+            ReportScope.REGION: ("commission", "a UN regional commission for a regional report"),
+            ReportScope.COUNTRY: ("country", "a country or area for a national report"),
+        }.get(self.scope)
+        if wanted and self.area_id and self.area.kind != wanted[0]:
+            raise ValidationError({"area": f"Choose {wanted[1]}."})
 
     @property
     def scope_label(self) -> str:

@@ -43,6 +43,13 @@ class Rule(models.CheckConstraint):
                 raise
             raise ValidationError({self.field: error.error_list}) from None
 
+    def clone(self) -> Rule:
+        # Django clones each constraint of a model's Meta through deconstruct(), which leaves
+        # the field out (see below): without this, every message would lose its field.
+        clone = super().clone()
+        clone.field = self.field
+        return clone
+
     def deconstruct(self) -> tuple[str, Any, Any]:
         # Where a message shows is no concern of the database: migrations keep a plain check.
         _, args, kwargs = super().deconstruct()

@@ -474,11 +474,11 @@ def _country_table(pledges: QuerySet[Pledge]) -> Table:
         "Pledges by country of implementation",
         ("Country or area", "Pledges"),
         (
-            *((f"{row['area__name']} ({row['area__code']})", row["n"]) for row in rows),
             ("Global (no country named)", global_count),
+            *((f"{row['area__name']} ({row['area__code']})", row["n"]) for row in rows),
         ),
         chart=True,
-        note="Most pledges first.",
+        note="Global pledges first, then countries, most pledges first.",
     )
 
 

@@ -32,6 +32,13 @@ from pledges.services.pledges import (
     pledge_update,
     pledge_withdraw,
 )
+from pledges.services.reports import (
+    report_create,
+    report_files_set,
+    report_prepare,
+    report_publish,
+    report_unpublish,
+)
 from pledges.services.updates import (
     pledge_confirm_fulfilled,
     pledge_status_refresh,
@@ -74,6 +81,11 @@ __all__ = [
     "pledge_submit",
     "pledge_update",
     "pledge_withdraw",
+    "report_create",
+    "report_files_set",
+    "report_prepare",
+    "report_publish",
+    "report_unpublish",
     "update_create",
     "update_edit",
     "update_publish",

@@ -39,14 +39,15 @@ from pledges.filters import PledgeFilter
 from pledges.models import ReviewCycle
 from pledges.permissions import corroborating_organisation_ids
 from pledges.progress import target_progress
-from pledges.selectors import objectives_with_pledge_counts
+from pledges.selectors import objectives_with_pledge_counts, published_reports
 
 # How long a browser or a shared cache may keep an anonymous page without asking again.
 PUBLIC_MAX_AGE = 60
 
 
 def _public_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
-    """The same for every anonymous visitor until the public data changes. Two queries.
+    """The same for every anonymous visitor until the public data changes. Three queries,
+    or none while the fingerprint is cached.
 
     Signed-in users see their own links and buttons on these pages: no shared validator.
     """
@@ -297,5 +298,6 @@ def cycle_page(request: HttpRequest, code: str) -> HttpResponse:
             "figures": (figures := cycle_figures(cycle)),
             "charts": figure_charts(figures),
             "page": result_page(filterset),
+            "reports": published_reports(cycle),
         },
     )

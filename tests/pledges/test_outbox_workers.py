@@ -7,7 +7,6 @@ import socket
 import time
 from collections.abc import Callable, Iterator
 
-import kombu.pools
 import pytest
 from django.urls import reverse
 
@@ -21,8 +20,6 @@ pytestmark = [
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 
 
 def mails(folder) -> list[str]:
@@ -43,28 +40,6 @@ def cast():
     member = MembershipFactory(organisation=organisation, user__email="owner@nml.example").user
     with_second_factor(UserFactory(email="desk@un.example", is_staff=True))
     return member, complete_pledge(lead_organisation=organisation, title="Shelters for families")
-
-
-@pytest.fixture
-def broker_down(monkeypatch) -> Iterator[Callable[[], None]]:
-    """The web process cannot reach the broker (Celery reads this variable before its
-    settings) until the test calls what this yields; the app then connects afresh."""
-    from tracker.celery import app
-
-    def reconnect() -> None:
-        kombu.pools.reset()
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    def back() -> None:
-        monkeypatch.undo()
-        reconnect()
-
-    app.conf.task_always_eager = False
-    monkeypatch.setenv("CELERY_BROKER_URL", UNREACHABLE_BROKER)
-    reconnect()
-    yield back
-    back()
 
 
 def test_a_submission_made_while_the_broker_is_down_is_saved_and_its_mail_goes_later(

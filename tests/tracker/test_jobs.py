@@ -117,7 +117,7 @@ def test_the_sweep_marks_a_job_whose_worker_went_quiet_and_it_can_be_run_again(k
     busy = Job.objects.create(
         kind="count", state=JobState.RUNNING, heartbeat_at=timezone.now(), worker="w2"
     )
-    assert jobs_sweep() == {"interrupted": 1, "requeued": 0}
+    assert jobs_sweep() == {"interrupted": 1, "retried": 0, "requeued": 0}
     job.refresh_from_db()
     assert job.state == JobState.FAILED
     assert "stopped answering" in job.error
@@ -134,7 +134,7 @@ def test_the_sweep_queues_again_a_job_whose_message_was_lost(
     Job.objects.filter(pk=job.pk).update(
         dispatched_at=timezone.now() - dt.timedelta(seconds=settings.JOB_QUEUE_GRACE_SECONDS + 1)
     )
-    assert jobs_sweep() == {"interrupted": 0, "requeued": 1}
+    assert jobs_sweep() == {"interrupted": 0, "retried": 0, "requeued": 1}
     assert Job.objects.get().state == JobState.DONE  # eager tasks: queued means done here
 
 
