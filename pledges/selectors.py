@@ -183,7 +183,5 @@ def published_reports(cycle: ReviewCycle) -> list[Report]:
 
 def report_for_viewer(pk: int, user: Any) -> Report | None:
     """The report, if `user` may see it: published ones anyone, others the secretariat."""
-    report = (
-        Report.objects.select_related("cycle", "area", "objective").filter(pk=pk).first()
-    )
+    report = Report.objects.select_related("cycle", "area", "objective").filter(pk=pk).first()
     return report if report is not None and can_view_report(user, report) else None
