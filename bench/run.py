@@ -82,6 +82,36 @@ def bench_import(rows: int) -> tuple[bool, int]:
     return ok, indicator.pk
 
 
+def bench_report(cycle: str, target_s: float, target_mb: float) -> bool:
+    """Build the cycle's global report as the secretariat's command does, in a process of its
+    own whose peak resident memory is the build's alone."""
+    import subprocess
+
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 - our own command line
+        [sys.executable, "manage.py", "build_report", "--cycle", cycle, "--scope", "global"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"build_report failed:\n{done.stdout}{done.stderr}")
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    sizes = ", ".join(
+        f"{line.split()[0]} {int(line.split()[1].replace(',', '')) / 2**20:.1f} MB"
+        for line in done.stdout.splitlines()
+        if line.strip().endswith((".pdf", ".xlsx", ".zip"))
+    )
+    ok = seconds <= target_s and peak_mb <= target_mb
+    print(
+        f"{f'global report {cycle} (build_report)':<44} {seconds:8.1f} s, peak RSS {peak_mb:.0f} MB"
+        f" ({sizes})  target <= {target_s:.0f} s, <= {target_mb:.0f} MB  {'ok' if ok else 'SLOW'}"
+    )
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pledges", type=int, default=50_000)
@@ -150,6 +180,7 @@ def main() -> int:
             500,
             lambda: staff_client.get("/admin/pledges/pledge/", {"q": "Synthetic pledge 2026-1"}),
         ),
+        bench_report("IMRF-2026", target_s=600, target_mb=400),
     ]
     return 0 if all(results) else 1
 

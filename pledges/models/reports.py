@@ -68,7 +68,7 @@ class Report(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(default=timezone.now)
-    built_at = models.DateTimeField(null=True, blank=True)
+    built_at = models.DateTimeField("built", null=True, blank=True)
     checksum = models.CharField(
         max_length=64, blank=True, help_text="SHA-256 of the report's tables, as in its CSVs."
     )
@@ -76,7 +76,7 @@ class Report(models.Model):
     files = models.JSONField(default=list, blank=True)
     # The key figures, as the report states them, for its page: [[label, value], ...].
     figures = models.JSONField(default=list, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField("published", null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
