@@ -174,7 +174,7 @@ class ReportAdmin(admin.ModelAdmin):
     list_filter = ("cycle", "scope", ("published_at", admin.EmptyFieldListFilter))
     list_select_related = ("cycle", "area", "objective")
     search_fields = ("area__name", "area__code")
-    actions = ["publish", "unpublish"]
+    actions = ["ask_again", "publish", "unpublish"]
 
     def get_queryset(self, request: HttpRequest):
         return with_job_state(super().get_queryset(request))
@@ -194,6 +194,25 @@ class ReportAdmin(admin.ModelAdmin):
         if report.is_built:
             return "Built, not published"
         return JobState(report.job_state).label if report.job_state else "Not started"
+
+    @admin.action(description="Ask for the selected reports again, with the data as it is now")
+    def ask_again(self, request: HttpRequest, queryset) -> None:
+        asked = building = 0
+        for report in queryset.select_related("cycle", "area", "objective"):
+            requested = report_request(
+                cycle=report.cycle,
+                scope=report.scope,
+                area=report.area,
+                objective=report.objective,
+                organisation_kind=report.organisation_kind,
+                by=request.user,
+            )
+            asked += requested.created
+            building += not requested.created
+        message = f"{counted(asked, 'report')} asked for; workers build them."
+        if building:
+            message += f" {counted(building, 'report')} being built already, left to finish."
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description="Publish the selected reports")
     def publish(self, request: HttpRequest, queryset) -> None:

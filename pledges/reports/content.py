@@ -289,14 +289,30 @@ def _counts_by(pledges: QuerySet[Pledge], path: str) -> dict[Any, int]:
     return {row[path]: row["n"] for row in rows if row[path] is not None}
 
 
+def _choice_table(
+    pledges: QuerySet[Pledge],
+    path: str,
+    choices: list[tuple[str, str]],
+    *,
+    key: str,
+    title: str,
+    column: str,
+    note: str = "",
+) -> Table:
+    """Pledges counted by a field with choices, every choice listed in its order."""
+    counts = _counts_by(pledges, path)
+    rows = tuple((label, counts.get(value, 0)) for value, label in choices)
+    return Table(key, title, (column, "Pledges"), rows, chart=True, note=note)
+
+
 def _status_table(pledges: QuerySet[Pledge]) -> Table:
-    counts = _counts_by(pledges, "implementation_status")
-    return Table(
+    return _choice_table(
+        pledges,
         "implementation_status",
-        "Implementation status",
-        ("Status", "Pledges"),
-        tuple((label, counts.get(value, 0)) for value, label in ImplementationStatus.choices),
-        chart=True,
+        ImplementationStatus.choices,
+        key="implementation_status",
+        title="Implementation status",
+        column="Status",
         note="A pledge's status is the one its latest published update reports; a pledge "
         "with no update yet is planned.",
     )
@@ -427,13 +443,13 @@ def _form_table(pledges: QuerySet[Pledge]) -> Table:
 
 
 def _kind_table(pledges: QuerySet[Pledge]) -> Table:
-    counts = _counts_by(pledges, "lead_organisation__kind")
-    return Table(
-        "organisation_kinds",
-        "Pledges by kind of lead organisation",
-        ("Organisation kind", "Pledges"),
-        tuple((label, counts.get(value, 0)) for value, label in OrganisationKind.choices),
-        chart=True,
+    return _choice_table(
+        pledges,
+        "lead_organisation__kind",
+        OrganisationKind.choices,
+        key="organisation_kinds",
+        title="Pledges by kind of lead organisation",
+        column="Organisation kind",
     )
 
 
@@ -687,13 +703,13 @@ def _corroboration_table(report: Report, pledges: QuerySet[Pledge]) -> Table:
 
 
 def _joint_table(pledges: QuerySet[Pledge]) -> Table:
-    counts = _counts_by(pledges, "joint_kind")
-    return Table(
-        "joint",
-        "Pledges made alone or jointly",
-        ("Type of pledge", "Pledges"),
-        tuple((label, counts.get(value, 0)) for value, label in JointKind.choices),
-        chart=True,
+    return _choice_table(
+        pledges,
+        "joint_kind",
+        JointKind.choices,
+        key="joint",
+        title="Pledges made alone or jointly",
+        column="Type of pledge",
     )
 
 

@@ -51,7 +51,7 @@ def write_tables(
     summary_csv = folder / "summary.csv"
     with summary_csv.open("w", encoding="utf-8", newline="") as out:
         csv_writer(out).writerows([SUMMARY_HEADER, *content.summary_rows()])
-    written = [summary_csv]
+    paths = [summary_csv]
     total = sum(table.count for table in content.data_tables) or 1
     done = 0
     for table in content.data_tables:
@@ -66,18 +66,18 @@ def write_tables(
                 writer.writerow(row)
                 sheet.append([xlsx_safe(v) for v in row])
             done += len(first)
-            for row in rows:
+            for written_rows, row in enumerate(rows, start=len(first) + 1):
                 writer.writerow(row)
                 sheet.append([xlsx_safe(v) for v in row])
                 done += 1
-                if done % 1000 == 0:
-                    progress(done / total, f"Writing {table.title.lower()}: {done:,} rows")
-        written.append(path)
+                if written_rows % 1000 == 0:
+                    progress(done / total, f"Writing {table.title.lower()}: {written_rows:,} rows")
+        paths.append(path)
         progress(done / total, f"Written {table.title.lower()}")
-    checksum = _checksum(written)
+    checksum = _checksum(paths)
     _summary_sheet(workbook, content, checksum)
     workbook.save(workbook_path)
-    return written, checksum
+    return paths, checksum
 
 
 def _sheet_start(

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from indicators.models import Area
 from pledges import services
@@ -298,10 +299,38 @@ def test_an_attempt_that_finishes_second_leaves_no_files_behind(data, settings):
     assert len(stored) == 3
 
 
-def test_the_pdf_lists_the_pledges_when_there_are_few_and_stays_short_when_many(data, monkeypatch):
+def _pdf_text(report: Report) -> str:
+    reader = PdfReader(io.BytesIO(_open(report, "pdf")))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def test_the_pdf_has_the_figures_with_their_numbers_and_lists_the_pledges_when_few(data):
     report = new_report()
+    _build(report)
+    report.refresh_from_db()
+    text = _pdf_text(report)
+    assert report.checksum in text.replace(" ", "")
+    for words in (
+        "Contents",
+        "Key figures",
+        "Pledges by objective",
+        "Money by currency",
+        "Methodology",
+        "What the data cannot say",
+        "Annex: the pledges",
+    ):
+        assert words in text
+    assert data["fair"].reference in text  # listed in the annex
+
+
+def test_the_pdf_leaves_the_listing_to_the_workbook_when_the_pledges_are_many(data, monkeypatch):
     monkeypatch.setattr("pledges.reports.build.ANNEX_MAX", 1)
+    report = new_report()
     result = _build(report)
+    report.refresh_from_db()
+    text = _pdf_text(report)
+    assert "the full listing is in the workbook and the CSVs" in text
+    assert data["fair"].reference not in text
     assert ANNEX_MAX >= 100
     assert result["pages"] < 150
 

@@ -128,6 +128,21 @@ def test_the_secretariat_asks_for_a_report_in_the_admin_and_follows_it(
         assert reverse("report_download", args=[report.pk, file["format"]]) in page.text
 
 
+def test_the_secretariat_asks_again_for_reports_from_the_list(
+    client, secretariat, built, real_broker
+):
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:pledges_report_changelist"),
+        {"action": "ask_again", "_selected_action": [built.pk]},
+        follow=True,
+    )
+    assert "1 report asked for; workers build them." in response.text
+    again = Report.objects.exclude(pk=built.pk).get()
+    assert (again.scope, again.cycle, again.is_built) == (built.scope, built.cycle, False)
+    assert again.cutoff > built.cutoff
+
+
 def test_an_incomplete_request_is_refused_with_the_reason_beside_the_field(client, secretariat):
     client.force_login(secretariat)
     response = client.post(
@@ -194,6 +209,15 @@ def test_the_secretariat_sees_an_unpublished_report_and_its_files(client, secret
     assert archive["Cache-Control"].startswith("max-age=0")
     names = zipfile.ZipFile(io.BytesIO(b"".join(archive.streaming_content))).namelist()
     assert "pledges.csv" in names
+
+
+def test_the_builds_job_page_says_what_was_built_and_links_to_the_report(
+    client, secretariat, built
+):
+    client.force_login(secretariat)
+    page = client.get(reverse("admin:tracker_job_change", args=[job_of(built).pk]))
+    assert built.checksum in page.text
+    assert reverse("admin:pledges_report_change", args=[built.pk]) in page.text
 
 
 def test_a_file_of_no_format_is_not_found(client, secretariat, built):
