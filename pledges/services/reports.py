@@ -41,7 +41,8 @@ def report_prepare(
         area=area,
         objective=objective,
         organisation_kind=organisation_kind,
-        cutoff=cutoff or timezone.now(),
+        # To the second: the cut-off is read, and typed again (build_report --cutoff).
+        cutoff=cutoff or timezone.now().replace(microsecond=0),
         requested_by=by,
     )
     report.full_clean()
