@@ -70,7 +70,7 @@ def with_download_data(pledges: QuerySet[Pledge]) -> QuerySet[Pledge]:
             Prefetch(
                 "partner_links",
                 queryset=PledgePartner.objects.filter(status=PartnerStatus.ACCEPTED)
-                .select_related("organisation")
+                .select_related("organisation__country")
                 .order_by("organisation__name"),
                 to_attr="accepted_partners",
             ),

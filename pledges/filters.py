@@ -279,3 +279,24 @@ def _corroborated(updates: QuerySet[ProgressUpdate]) -> QuerySet[ProgressUpdate]
     return updates.filter(Exists(published.filter(kind=CorroborationKind.CORROBORATE))).exclude(
         Exists(published.filter(kind=CorroborationKind.CONTEST))
     )
+
+
+class UpdateFilter(django_filters.FilterSet):
+    """Published progress updates: of one pledge, of a cycle's pledges, published since."""
+
+    pledge = django_filters.CharFilter(
+        label="Pledge reference", field_name="pledge__reference", max_length=20
+    )
+    cycle = django_filters.ModelChoiceFilter(
+        label="Review cycle",
+        queryset=ReviewCycle.objects.all(),
+        to_field_name="code",
+        field_name="pledge__cycle",
+    )
+    since = django_filters.IsoDateTimeFilter(
+        label="Published at or after", field_name="published_at", lookup_expr="gte"
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields: list[str] = []

@@ -382,9 +382,21 @@ if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 32:
 # ---------------------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Nothing is open unless its view says so: the public endpoints allow anyone by name.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "indicators.api.formats.CsvRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
+    # Counted in the shared cache, per client address: enough to page through every pledge
+    # in an hour; a CSV gives a whole list in one request.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "1200/hour")},
 }
 
 # ---------------------------------------------------------------------------------------------

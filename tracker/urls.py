@@ -3,9 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from indicators import views as indicator_views
+from indicators.api import views as indicator_api
+from pledges.api import views as pledge_api
 from pledges.feeds import AreaUpdatesFeed, ObjectiveUpdatesFeed, PledgeUpdatesFeed, UpdatesFeed
 from pledges.selectors import published_targets_on
 from pledges.views import downloads, following, public
+from pledges.views.public import public_data
 from tracker import views
 
 admin.site.site_header = "GCM Pledge Tracker: secretariat workbench"
@@ -29,6 +32,29 @@ indicator_pages = (
         path("<int:pk>/data.csv", indicator_views.indicator_data_csv, name="data_csv"),
     ],
     "indicators",
+)
+
+# The read API: everything public, for machines (issue 14 adds writes, tokens and a schema).
+api_v1 = (
+    [
+        path("", views.api_root, name="root"),
+        path("pledges/", public_data(pledge_api.PledgeList.as_view()), name="pledges"),
+        path(
+            "pledges/<str:reference>/",
+            public_data(pledge_api.PledgeDetail.as_view()),
+            name="pledge",
+        ),
+        path("updates/", public_data(pledge_api.UpdateList.as_view()), name="updates"),
+        path("cycles/", public_data(pledge_api.CycleList.as_view()), name="cycles"),
+        path("reports/", public_data(pledge_api.ReportList.as_view()), name="reports"),
+        path("objectives/", indicator_api.ObjectiveList.as_view(), name="objectives"),
+        path("principles/", indicator_api.PrincipleList.as_view(), name="principles"),
+        path("indicator-sets/", indicator_api.IndicatorSetList.as_view(), name="indicator_sets"),
+        path("indicators/", indicator_api.IndicatorList.as_view(), name="indicators"),
+        path("areas/", indicator_api.AreaList.as_view(), name="areas"),
+        path("observations/", indicator_api.ObservationList.as_view(), name="observations"),
+    ],
+    "api",
 )
 
 urlpatterns = [
@@ -60,5 +86,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("portal/", include("pledges.urls")),
     path("indicators/", include(indicator_pages)),
+    path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,11 @@ from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from pledges.explorer import cycle_figures
 from pledges.models import ReportFormat
@@ -85,6 +90,25 @@ def report_download(request: HttpRequest, pk: int, format: str) -> FileResponse:
     if not report.is_published:
         add_never_cache_headers(response)
     return response
+
+
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def api_root(request: Request) -> Response:
+    """The read API's endpoints, each a list of public data."""
+    names = (
+        "pledges",
+        "updates",
+        "cycles",
+        "reports",
+        "objectives",
+        "principles",
+        "indicator_sets",
+        "indicators",
+        "areas",
+        "observations",
+    )
+    return Response({name: reverse(f"api:{name}", request=request) for name in names})
 
 
 @never_cache

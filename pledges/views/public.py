@@ -53,15 +53,17 @@ def _public_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
     """
     if request.user.is_authenticated:
         return None
-    page = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:12]
+    # The API answers one address in several formats (JSON, CSV) by the Accept header.
+    representation = f"{request.get_full_path()} {request.headers.get('Accept', '')}"
+    page = hashlib.sha256(representation.encode()).hexdigest()[:12]
     # Kept for the view, whose cached parts are keyed on it too.
     request.public_fingerprint = public_fingerprint()
     return f"{request.public_fingerprint}-{page}"
 
 
-def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """GET only; for anonymous visitors an ETag from the public data (a matching
-    If-None-Match gets a 304 before anything is rendered) and a public Cache-Control."""
+def public_data(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For anonymous visitors, an ETag from the public data (a matching If-None-Match gets a
+    304 before anything is rendered or counted) and a public Cache-Control."""
 
     conditional = condition(etag_func=_public_etag)(view)
 
@@ -72,7 +74,12 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
         return response
 
-    return require_GET(wrapped)
+    return wrapped
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A public page: GET only, with `public_data`'s validator and caching."""
+    return require_GET(public_data(view))
 
 
 def figure_charts(figures: HomeFigures) -> dict[str, str]:

@@ -129,6 +129,32 @@ def public_urls(world) -> list[str]:
         reverse("explorer_csv"),
         reverse("indicators:index"),
         reverse("indicators:detail", args=[indicator.pk]),
+        *api_urls(world),
+    ]
+
+
+def api_urls(world) -> list[str]:
+    """Every list of the read API, as JSON and as CSV, and the public pledge."""
+    lists = [
+        reverse(f"api:{name}")
+        for name in (
+            "root",
+            "pledges",
+            "updates",
+            "cycles",
+            "reports",
+            "objectives",
+            "principles",
+            "indicator_sets",
+            "indicators",
+            "areas",
+        )
+    ]
+    lists += [reverse("api:observations") + "?area=KEN", reverse("api:pledges") + "?q=SECRET"]
+    return [
+        *lists,
+        *(f"{url}{'&' if '?' in url else '?'}format=csv" for url in lists[1:]),
+        reverse("api:pledge", args=[world["public"].reference]),
     ]
 
 
@@ -163,6 +189,7 @@ def test_the_unpublished_are_not_found_by_address(client, world):
     ):
         assert client.get(pledge.get_absolute_url()).status_code == 404
         assert client.get(reverse("feed_pledge", args=[pledge.reference])).status_code == 404
+        assert client.get(reverse("api:pledge", args=[pledge.reference])).status_code == 404
     evidence = Evidence.objects.get(title="SECRET-EVIDENCE file")
     download = reverse("portal:evidence_download", args=[world["public"].reference, evidence.pk])
     assert client.get(download).status_code in (302, 404)  # to the login, or not found

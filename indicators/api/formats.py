@@ -1,0 +1,146 @@
+"""What every list of the read API offers beside JSON: the same rows as CSV, streamed, and
+only the fields a client asks for (`?fields=reference,title`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from django.http import StreamingHttpResponse
+from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+
+from indicators.spreadsheets import csv_writer
+
+SEPARATOR = "; "
+# Rows read from the database at a time while a CSV streams: flat memory, few queries.
+CSV_CHUNK = 1000
+
+
+class CsvRenderer(BaseRenderer):
+    """`?format=csv` or `Accept: text/csv`. Lists stream through `CsvListMixin`; what else it
+    is handed (one record) is written here, in the columns of the view's serializer."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, context: Any = None):
+        context = context or {}
+        response = context.get("response")
+        if response is not None and response.status_code >= 400:
+            return "".join(_lines(["field", "message"], _errors(data)))
+        serializer = context["view"].get_serializer()
+        records = data if isinstance(data, list) else [data]
+        return "".join(_lines(csv_header(serializer), (csv_row(r, serializer) for r in records)))
+
+
+def _errors(data: Any) -> Iterator[list[str]]:
+    """An error's reasons, one a line: the field (or "detail") and the message."""
+    for field, messages in data.items() if isinstance(data, Mapping) else [("detail", data)]:
+        for message in messages if isinstance(messages, list) else [messages]:
+            yield [field, str(message)]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+    writer = csv_writer(_Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def _nested(field: serializers.Field) -> bool:
+    return isinstance(field, serializers.Serializer)
+
+
+def csv_header(serializer: serializers.Serializer) -> list[str]:
+    """The columns of a record: a nested object's fields as `parent.child`, else one each."""
+    header = []
+    for name, field in serializer.fields.items():
+        if _nested(field):
+            header += [f"{name}.{child}" for child in field.fields]
+        else:
+            header.append(name)
+    return header
+
+
+def csv_row(record: Mapping[str, Any], serializer: serializers.Serializer) -> list[Any]:
+    """A record's cells in `csv_header`'s columns: lists of values joined by "; ", lists of
+    objects as `key=value` text, free-form objects (attributes) as JSON, keys sorted."""
+    row: list[Any] = []
+    for name, field in serializer.fields.items():
+        value = record.get(name)
+        if _nested(field):
+            row += [(value or {}).get(child) for child in field.fields]
+        else:
+            row.append(_cell(value))
+    return row
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False) if value else ""
+    if isinstance(value, list):
+        return SEPARATOR.join(
+            " ".join(f"{k}={v}" for k, v in item.items() if v not in (None, ""))
+            if isinstance(item, Mapping)
+            else str(item)
+            for item in value
+        )
+    return value
+
+
+class SparseFieldsMixin(serializers.Serializer):
+    """`?fields=a,b` keeps those fields of each record; a name the record has not is a 400."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        wanted = request.query_params.get("fields", "") if request is not None else ""
+        if not wanted:
+            return
+        names = [name.strip() for name in wanted.split(",") if name.strip()]
+        unknown = sorted(set(names) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    "fields": [
+                        f"No such field: {', '.join(unknown)}. Choose among: "
+                        f"{', '.join(self.fields)}."
+                    ]
+                }
+            )
+        for name in set(self.fields) - set(names):
+            self.fields.pop(name)
+
+
+class CsvListMixin:
+    """A list view whose CSV is every row of the filtered list, streamed, not one page."""
+
+    csv_filename = "data"
+
+    def list(self, request: Request, *args: Any, **kwargs: Any):
+        if request.accepted_renderer.format != CsvRenderer.format:
+            return super().list(request, *args, **kwargs)  # type: ignore[misc]
+        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        ordering = getattr(self.pagination_class, "ordering", None)  # type: ignore[attr-defined]
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        serializer = self.get_serializer()  # type: ignore[attr-defined]
+        header = csv_header(serializer)
+
+        def rows() -> Iterator[list[Any]]:
+            for item in queryset.iterator(chunk_size=CSV_CHUNK):
+                yield csv_row(self.get_serializer(item).data, serializer)  # type: ignore[attr-defined]
+
+        lines = _lines(header, rows())
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
+        return response

@@ -1,0 +1,118 @@
+"""Read endpoints of the results framework and indicator data: public reference data and
+statistics, for anyone."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
+
+from indicators.api.formats import CsvListMixin
+from indicators.api.serializers import (
+    AreaSerializer,
+    IndicatorSerializer,
+    IndicatorSetSerializer,
+    ObjectiveSerializer,
+    ObservationSerializer,
+    PrincipleSerializer,
+)
+from indicators.models import (
+    Area,
+    AreaKind,
+    GuidingPrinciple,
+    Indicator,
+    IndicatorSet,
+    Objective,
+    Observation,
+)
+
+
+class ReferenceList(ListAPIView):
+    """A short list of reference data, on one page."""
+
+    permission_classes = (AllowAny,)
+    pagination_class = None
+    filter_backends = ()
+
+
+class ObjectiveList(ReferenceList):
+    serializer_class = ObjectiveSerializer
+    queryset = Objective.objects.order_by("number")
+
+
+class PrincipleList(ReferenceList):
+    serializer_class = PrincipleSerializer
+    queryset = GuidingPrinciple.objects.order_by("letter")
+
+
+class IndicatorSetList(ReferenceList):
+    serializer_class = IndicatorSetSerializer
+    queryset = IndicatorSet.objects.order_by("code", "-created_at")
+
+
+class IndicatorList(ReferenceList):
+    """Indicators of every set version, current ones first."""
+
+    serializer_class = IndicatorSerializer
+    queryset = (
+        Indicator.objects.select_related("indicator_set")
+        .prefetch_related("objectives")
+        .order_by("-indicator_set__is_current", "indicator_set__code", "position", "pk")
+    )
+
+
+class AreaFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=AreaKind.choices)
+
+    class Meta:
+        model = Area
+        fields: list[str] = []
+
+
+class AreaList(ListAPIView):
+    """The world, its M49 regions, the UN regional commissions and the countries and areas."""
+
+    permission_classes = (AllowAny,)
+    serializer_class = AreaSerializer
+    filterset_class = AreaFilter
+    pagination_class = None
+    queryset = (
+        Area.objects.select_related("parent").prefetch_related("commissions").order_by("code")
+    )
+
+
+class ObservationFilter(django_filters.FilterSet):
+    indicator = django_filters.ModelChoiceFilter(
+        queryset=Indicator.objects.current(), to_field_name="code", label="Indicator code"
+    )
+    area = django_filters.ModelChoiceFilter(
+        queryset=Area.objects.all(), to_field_name="code", label="Area code"
+    )
+
+    class Meta:
+        model = Observation
+        fields: list[str] = []
+
+
+class ById(CursorPagination):
+    """Observations in the order they were stored: a cursor, so deep pages stay fast."""
+
+    ordering = ("id",)
+    page_size = 500
+    page_size_query_param = "page_size"
+    max_page_size = 5000
+
+
+class ObservationList(CsvListMixin, ListAPIView):
+    """Observations, with their disaggregation and attributes, of an indicator or an area."""
+
+    permission_classes = (AllowAny,)
+    serializer_class = ObservationSerializer
+    filterset_class = ObservationFilter
+    pagination_class = ById
+    csv_filename = "gcm-observations"
+
+    def get_queryset(self) -> QuerySet:
+        return Observation.objects.select_related("indicator", "area")

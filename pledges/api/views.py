@@ -1,0 +1,129 @@
+"""Read endpoints of the public pledge data. Each says who may use it (anyone: these are
+the public site's data) and lists through the same filters and selectors as the site, so the
+API shows what the explorer shows and nothing else."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
+
+from indicators.api.formats import CsvListMixin
+from pledges.api.serializers import (
+    CycleSerializer,
+    PledgeDetailSerializer,
+    PledgeSerializer,
+    ReportSerializer,
+    UpdateSerializer,
+)
+from pledges.downloads import with_download_data
+from pledges.filters import PledgeFilter, UpdateFilter, public_pledges
+from pledges.models import (
+    PledgeTarget,
+    ProgressUpdate,
+    Report,
+    ReviewCycle,
+    TargetMeasurement,
+)
+from pledges.reporting import with_reporting_status
+from pledges.selectors import current_cycle
+from pledges.verification import with_verification_level
+
+
+class NewestFirst(CursorPagination):
+    """Pages by a cursor on the publication time: a deep page costs what the first does, and
+    pledges published meanwhile do not shift the pages already read."""
+
+    ordering = ("-published_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class PledgeList(CsvListMixin, ListAPIView):
+    """Published pledges, newest first, with the explorer's filters (`?objective=5&q=...`)."""
+
+    permission_classes = (AllowAny,)
+    serializer_class = PledgeSerializer
+    filterset_class = PledgeFilter
+    pagination_class = NewestFirst
+    csv_filename = "gcm-pledges"
+
+    def get_queryset(self) -> QuerySet:
+        return with_download_data(public_pledges())
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Annotated once filtered: the explorer's reporting filter annotates on its own.
+        return with_reporting_status(super().filter_queryset(queryset), cycle=current_cycle())
+
+
+class PledgeDetail(RetrieveAPIView):
+    """One published pledge by its reference, with its description and targets."""
+
+    permission_classes = (AllowAny,)
+    serializer_class = PledgeDetailSerializer
+    lookup_field = "reference"
+    filter_backends = ()
+
+    def get_queryset(self) -> QuerySet:
+        pledges = with_reporting_status(public_pledges(), cycle=current_cycle())
+        return with_download_data(pledges).prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=PledgeTarget.objects.select_related("indicator").order_by(
+                    "position", "pk"
+                ),
+            )
+        )
+
+
+class UpdateList(CsvListMixin, ListAPIView):
+    """Published progress updates of published pledges, newest first, with their values."""
+
+    permission_classes = (AllowAny,)
+    serializer_class = UpdateSerializer
+    filterset_class = UpdateFilter
+    pagination_class = NewestFirst
+    csv_filename = "gcm-progress-updates"
+
+    def get_queryset(self) -> QuerySet:
+        updates = ProgressUpdate.objects.published().filter(
+            pledge__in=public_pledges().values("pk")
+        )
+        return (
+            with_verification_level(updates)
+            .select_related("pledge", "organisation")
+            .prefetch_related(
+                Prefetch(
+                    "measurements",
+                    queryset=TargetMeasurement.objects.select_related("target").order_by(
+                        "target__position", "pk"
+                    ),
+                )
+            )
+        )
+
+
+class CycleList(ListAPIView):
+    """The IMRF review cycles, oldest first: few, so on one page."""
+
+    permission_classes = (AllowAny,)
+    serializer_class = CycleSerializer
+    pagination_class = None
+    filter_backends = ()
+    queryset = ReviewCycle.objects.order_by("forum_year")
+
+
+class ReportList(ListAPIView):
+    """Published reports, newest first, with their files' addresses."""
+
+    permission_classes = (AllowAny,)
+    serializer_class = ReportSerializer
+    filter_backends = ()
+    pagination_class = None
+    queryset = (
+        Report.objects.published()
+        .select_related("cycle", "area", "objective")
+        .order_by("-published_at", "-pk")
+    )
