@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
@@ -119,6 +121,25 @@ class SparseFieldsMixin(serializers.Serializer):
             )
         for name in set(self.fields) - set(names):
             self.fields.pop(name)
+
+
+FIELDS = OpenApiParameter(
+    "fields",
+    OpenApiTypes.STR,
+    description="Only these fields of each record, comma-separated (e.g. reference,title).",
+)
+FORMAT = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "csv"],
+    description="csv: the record, or every row of the filtered list in one streamed CSV "
+    "rather than a page (also by `Accept: text/csv`).",
+)
+
+
+def documented[T](view: T) -> T:
+    """A read view's schema with the `fields` and `format` every one of them takes."""
+    return extend_schema_view(get=extend_schema(parameters=[FIELDS, FORMAT]))(view)
 
 
 class CsvListMixin:

@@ -9,7 +9,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 
-from indicators.api.formats import CsvListMixin
+from indicators.api.formats import CsvListMixin, documented
 from indicators.api.serializers import (
     AreaSerializer,
     IndicatorSerializer,
@@ -29,6 +29,7 @@ from indicators.models import (
 )
 
 
+@documented
 class ReferenceList(ListAPIView):
     """A short list of reference data, on one page."""
 
@@ -37,21 +38,25 @@ class ReferenceList(ListAPIView):
     filter_backends = ()
 
 
+@documented
 class ObjectiveList(ReferenceList):
     serializer_class = ObjectiveSerializer
     queryset = Objective.objects.order_by("number")
 
 
+@documented
 class PrincipleList(ReferenceList):
     serializer_class = PrincipleSerializer
     queryset = GuidingPrinciple.objects.order_by("letter")
 
 
+@documented
 class IndicatorSetList(ReferenceList):
     serializer_class = IndicatorSetSerializer
     queryset = IndicatorSet.objects.order_by("code", "-created_at")
 
 
+@documented
 class IndicatorList(ReferenceList):
     """Indicators of every set version, current ones first."""
 
@@ -71,6 +76,7 @@ class AreaFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+@documented
 class AreaList(ListAPIView):
     """The world, its M49 regions, the UN regional commissions and the countries and areas."""
 
@@ -105,6 +111,7 @@ class ById(CursorPagination):
     max_page_size = 5000
 
 
+@documented
 class ObservationList(CsvListMixin, ListAPIView):
     """Observations, with their disaggregation and attributes, of an indicator or an area."""
 

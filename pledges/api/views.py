@@ -9,7 +9,7 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 
-from indicators.api.formats import CsvListMixin
+from indicators.api.formats import CsvListMixin, documented
 from pledges.api.serializers import (
     CycleSerializer,
     PledgeDetailSerializer,
@@ -41,6 +41,7 @@ class NewestFirst(CursorPagination):
     max_page_size = 200
 
 
+@documented
 class PledgeList(CsvListMixin, ListAPIView):
     """Published pledges, newest first, with the explorer's filters (`?objective=5&q=...`)."""
 
@@ -58,6 +59,7 @@ class PledgeList(CsvListMixin, ListAPIView):
         return with_reporting_status(super().filter_queryset(queryset), cycle=current_cycle())
 
 
+@documented
 class PledgeDetail(RetrieveAPIView):
     """One published pledge by its reference, with its description and targets."""
 
@@ -78,6 +80,7 @@ class PledgeDetail(RetrieveAPIView):
         )
 
 
+@documented
 class UpdateList(CsvListMixin, ListAPIView):
     """Published progress updates of published pledges, newest first, with their values."""
 
@@ -105,6 +108,7 @@ class UpdateList(CsvListMixin, ListAPIView):
         )
 
 
+@documented
 class CycleList(ListAPIView):
     """The IMRF review cycles, oldest first: few, so on one page."""
 
@@ -115,6 +119,7 @@ class CycleList(ListAPIView):
     queryset = ReviewCycle.objects.order_by("forum_year")
 
 
+@documented
 class ReportList(ListAPIView):
     """Published reports, newest first, with their files' addresses."""
 
