@@ -138,8 +138,54 @@ FORMAT = OpenApiParameter(
 
 
 def documented[T](view: T) -> T:
-    """A read view's schema with the `fields` and `format` every one of them takes."""
-    return extend_schema_view(get=extend_schema(parameters=[FIELDS, FORMAT]))(view)
+    """A read view's schema with the `fields` and `format` every one of them takes; `fields`
+    names its serializer's fields only."""
+    names = "|".join(view.serializer_class().fields)  # type: ignore[attr-defined]
+    fields = OpenApiParameter(
+        FIELDS.name,
+        OpenApiTypes.STR,
+        description=FIELDS.description,
+        pattern=f"^({names})(,({names}))*$",
+    )
+    return extend_schema_view(get=extend_schema(parameters=[fields, FORMAT]))(view)
+
+
+ERROR_BODY = {
+    "type": "object",
+    "description": "The reasons: each field named with its messages, or `detail`.",
+    "additionalProperties": {
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+    },
+}
+CLIENT_ERRORS = {
+    "400": "A parameter names nothing, or is malformed: the reasons, by parameter.",
+    "404": "Nothing public under this address.",
+    "429": "Too many requests: come back after `Retry-After` seconds.",
+}
+
+
+def read_api_schema(result: dict, **kwargs: Any) -> dict:
+    """A postprocessing hook of drf-spectacular: every operation says how it refuses, and no
+    field of a record is required, as `fields=` may leave any out."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if not name.endswith("Request"):  # what clients send keeps its required fields
+            component.pop("required", None)
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            for status, description in CLIENT_ERRORS.items():
+                if status == "404" and "{" not in path:
+                    continue
+                operation["responses"].setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": ERROR_BODY},
+                            "text/csv": {"schema": {"type": "string"}},
+                        },
+                    },
+                )
+    return result
 
 
 class CsvListMixin:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 
 from indicators.api.formats import CsvListMixin, documented
+from indicators.api.pagination import CursorPages
 from indicators.api.serializers import (
     AreaSerializer,
     IndicatorSerializer,
@@ -29,7 +29,6 @@ from indicators.models import (
 )
 
 
-@documented
 class ReferenceList(ListAPIView):
     """A short list of reference data, on one page."""
 
@@ -102,12 +101,11 @@ class ObservationFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class ById(CursorPagination):
-    """Observations in the order they were stored: a cursor, so deep pages stay fast."""
+class ById(CursorPages):
+    """Observations in the order they were stored."""
 
     ordering = ("id",)
     page_size = 500
-    page_size_query_param = "page_size"
     max_page_size = 5000
 
 

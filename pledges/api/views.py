@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from rest_framework.generics import ListAPIView, RetrieveAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 
 from indicators.api.formats import CsvListMixin, documented
+from indicators.api.pagination import CursorPages
 from pledges.api.serializers import (
     CycleSerializer,
     PledgeDetailSerializer,
@@ -31,14 +31,10 @@ from pledges.selectors import current_cycle
 from pledges.verification import with_verification_level
 
 
-class NewestFirst(CursorPagination):
-    """Pages by a cursor on the publication time: a deep page costs what the first does, and
-    pledges published meanwhile do not shift the pages already read."""
+class NewestFirst(CursorPages):
+    """Newest published first, by a cursor on the publication time."""
 
     ordering = ("-published_at", "-id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 @documented
