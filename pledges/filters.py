@@ -8,6 +8,7 @@ condition on a related row is an EXISTS subquery, so a pledge is never counted t
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import django_filters
@@ -281,6 +282,26 @@ def _corroborated(updates: QuerySet[ProgressUpdate]) -> QuerySet[ProgressUpdate]
     )
 
 
+class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date and time, in UTC: PostgreSQL refuses offsets beyond 16 hours that
+    ISO allows (-23:03), and a moment near year 1 or 9999 may not exist in UTC."""
+
+    def to_python(self, value: Any) -> Any:
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError(
+                "Give a date and time between the years 1 and 9999.", code="invalid"
+            ) from None
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class UpdateFilter(django_filters.FilterSet):
     """Published progress updates: of one pledge, of a cycle's pledges, published since."""
 
@@ -293,7 +314,7 @@ class UpdateFilter(django_filters.FilterSet):
         to_field_name="code",
         field_name="pledge__cycle",
     )
-    since = django_filters.IsoDateTimeFilter(
+    since = UtcDateTimeFilter(
         label="Published at or after", field_name="published_at", lookup_expr="gte"
     )
 

@@ -241,3 +241,18 @@ def test_signed_in_users_get_no_shared_validator(client, member, data):
     response = client.get(reverse("api:pledges"), HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert not response.has_header("ETag")
+
+
+@pytest.mark.parametrize(
+    ("since", "status"),
+    [
+        ("0417-06-29T05:22:18-23:03", 200),  # an offset ISO allows and PostgreSQL does not
+        ("0001-01-01T00:30:00+01:00", 400),  # before year 1 in UTC
+        ("yesterday", 400),
+    ],
+)
+def test_a_moment_is_read_in_utc_or_refused_with_the_reason(client, data, since, status):
+    response, body = get(client, "updates", since=since)
+    assert response.status_code == status
+    if status == 400:
+        assert body["since"]
