@@ -361,16 +361,22 @@ class TargetFormSet(forms.BaseInlineFormSet):
     def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
         super().add_fields(form, index)
         if "_indicators" not in self.__dict__:
-            chosen = [t.indicator_id for t in self.get_queryset() if t.indicator_id]
-            self._indicators = list(
-                (Indicator.objects.current() | Indicator.objects.filter(pk__in=chosen))
-                .select_related("indicator_set")
-                .order_by("indicator_set__is_current", "code", "name")
-            )
+            self._indicators = target_indicators(self.get_queryset())
         field = form.fields["indicator"]
         field.queryset = Indicator.objects.filter(pk__in=[i.pk for i in self._indicators])
         field.label_from_instance = _indicator_label
         _shared_choices(self, form, "indicator", self._indicators)
+
+
+def target_indicators(targets: Any) -> list[Indicator]:
+    """The indicators a pledge's targets may measure: the current set's, and those its
+    `targets` chose already (in an older version of the set)."""
+    chosen = [t.indicator_id for t in targets if t.indicator_id]
+    return list(
+        (Indicator.objects.current() | Indicator.objects.filter(pk__in=chosen))
+        .select_related("indicator_set")
+        .order_by("indicator_set__is_current", "code", "name")
+    )
 
 
 PledgeTargetFormSet = forms.inlineformset_factory(

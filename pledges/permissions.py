@@ -27,6 +27,13 @@ def is_secretariat(user: Any) -> bool:
     return cached
 
 
+def without_secretariat_powers(user: Any) -> Any:
+    """The user acting as a member of their organisations only (as with an API key, which
+    bypasses the second factor the secretariat's powers need)."""
+    user._has_second_factor = False
+    return user
+
+
 def organisation_ids_of(user: Any) -> set[int]:
     """The organisations the user belongs to (cached on the user for the request)."""
     if not (user.is_authenticated and user.is_active):

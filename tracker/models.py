@@ -165,3 +165,52 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return round(self.progress * 100)
+
+
+class ApiToken(models.Model):
+    """A personal key for the API: its holder's scripts act as the holder, for the holder's
+    organisations. Only a digest is kept; the key itself is shown once, when it is made."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What the key is for, e.g. 'ministry sync'.")
+    # The first characters of the key, to tell keys apart in lists without revealing them.
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
+
+
+class IdempotentRequest(models.Model):
+    """A create asked through the API with an Idempotency-Key, and what it answered: the same
+    key asked again gets the same answer instead of a second pledge."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # What was asked (method, path, body), so a key reused for something else is refused.
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    location = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.status}"

@@ -363,6 +363,10 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "pledges.outbox_sweep", "schedule": 60.0, "options": {"expires": 60}},
     # Jobs whose message or worker was lost (tracker.jobs); the same reasoning as the outbox's.
     "jobs-sweep": {"task": "tracker.jobs_sweep", "schedule": 60.0, "options": {"expires": 60}},
+    "idempotency-keys-expire": {
+        "task": "tracker.idempotency_keys_expire",
+        "schedule": crontab(minute=17),
+    },
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -386,7 +390,12 @@ if HEALTHZ_TOKEN and len(HEALTHZ_TOKEN) < 32:
 REST_FRAMEWORK = {
     # Nothing is open unless its view says so: the public endpoints allow anyone by name.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Personal keys for scripts; the session (with its CSRF check) for the site's own pages.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tracker.tokens.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "EXCEPTION_HANDLER": "indicators.api.formats.api_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -396,10 +405,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "PAGE_SIZE": 50,
-    # Counted in the shared cache, per client address: enough to page through every pledge
-    # in an hour; a CSV gives a whole list in one request.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE", "1200/hour")},
+    # Counted in the shared cache, per client address (anonymous) or per user (keys and
+    # sessions): enough to page through every pledge in an hour; a CSV gives a whole list in
+    # one request.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_ANON_RATE", "1200/hour"),
+        "user": env_str("API_USER_RATE", "3600/hour"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -416,6 +432,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # What clients send and what they are answered are told apart (read-only and write-only
+    # fields, required fields of a request).
+    "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "indicators.api.formats.read_api_schema",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
-from tracker import jobs
+from tracker import idempotency, jobs
 from tracker.models import WorkerHeartbeat
 
 
@@ -30,3 +30,9 @@ def job_run(self: Task, job_id: int) -> None:
 def jobs_sweep() -> dict[str, int]:
     """Run by Celery beat every minute: find jobs whose message or worker was lost."""
     return jobs.jobs_sweep()
+
+
+@shared_task(name="tracker.idempotency_keys_expire", ignore_result=True)
+def idempotency_keys_expire() -> int:
+    """Run by Celery beat hourly: forget the API's Idempotency-Keys older than a day."""
+    return idempotency.idempotency_keys_expire()

@@ -5,12 +5,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from indicators import views as indicator_views
 from indicators.api import views as indicator_api
+from pledges.api import portal as portal_api
 from pledges.api import views as pledge_api
 from pledges.feeds import AreaUpdatesFeed, ObjectiveUpdatesFeed, PledgeUpdatesFeed, UpdatesFeed
 from pledges.selectors import published_targets_on
 from pledges.views import downloads, following, public
 from pledges.views.public import public_data
 from tracker import views
+from tracker.idempotency import idempotent
 
 admin.site.site_header = "GCM Pledge Tracker: secretariat workbench"
 admin.site.site_title = "GCM Pledge Tracker admin"
@@ -35,7 +37,7 @@ indicator_pages = (
     "indicators",
 )
 
-# The read API: everything public, for machines (issue 14 adds writes, tokens and a schema).
+# The API: everything public for anyone; the portal's writes for holders of a key.
 api_v1 = (
     [
         path("", views.api_root, name="root"),
@@ -54,9 +56,63 @@ api_v1 = (
         path("indicators/", indicator_api.IndicatorList.as_view(), name="indicators"),
         path("areas/", indicator_api.AreaList.as_view(), name="areas"),
         path("observations/", indicator_api.ObservationList.as_view(), name="observations"),
+        # The portal for machines: your organisations' pledges and updates, behind a key.
+        path(
+            "portal/pledges/",
+            idempotent(portal_api.PortalPledgeList.as_view()),
+            name="portal_pledges",
+        ),
+        path(
+            "portal/pledges/<str:reference>/",
+            portal_api.PortalPledgeDetail.as_view(),
+            name="portal_pledge",
+        ),
+        path(
+            "portal/pledges/<str:reference>/submit/",
+            portal_api.PortalPledgeSubmit.as_view(),
+            name="portal_pledge_submit",
+        ),
+        path(
+            "portal/pledges/<str:reference>/evidence/",
+            idempotent(portal_api.PortalPledgeEvidence.as_view()),
+            name="portal_pledge_evidence",
+        ),
+        path(
+            "portal/pledges/<str:reference>/updates/",
+            idempotent(portal_api.PortalUpdateList.as_view()),
+            name="portal_updates",
+        ),
+        path(
+            "portal/updates/<int:pk>/",
+            portal_api.PortalUpdateDetail.as_view(),
+            name="portal_update",
+        ),
+        path(
+            "portal/updates/<int:pk>/submit/",
+            portal_api.PortalUpdateSubmit.as_view(),
+            name="portal_update_submit",
+        ),
+        path(
+            "portal/updates/<int:pk>/evidence/",
+            idempotent(portal_api.PortalUpdateEvidence.as_view()),
+            name="portal_update_evidence",
+        ),
+        path("portal/invitations/", portal_api.InvitationList.as_view(), name="portal_invitations"),
+        path(
+            "portal/invitations/<int:pk>/accept/",
+            portal_api.InvitationAnswer.as_view(accept=True),
+            name="portal_invitation_accept",
+        ),
+        path(
+            "portal/invitations/<int:pk>/decline/",
+            portal_api.InvitationAnswer.as_view(accept=False),
+            name="portal_invitation_decline",
+        ),
     ],
     "api",
 )
+
+handler404 = "tracker.views.page_not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -85,6 +141,8 @@ urlpatterns = [
     path("objectives/", public.objective_index, name="objectives"),
     path("objectives/<int:number>/", public.objective_page, name="objective"),
     path("accounts/", include("allauth.urls")),
+    path("portal/api-keys/", views.api_tokens, name="api_tokens"),
+    path("portal/api-keys/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("portal/", include("pledges.urls")),
     path("indicators/", include(indicator_pages)),
     path("api/v1/", include(api_v1)),

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hmac
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
@@ -14,11 +17,13 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
@@ -35,8 +40,11 @@ from pledges.selectors import (
     report_for_viewer,
 )
 from pledges.views.public import PUBLIC_MAX_AGE, figure_charts, public_page
+from tracker.forms import TokenForm
 from tracker.health import liveness, worker_round_trip
+from tracker.models import ApiToken
 from tracker.reports import job_of
+from tracker.tokens import token_create, token_revoke, user_tokens
 
 CONTENT_TYPES = {
     ReportFormat.PDF: "application/pdf",
@@ -91,6 +99,54 @@ def report_download(request: HttpRequest, pk: int, format: str) -> FileResponse:
     if not report.is_published:
         add_never_cache_headers(response)
     return response
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The user's API keys: make one (its key is shown on this answer only), see when each
+    was last used, revoke."""
+    form = TokenForm(request.POST or None)
+    key = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                token, key = token_create(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, f"Key “{token.name}” made. Copy it now: it is not shown again."
+                )
+                form = TokenForm()
+        if key is None:
+            status = 400
+    return render(
+        request,
+        "tracker/api_tokens.html",
+        {"form": form, "key": key, "tokens": user_tokens(request.user), "now": timezone.now()},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token_revoke(token=token, by=request.user)
+    messages.success(request, f"Key “{token.name}” revoked: it no longer works.")
+    return redirect("api_tokens")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's page for people; for the API's clients, an answer in the API's own form."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "Nothing at this address: /api/v1/ lists the endpoints."}, status=404
+        )
+    return defaults.page_not_found(request, exception)
 
 
 @extend_schema(exclude=True)

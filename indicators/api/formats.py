@@ -7,12 +7,15 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
 
 from indicators.spreadsheets import csv_writer
 
@@ -152,9 +155,13 @@ def documented[T](view: T) -> T:
 
 ERROR_BODY = {
     "type": "object",
-    "description": "The reasons: each field named with its messages, or `detail`.",
+    "description": "The reasons: each field named with its messages, or `detail`. The "
+    "messages of a list's items (targets, values measured) are objects, one per item.",
     "additionalProperties": {
-        "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+        "oneOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "object"}]}},
+        ]
     },
 }
 CLIENT_ERRORS = {
@@ -162,6 +169,28 @@ CLIENT_ERRORS = {
     "404": "Nothing public under this address.",
     "429": "Too many requests: come back after `Retry-After` seconds.",
 }
+# What writes (behind a key) answer besides.
+WRITE_ERRORS = {
+    "401": "No key, or one that is unknown, expired or revoked: the reason.",
+    "403": "Your organisations may not do this (now): the reason.",
+}
+EDIT_ERRORS = {
+    "409": "Someone saved after the version you sent: read again, then edit.",
+    "412": "The If-Match sent is not the current ETag: read again, then edit.",
+    "428": "Say which version you edit: If-Match, or `version` in the body.",
+}
+CREATE_ERRORS = {
+    "422": "This Idempotency-Key was used for another request.",
+}
+
+
+def api_exception_handler(error: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's answers, and a rule of the domain broken deep down (a Django ValidationError
+    that no form caught first) as a 400 with its messages rather than a 500."""
+    if isinstance(error, DjangoValidationError):
+        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+        error = exceptions.ValidationError(detail)
+    return exception_handler(error, context)
 
 
 def read_api_schema(result: dict, **kwargs: Any) -> dict:
@@ -171,8 +200,15 @@ def read_api_schema(result: dict, **kwargs: Any) -> dict:
         if not name.endswith("Request"):  # what clients send keeps its required fields
             component.pop("required", None)
     for path, operations in result.get("paths", {}).items():
-        for operation in operations.values():
-            for status, description in CLIENT_ERRORS.items():
+        for method, operation in operations.items():
+            refusals = dict(CLIENT_ERRORS)
+            if "security" in operation and {} not in operation["security"]:
+                refusals.update(WRITE_ERRORS)
+            if method in ("put", "patch"):
+                refusals.update(EDIT_ERRORS)
+            if method == "post":
+                refusals.update(CREATE_ERRORS)
+            for status, description in refusals.items():
                 if status == "404" and "{" not in path:
                     continue
                 operation["responses"].setdefault(

@@ -10,7 +10,14 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.factories import ProgressUpdateFactory, published_pledge
+from pledges.models import PledgePartner
+from tests.factories import (
+    MembershipFactory,
+    ProgressUpdateFactory,
+    complete_pledge,
+    published_pledge,
+)
+from tracker.tokens import token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +38,24 @@ def connection_kept():
     signals.request_finished.connect(close_old_connections)
 
 
-def test_no_request_gets_a_server_error_or_an_answer_outside_the_schema(connection_kept):
+@pytest.mark.parametrize("client_kind", ["anonymous", "key"])
+def test_no_request_gets_a_server_error_or_an_answer_outside_the_schema(
+    connection_kept, client_kind
+):
     from tracker.wsgi import application
 
-    # Something to list: a published pledge with an update.
+    # Something to list and to write to: a published pledge with an update, a draft and an
+    # invitation of the key holder's organisation.
     pledge = published_pledge(title="Fair recruitment")
     ProgressUpdateFactory(pledge=pledge, review_state="published", published_at=pledge.published_at)
+    headers = {}
+    if client_kind == "key":
+        holder = MembershipFactory(organisation=pledge.lead_organisation).user
+        complete_pledge(lead_organisation=pledge.lead_organisation, title="A draft")
+        PledgePartner.objects.create(
+            pledge=complete_pledge(), organisation=pledge.lead_organisation
+        )
+        headers["Authorization"] = "Bearer " + token_create(user=holder, name="fuzz", days=30)[1]
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10
@@ -56,6 +75,6 @@ def test_no_request_gets_a_server_error_or_an_answer_outside_the_schema(connecti
         def call(case: schemathesis.Case) -> None:
             # A filter value can be well formed and name nothing (objective=abc): refused
             # with its reason, as documented, never a server error.
-            case.call_and_validate(excluded_checks=[positive_data_acceptance])
+            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
         call()
