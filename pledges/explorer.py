@@ -17,9 +17,10 @@ from typing import Any
 
 from django.core import signing
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from indicators.models import Area, GuidingPrinciple, Objective
+from indicators.selectors import data_fingerprint
 from pledges.filters import FORMS, REPORTING_LABELS, SORTS, PledgeFilter, public_pledges
 from pledges.models import (
     CorroborationStatus,
@@ -57,7 +58,8 @@ FINGERPRINT_SECONDS = 10
 
 
 def public_fingerprint() -> str:
-    """Changes whenever anything the public pages show changes. Three queries, or none."""
+    """Changes whenever anything the public pages show changes: pledge data and the
+    indicator data the pages show too (an area's latest figures). Six queries, or none."""
     fingerprint = cache.get(FINGERPRINT_KEY)
     if fingerprint is None:
         row = Pledge.objects.aggregate(
@@ -70,7 +72,7 @@ def public_fingerprint() -> str:
         reports = Report.objects.published().aggregate(n=Count("pk"), changed=Max("published_at"))
         fingerprint = hashlib.sha256(repr((row, updates, reports)).encode()).hexdigest()[:16]
         cache.set(FINGERPRINT_KEY, fingerprint, FINGERPRINT_SECONDS)
-    return fingerprint
+    return f"{fingerprint[:10]}{data_fingerprint()[:6]}"
 
 
 def public_cached[T](key: str, compute: Callable[[], T]) -> T:
@@ -403,15 +405,16 @@ def area_filters(area: Area) -> dict[str, dict[str, str]]:
     return {}
 
 
-def public_organisation(pk: int) -> Organisation | None:
-    """An organisation the public may read about: accredited, or with a published pledge."""
+def public_organisations() -> QuerySet[Organisation]:
+    """The organisations the public may read about: accredited, or with a published pledge."""
     published = public_pledges().filter(lead_organisation=OuterRef("pk"))
-    return (
-        Organisation.objects.filter(pk=pk)
-        .filter(Q(accredited=True) | Exists(published))
-        .select_related("country")
-        .first()
+    return Organisation.objects.filter(Q(accredited=True) | Exists(published)).select_related(
+        "country"
     )
+
+
+def public_organisation(pk: int) -> Organisation | None:
+    return public_organisations().filter(pk=pk).first()
 
 
 def organisation_pledges(organisation: Organisation) -> dict[str, list[Pledge]]:

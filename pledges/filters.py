@@ -321,3 +321,25 @@ class UpdateFilter(django_filters.FilterSet):
     class Meta:
         model = ProgressUpdate
         fields: list[str] = []
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    """Public organisations: by kind, by country, by words of the name or the acronym."""
+
+    q = django_filters.CharFilter(label="Name or acronym", method="_words", max_length=200)
+    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
+    country = django_filters.ModelChoiceFilter(
+        label="Country (ISO 3166 alpha-3)",
+        queryset=Area.objects.countries(),
+        to_field_name="iso3",
+    )
+    accredited = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []
+
+    def _words(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split():
+            queryset = queryset.filter(Q(name__icontains=word) | Q(acronym__icontains=word))
+        return queryset

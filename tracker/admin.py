@@ -15,12 +15,13 @@ from indicators.counts import counted
 from pledges.admin import ReadOnlyAdmin
 from pledges.forms import ReportRequestForm
 from pledges.models import Report
-from pledges.permissions import can_manage_reports
+from pledges.permissions import can_manage_reports, is_secretariat
 from pledges.services import WorkflowError, report_publish, report_unpublish
 from tracker.job_kinds import OBSERVATIONS_IMPORT
 from tracker.jobs import job_rerun, job_start, kind_of
-from tracker.models import Job, JobState, User, WorkerHeartbeat
+from tracker.models import ApiToken, IdempotentRequest, Job, JobState, User, WorkerHeartbeat
 from tracker.reports import job_of, report_request, with_job_state
+from tracker.tokens import token_revoke
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -69,6 +70,48 @@ class WorkerHeartbeatAdmin(ReadOnlyAdmin):
 
     list_display = ("hostname", "last_seen")
     search_fields = ("hostname",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Personal API keys: made by their holders on the portal; the secretariat sees who holds
+    which, when each was last used, and revokes one that leaked or is abused."""
+
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "user__email", "prefix")
+    list_select_related = ("user",)
+    exclude = ("digest",)
+    actions = ("revoke",)
+
+    @admin.action(description="Revoke the chosen keys", permissions=["revoke"])
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        try:
+            revoked = [token_revoke(token=token, by=request.user) for token in queryset]
+        except PermissionDenied as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return
+        self.message_user(request, f"{len(revoked)} keys revoked: they no longer work.")
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return is_secretariat(request.user)
+
+
+@admin.register(IdempotentRequest)
+class IdempotentRequestAdmin(ReadOnlyAdmin):
+    """The API's creates asked with an Idempotency-Key, remembered a day to answer retries."""
+
+    list_display = ("key", "user", "status", "location", "created_at")
+    search_fields = ("key", "user__email")
+    list_select_related = ("user",)
 
 
 @admin.register(Job)

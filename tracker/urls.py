@@ -26,13 +26,15 @@ admin.site.login = secure_admin_login(admin.site.login)
 # them the pledge selector that lists who has pledged on an indicator.
 indicator_pages = (
     [
-        path("", indicator_views.IndicatorIndexView.as_view(), name="index"),
+        path("", public_data(indicator_views.IndicatorIndexView.as_view()), name="index"),
         path(
             "<int:pk>/",
-            indicator_views.IndicatorDetailView.as_view(pledges_for=published_targets_on),
+            public_data(
+                indicator_views.IndicatorDetailView.as_view(pledges_for=published_targets_on)
+            ),
             name="detail",
         ),
-        path("<int:pk>/data.csv", indicator_views.indicator_data_csv, name="data_csv"),
+        path("<int:pk>/data.csv", public_data(indicator_views.indicator_data_csv), name="data_csv"),
     ],
     "indicators",
 )
@@ -48,14 +50,27 @@ api_v1 = (
             name="pledge",
         ),
         path("updates/", public_data(pledge_api.UpdateList.as_view()), name="updates"),
+        path(
+            "organisations/",
+            public_data(pledge_api.OrganisationList.as_view()),
+            name="organisations",
+        ),
         path("cycles/", public_data(pledge_api.CycleList.as_view()), name="cycles"),
         path("reports/", public_data(pledge_api.ReportList.as_view()), name="reports"),
-        path("objectives/", indicator_api.ObjectiveList.as_view(), name="objectives"),
-        path("principles/", indicator_api.PrincipleList.as_view(), name="principles"),
-        path("indicator-sets/", indicator_api.IndicatorSetList.as_view(), name="indicator_sets"),
-        path("indicators/", indicator_api.IndicatorList.as_view(), name="indicators"),
-        path("areas/", indicator_api.AreaList.as_view(), name="areas"),
-        path("observations/", indicator_api.ObservationList.as_view(), name="observations"),
+        path("objectives/", public_data(indicator_api.ObjectiveList.as_view()), name="objectives"),
+        path("principles/", public_data(indicator_api.PrincipleList.as_view()), name="principles"),
+        path(
+            "indicator-sets/",
+            public_data(indicator_api.IndicatorSetList.as_view()),
+            name="indicator_sets",
+        ),
+        path("indicators/", public_data(indicator_api.IndicatorList.as_view()), name="indicators"),
+        path("areas/", public_data(indicator_api.AreaList.as_view()), name="areas"),
+        path(
+            "observations/",
+            public_data(indicator_api.ObservationList.as_view()),
+            name="observations",
+        ),
         # The portal for machines: your organisations' pledges and updates, behind a key.
         path(
             "portal/pledges/",

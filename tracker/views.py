@@ -157,6 +157,7 @@ def api_root(request: Request) -> Response:
     names = (
         "pledges",
         "updates",
+        "organisations",
         "cycles",
         "reports",
         "objectives",

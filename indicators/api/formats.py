@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from indicators import sdmx
 from indicators.spreadsheets import csv_writer
 
 SEPARATOR = "; "
@@ -131,18 +132,18 @@ FIELDS = OpenApiParameter(
     OpenApiTypes.STR,
     description="Only these fields of each record, comma-separated (e.g. reference,title).",
 )
-FORMAT = OpenApiParameter(
-    "format",
-    OpenApiTypes.STR,
-    enum=["json", "csv"],
-    description="csv: the record, or every row of the filtered list in one streamed CSV "
-    "rather than a page (also by `Accept: text/csv`).",
-)
+FORMAT_NOTES = {
+    "json": "json: JSON, a page at a time",
+    "csv": "csv: the record, or every row of the filtered list in one streamed CSV rather "
+    "than a page (also by `Accept: text/csv`)",
+    "sdmx-csv": "sdmx-csv: every row as SDMX-CSV 1.0, for statistical tools (also by "
+    f"`Accept: {sdmx.MEDIA_TYPE}`)",
+}
 
 
 def documented[T](view: T) -> T:
     """A read view's schema with the `fields` and `format` every one of them takes; `fields`
-    names its serializer's fields only."""
+    names its serializer's fields only, `format` the view's renderers."""
     names = "|".join(view.serializer_class().fields)  # type: ignore[attr-defined]
     fields = OpenApiParameter(
         FIELDS.name,
@@ -150,7 +151,18 @@ def documented[T](view: T) -> T:
         description=FIELDS.description,
         pattern=f"^({names})(,({names}))*$",
     )
-    return extend_schema_view(get=extend_schema(parameters=[fields, FORMAT]))(view)
+    formats = [
+        renderer.format
+        for renderer in view.renderer_classes  # type: ignore[attr-defined]
+        if renderer.format in FORMAT_NOTES
+    ]
+    format_parameter = OpenApiParameter(
+        "format",
+        OpenApiTypes.STR,
+        enum=formats,
+        description="; ".join(FORMAT_NOTES[name] for name in formats) + ".",
+    )
+    return extend_schema_view(get=extend_schema(parameters=[fields, format_parameter]))(view)
 
 
 ERROR_BODY = {
@@ -208,20 +220,43 @@ def read_api_schema(result: dict, **kwargs: Any) -> dict:
                 refusals.update(EDIT_ERRORS)
             if method == "post":
                 refusals.update(CREATE_ERRORS)
+            # A refusal comes in the format asked for, as the answer would have.
+            answered = {
+                medium
+                for code, response in operation["responses"].items()
+                if code.startswith("2")
+                for medium in response.get("content", {})
+            }
             for status, description in refusals.items():
                 if status == "404" and "{" not in path:
                     continue
-                operation["responses"].setdefault(
-                    status,
+                content = {"application/json": {"schema": ERROR_BODY}}
+                content.update(
                     {
-                        "description": description,
-                        "content": {
-                            "application/json": {"schema": ERROR_BODY},
-                            "text/csv": {"schema": {"type": "string"}},
-                        },
-                    },
+                        medium: {"schema": {"type": "string"}}
+                        for medium in answered
+                        if medium != "application/json"
+                    }
+                )
+                operation["responses"].setdefault(
+                    status, {"description": description, "content": content}
                 )
     return result
+
+
+class SdmxCsvRenderer(CsvRenderer):
+    """`?format=sdmx-csv` or `Accept: application/vnd.sdmx.data+csv`: observations for
+    statistical tools (indicators.sdmx); refusals as the CSV renderer writes them."""
+
+    media_type = sdmx.MEDIA_TYPE
+    format = "sdmx-csv"
+
+
+def sdmx_response(rows: Iterator[list[Any]], filename: str) -> StreamingHttpResponse:
+    header = next(rows)
+    response = StreamingHttpResponse(_lines(header, rows), content_type=sdmx.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
 
 
 class CsvListMixin:

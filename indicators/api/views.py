@@ -3,12 +3,16 @@ statistics, for anyone."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
-from indicators.api.formats import CsvListMixin, documented
+from indicators.api.formats import CsvListMixin, SdmxCsvRenderer, documented, sdmx_response
 from indicators.api.pagination import CursorPages
 from indicators.api.serializers import (
     AreaSerializer,
@@ -27,6 +31,7 @@ from indicators.models import (
     Objective,
     Observation,
 )
+from indicators.sdmx import sdmx_csv_rows
 
 
 class ReferenceList(ListAPIView):
@@ -111,9 +116,11 @@ class ById(CursorPages):
 
 @documented
 class ObservationList(CsvListMixin, ListAPIView):
-    """Observations, with their disaggregation and attributes, of an indicator or an area."""
+    """Observations, with their disaggregation and attributes, of an indicator or an area;
+    also as SDMX-CSV."""
 
     permission_classes = (AllowAny,)
+    renderer_classes = (*api_settings.DEFAULT_RENDERER_CLASSES, SdmxCsvRenderer)
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
     pagination_class = ById
@@ -121,3 +128,9 @@ class ObservationList(CsvListMixin, ListAPIView):
 
     def get_queryset(self) -> QuerySet:
         return Observation.objects.select_related("indicator", "area")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        if request.accepted_renderer.format != SdmxCsvRenderer.format:
+            return super().list(request, *args, **kwargs)
+        observations = self.filter_queryset(self.get_queryset()).order_by(*ById.ordering)
+        return sdmx_response(sdmx_csv_rows(observations), "gcm-observations.sdmx")

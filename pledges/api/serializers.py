@@ -11,7 +11,7 @@ from rest_framework import serializers
 from indicators.api.formats import SparseFieldsMixin
 from indicators.api.serializers import PlainDecimalField
 from pledges.filters import FORMS
-from pledges.models import Pledge, ProgressUpdate, Report, ReviewCycle
+from pledges.models import Organisation, Pledge, ProgressUpdate, Report, ReviewCycle
 
 
 class OrganisationRefSerializer(serializers.Serializer):
@@ -21,6 +21,25 @@ class OrganisationRefSerializer(serializers.Serializer):
     country = serializers.SerializerMethodField()
 
     def get_country(self, organisation: Any) -> str | None:
+        return organisation.country.iso3 if organisation.country_id else None
+
+
+class OrganisationSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+    """An organisation's public fields: nothing of its members."""
+
+    url = serializers.SerializerMethodField()
+    country = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organisation
+        fields = ("id", "url", "name", "acronym", "kind", "country", "website", "accredited")
+
+    def get_url(self, organisation: Organisation) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("organisation", args=[organisation.pk])
+        )
+
+    def get_country(self, organisation: Organisation) -> str | None:
         return organisation.country.iso3 if organisation.country_id else None
 
 

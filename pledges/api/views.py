@@ -12,13 +12,15 @@ from indicators.api.formats import CsvListMixin, documented
 from indicators.api.pagination import CursorPages
 from pledges.api.serializers import (
     CycleSerializer,
+    OrganisationSerializer,
     PledgeDetailSerializer,
     PledgeSerializer,
     ReportSerializer,
     UpdateSerializer,
 )
 from pledges.downloads import with_download_data
-from pledges.filters import PledgeFilter, UpdateFilter, public_pledges
+from pledges.explorer import public_organisations
+from pledges.filters import OrganisationFilter, PledgeFilter, UpdateFilter, public_pledges
 from pledges.models import (
     PledgeTarget,
     ProgressUpdate,
@@ -102,6 +104,24 @@ class UpdateList(CsvListMixin, ListAPIView):
                 )
             )
         )
+
+
+class ByName(CursorPages):
+    ordering = ("name", "id")
+
+
+@documented
+class OrganisationList(CsvListMixin, ListAPIView):
+    """Organisations the public site shows: accredited, or with a published pledge."""
+
+    permission_classes = (AllowAny,)
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+    pagination_class = ByName
+    csv_filename = "gcm-organisations"
+
+    def get_queryset(self) -> QuerySet:
+        return public_organisations()
 
 
 @documented

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import Area, Indicator
+from pledges.explorer import public_fingerprint
 from tests.factories import ObservationFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,7 @@ def test_observations_of_an_indicator_in_an_area_by_cursor(client, django_assert
             attributes={"OBS_STATUS": "E"},
         )
     ObservationFactory(area=Area.objects.get(iso3="GHA"), indicator=indicator)
+    public_fingerprint()  # the ETag's, counted once for every page (tests/pledges)
     # The indicator and the area named, then the page.
     with django_assert_max_num_queries(3):
         _response, body = get(
@@ -76,3 +78,86 @@ def test_observations_as_csv_keep_disaggregation_and_attributes_as_json(client):
     assert '"{""Sex"": ""Female""}"' in body[1]
     assert '"{""OBS_STATUS"": ""E""}"' in body[1]
     assert body[2].endswith(",12.5,,,")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "period"),
+    [
+        ("2019-01-01", "2019-12-31", "2019"),
+        ("2019-04-01", "2019-06-30", "2019-Q2"),
+        ("2019-03-01", "2019-03-31", "2019-03"),
+        ("2019-03-14", "2019-03-14", "2019-03-14"),
+        ("2016-04-01", "2017-03-31", "2016-04-01/P1Y"),
+        ("2014-01-01", "2015-12-31", "2014-01-01/P2Y"),
+        ("2019-02-01", "2019-07-31", "2019-02-01/P6M"),
+        ("2019-03-14", "2019-03-20", "2019-03-14/P7D"),
+    ],
+)
+def test_periods_read_as_sdmx_time_periods(start, end, period):
+    import datetime as dt
+
+    from indicators.sdmx import time_period
+
+    assert time_period(dt.date.fromisoformat(start), dt.date.fromisoformat(end)) == period
+
+
+def test_observations_as_sdmx_csv_have_a_column_a_dimension_and_an_attribute(client):
+    import csv
+    import io
+
+    ObservationFactory(
+        disaggregation={"Sex": "Female", "Age group": "15-24"},
+        attributes={"OBS_STATUS": "E"},
+        unit="Percent",
+    )
+    ObservationFactory(period_label="2021", period_start="2021-01-01", period_end="2021-12-31")
+    ObservationFactory(area=Area.objects.get(iso3="GHA"))
+    for asked in ({"format": "sdmx-csv"}, {"HTTP_ACCEPT": "application/vnd.sdmx.data+csv"}):
+        params = {"area": "KEN", **{k: v for k, v in asked.items() if k == "format"}}
+        headers = {k: v for k, v in asked.items() if k != "format"}
+        response = client.get(reverse("api:observations"), params, **headers)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.sdmx.data+csv; version=1.0.0")
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+        assert list(rows[0]) == [
+            "DATAFLOW",
+            "INDICATOR",
+            "REF_AREA",
+            "AGE_GROUP",
+            "SEX",
+            "TIME_PERIOD",
+            "OBS_VALUE",
+            "UNIT_MEASURE",
+            "SOURCE_DETAIL",
+            "COMMENT_OBS",
+            "OBS_STATUS",
+        ]
+        first, second = rows
+        assert first["DATAFLOW"] == "GCM_TRACKER:DF_GCM_INDICATORS(1.0)"
+        assert first["REF_AREA"] == Area.objects.get(iso3="KEN").m49
+        assert (first["SEX"], first["AGE_GROUP"], first["OBS_STATUS"]) == ("Female", "15-24", "E")
+        assert (first["TIME_PERIOD"], first["OBS_VALUE"]) == ("2020", "12.5")
+        assert (second["SEX"], second["TIME_PERIOD"]) == ("", "2021")
+
+
+def test_a_refusal_in_sdmx_csv_says_why(client):
+    response = client.get(reverse("api:observations"), {"format": "sdmx-csv", "area": "XXX"})
+    assert response.status_code == 400
+    assert response.content.decode().startswith("field,message")
+
+
+def test_indicator_data_answers_304_until_it_changes(client):
+    ObservationFactory()
+    url = reverse("api:observations")
+    first = client.get(url, {"area": "KEN"}, HTTP_ACCEPT="application/json")
+    assert first.status_code == 200
+    unchanged = client.get(
+        url, {"area": "KEN"}, HTTP_ACCEPT="application/json", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert unchanged.status_code == 304
+    ObservationFactory(period_label="2021", period_start="2021-01-01", period_end="2021-12-31")
+    changed = client.get(
+        url, {"area": "KEN"}, HTTP_ACCEPT="application/json", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]

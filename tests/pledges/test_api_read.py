@@ -256,3 +256,34 @@ def test_a_moment_is_read_in_utc_or_refused_with_the_reason(client, data, since,
     assert response.status_code == status
     if status == 400:
         assert body["since"]
+
+
+def test_organisations_are_listed_with_their_public_fields_only(client, data, member):
+    from pledges.models import Organisation
+
+    OrganisationFactory(name="Waiting for accreditation", accredited=False)
+    response, body = get(client, "organisations", q="accepted PARTNER")
+    assert response.status_code == 200
+    [found] = body["results"]
+    assert found["name"] == "Accepted partner"
+    assert found["country"] == "KEN"
+    assert set(found) == {
+        "id",
+        "url",
+        "name",
+        "acronym",
+        "kind",
+        "country",
+        "website",
+        "accredited",
+    }
+    names = [o["name"] for o in get(client, "organisations", page_size=100)[1]["results"]]
+    assert "Waiting for accreditation" not in names
+    assert names == sorted(names)
+    unaccredited_lead = Organisation.objects.get(pk=data["fair"].lead_organisation_id)
+    unaccredited_lead.accredited = False
+    unaccredited_lead.save()
+    names = [o["name"] for o in get(client, "organisations", page_size=100)[1]["results"]]
+    assert unaccredited_lead.name in names  # it leads a published pledge
+    assert member.email not in json.dumps(names)
+    assert get(client, "organisations", country="XXX")[0].status_code == 400

@@ -141,6 +141,7 @@ def api_urls(world) -> list[str]:
             "root",
             "pledges",
             "updates",
+            "organisations",
             "cycles",
             "reports",
             "objectives",

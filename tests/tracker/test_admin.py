@@ -45,6 +45,8 @@ READ_ONLY = {
     "areareporting",
     "job",
     "following",
+    "apitoken",
+    "idempotentrequest",
 }
 
 

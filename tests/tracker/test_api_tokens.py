@@ -74,3 +74,18 @@ def test_the_keys_page_is_for_signed_in_users(client):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert client.post(reverse("api_token_revoke", args=[1])).status_code == 302
+
+
+def test_the_secretariat_revokes_a_key_on_the_workbench(client, secretariat, member):
+    token, _ = token_create(user=member, name="leaked", days=30)
+    client.force_login(secretariat)
+    page = client.get(reverse("admin:tracker_apitoken_changelist"))
+    assert page.status_code == 200
+    assert token.digest not in page.text
+    response = client.post(
+        reverse("admin:tracker_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
