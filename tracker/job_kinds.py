@@ -13,6 +13,7 @@ from pledges.models import Report
 from pledges.reports.build import report_build
 from tracker.jobs import JobFailed, Progress, job_kind
 from tracker.models import Job
+from tracker.open_data import OPEN_DATA_BUILD, open_data_build
 
 OBSERVATIONS_IMPORT = "observations-import"
 
@@ -71,3 +72,14 @@ def report_build_job(job: Job, report: Progress) -> dict[str, Any]:
     if not found:
         raise JobFailed("The report this job was to build no longer exists.", [])
     return report_build(found[0], report)
+
+
+@job_kind(
+    OPEN_DATA_BUILD,
+    label="Open data download",
+    permission="tracker.add_job",
+    attempts=3,
+)
+def open_data_build_job(job: Job, report: Progress) -> dict[str, Any]:
+    """Write the zip of all published data (tracker.open_data)."""
+    return open_data_build(report, build=job.pk)

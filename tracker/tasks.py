@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
-from tracker import idempotency, jobs
+from tracker import idempotency, jobs, open_data
 from tracker.models import WorkerHeartbeat
 
 
@@ -36,3 +36,11 @@ def jobs_sweep() -> dict[str, int]:
 def idempotency_keys_expire() -> int:
     """Run by Celery beat hourly: forget the API's Idempotency-Keys older than a day."""
     return idempotency.idempotency_keys_expire()
+
+
+@shared_task(name="tracker.open_data_refresh", ignore_result=True)
+def open_data_refresh() -> int | None:
+    """Run by Celery beat: forget old downloads, and build a new one if the data changed."""
+    open_data.open_data_prune()
+    job = open_data.open_data_refresh()
+    return job.pk if job is not None else None

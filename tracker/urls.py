@@ -71,6 +71,8 @@ api_v1 = (
             public_data(indicator_api.ObservationList.as_view()),
             name="observations",
         ),
+        path("open-data/", views.open_data_api, name="open_data"),
+        path("schemas/pledge.json", views.pledge_schema, name="pledge_schema"),
         # The portal for machines: your organisations' pledges and updates, behind a key.
         path(
             "portal/pledges/",
@@ -149,6 +151,8 @@ urlpatterns = [
     path("follow/", following.follow, name="follow"),
     path("follow/<str:token>/confirm/", following.follow_confirm_view, name="follow_confirm"),
     path("follow/<str:token>/cancel/", following.follow_cancel_view, name="follow_cancel"),
+    path("data/", views.open_data_page, name="open_data"),
+    path("data/gcm-open-data.zip", views.open_data_download, name="open_data_download"),
     path("cycles/", public.cycle_index, name="cycles"),
     path("cycles/<str:code>/", public.cycle_page, name="cycle"),
     path("reports/<int:pk>/", views.report_page, name="report"),

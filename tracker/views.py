@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,9 +26,13 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view, permission_classes
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import api_view, permission_classes, renderer_classes
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -43,6 +49,7 @@ from pledges.views.public import PUBLIC_MAX_AGE, figure_charts, public_page
 from tracker.forms import TokenForm
 from tracker.health import liveness, worker_round_trip
 from tracker.models import ApiToken
+from tracker.open_data import latest_open_data, pledge_json_schema
 from tracker.reports import job_of
 from tracker.tokens import token_create, token_revoke, user_tokens
 
@@ -140,6 +147,84 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("api_tokens")
 
 
+@require_GET
+def open_data_page(request: HttpRequest) -> HttpResponse:
+    """All published data in one download: its date, size and checksum; the API beside."""
+    response = render(request, "tracker/open_data.html", {"latest": open_data_summary(request)})
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
+@require_GET
+def open_data_download(request: HttpRequest) -> FileResponse:
+    latest = latest_open_data()
+    if latest is None or not default_storage.exists(latest["path"]):
+        raise Http404("The first download is being prepared: come back in a few minutes.")
+    response = FileResponse(
+        default_storage.open(latest["path"]),
+        as_attachment=True,
+        filename=f"gcm-open-data-{latest['built_at'][:10]}.zip",
+        content_type="application/zip",
+    )
+    response["ETag"] = f'"{latest["sha256"]}"'
+    response["Digest"] = f"sha-256={latest['sha256']}"
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
+def open_data_summary(request: HttpRequest) -> dict[str, Any] | None:
+    latest = latest_open_data()
+    if latest is None:
+        return None
+    return {
+        "url": request.build_absolute_uri(reverse("open_data_download")),
+        "built_at": dt.datetime.fromisoformat(latest["built_at"]),
+        "size": latest["size"],
+        "sha256": latest["sha256"],
+        "rows": latest["rows"],
+    }
+
+
+@extend_schema(
+    responses={
+        200: inline_serializer(
+            "OpenData",
+            {
+                "url": serializers.URLField(),
+                "built_at": serializers.DateTimeField(),
+                "size": serializers.IntegerField(help_text="Bytes."),
+                "sha256": serializers.CharField(),
+                "rows": serializers.DictField(child=serializers.IntegerField()),
+            },
+        ),
+        404: OpenApiResponse(OpenApiTypes.OBJECT, description="Not built yet."),
+    },
+    description="The download of all published data: where, when built, its size and "
+    "SHA-256, and the rows of each list (404 until the first build).",
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def open_data_api(request: Request) -> Response:
+    summary = open_data_summary(request)
+    if summary is None:
+        raise NotFound("The first download is being prepared: come back in a few minutes.")
+    return Response(summary)
+
+
+@extend_schema(
+    responses=OpenApiTypes.OBJECT,
+    description="The JSON Schema (2020-12) of a pledge record, as `/api/v1/pledges/<ref>/` "
+    "and the download's pledges.jsonl give it.",
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+@renderer_classes([JSONRenderer])
+def pledge_schema(request: Request) -> Response:
+    response = Response(pledge_json_schema())
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's page for people; for the API's clients, an answer in the API's own form."""
     if request.path.startswith("/api/"):
@@ -166,6 +251,8 @@ def api_root(request: Request) -> Response:
         "indicators",
         "areas",
         "observations",
+        "open_data",
+        "pledge_schema",
     )
     return Response({name: reverse(f"api:{name}", request=request) for name in names})
 

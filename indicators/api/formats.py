@@ -37,10 +37,10 @@ class CsvRenderer(BaseRenderer):
         context = context or {}
         response = context.get("response")
         if response is not None and response.status_code >= 400:
-            return "".join(_lines(["field", "message"], _errors(data)))
+            return "".join(csv_lines(["field", "message"], _errors(data)))
         serializer = context["view"].get_serializer()
         records = data if isinstance(data, list) else [data]
-        return "".join(_lines(csv_header(serializer), (csv_row(r, serializer) for r in records)))
+        return "".join(csv_lines(csv_header(serializer), (csv_row(r, serializer) for r in records)))
 
 
 def _errors(data: Any) -> Iterator[list[str]]:
@@ -55,7 +55,7 @@ class _Echo:
         return value
 
 
-def _lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
     writer = csv_writer(_Echo())
     yield writer.writerow(header)
     for row in rows:
@@ -254,7 +254,7 @@ class SdmxCsvRenderer(CsvRenderer):
 
 def sdmx_response(rows: Iterator[list[Any]], filename: str) -> StreamingHttpResponse:
     header = next(rows)
-    response = StreamingHttpResponse(_lines(header, rows), content_type=sdmx.CONTENT_TYPE)
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type=sdmx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
@@ -278,7 +278,7 @@ class CsvListMixin:
             for item in queryset.iterator(chunk_size=CSV_CHUNK):
                 yield csv_row(self.get_serializer(item).data, serializer)  # type: ignore[attr-defined]
 
-        lines = _lines(header, rows())
+        lines = csv_lines(header, rows())
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
         return response
