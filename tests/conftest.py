@@ -229,3 +229,17 @@ def _worker(env: dict[str, str]) -> Iterator[subprocess.Popen]:
 
 # For tests that start, stop or kill workers themselves, one after another.
 worker_running = contextmanager(_worker)
+
+
+@pytest.fixture(scope="session")
+def live_server(request) -> Iterator[object]:
+    """pytest-django's live server. Django's live server handler parses MEDIA_URL, which is
+    None on purpose (evidence is never served by address): while the server starts it is given
+    one, under which that test-only server alone serves files; no test asks it for any."""
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    with override_settings(MEDIA_URL="/live-server-serves-no-media/"):
+        server = LiveServer("localhost")
+    yield server
+    server.stop()

@@ -429,8 +429,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Pledges, progress and indicators of the Global Compact for Safe, Orderly and Regular "
         "Migration: everything the public site shows, for machines. Lists page by cursor "
-        "(follow `next`); every list is also CSV (`?format=csv`); `?fields=` keeps the fields "
-        "named; anonymous responses carry an ETag."
+        "(follow `next`); every list is also CSV (`?format=csv`), observations also SDMX-CSV; "
+        "`?fields=` keeps the fields named; anonymous responses carry an ETag. All of it in one "
+        "file: `/api/v1/open-data/`.\n\n"
+        "The `portal` endpoints write for your organisations: send a personal key made on the "
+        "portal's API keys page as `Authorization: Bearer gcm_…`. Edits say which version they "
+        "change (`If-Match` or `version`); creates take an `Idempotency-Key`. Refusals name "
+        "each field with the portal's own messages."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

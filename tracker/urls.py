@@ -75,6 +75,11 @@ api_v1 = (
         path("schemas/pledge.json", views.pledge_schema, name="pledge_schema"),
         # The portal for machines: your organisations' pledges and updates, behind a key.
         path(
+            "portal/organisations/",
+            portal_api.MyOrganisationList.as_view(),
+            name="portal_organisations",
+        ),
+        path(
             "portal/pledges/",
             idempotent(portal_api.PortalPledgeList.as_view()),
             name="portal_pledges",

@@ -40,6 +40,7 @@ from pledges.api.inputs import (
 )
 from pledges.content import PledgeContent, UpdateContent
 from pledges.models import (
+    Membership,
     Organisation,
     PartnerStatus,
     Pledge,
@@ -307,6 +308,30 @@ IF_MATCH = OpenApiParameter(
     required=False,
     description="The ETag you read; a stale one is answered 412. Or send `version` in the body.",
 )
+
+
+class MembershipSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="organisation.id")
+    name = serializers.CharField(source="organisation.name")
+    kind = serializers.CharField(source="organisation.kind")
+    accredited = serializers.BooleanField(
+        source="organisation.accredited",
+        help_text="Only accredited organisations submit pledges; others draft meanwhile.",
+    )
+    role = serializers.CharField()
+
+
+class MyOrganisationList(PortalView):
+    """The organisations you act for: lead a pledge for one of these."""
+
+    serializer_class = MembershipSerializer
+
+    @extend_schema(responses=MembershipSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        memberships = Membership.objects.filter(user=request.user).select_related("organisation")
+        return Response(
+            MembershipSerializer(memberships.order_by("organisation__name"), many=True).data
+        )
 
 
 class PortalPledgeList(PortalView):

@@ -169,6 +169,10 @@ class UpdateSerializer(SparseFieldsMixin, serializers.ModelSerializer):
 
 
 class CycleSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+    open_for_pledging = serializers.BooleanField(
+        help_text="Whether pledges are made for this cycle today."
+    )
+
     class Meta:
         model = ReviewCycle
         fields = (
@@ -182,6 +186,7 @@ class CycleSerializer(SparseFieldsMixin, serializers.ModelSerializer):
             "pledging_closes",
             "reporting_opens",
             "reporting_closes",
+            "open_for_pledging",
         )
 
 

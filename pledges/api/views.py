@@ -4,7 +4,8 @@ API shows what the explorer shows and nothing else."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 
@@ -132,7 +133,12 @@ class CycleList(ListAPIView):
     serializer_class = CycleSerializer
     pagination_class = None
     filter_backends = ()
-    queryset = ReviewCycle.objects.order_by("forum_year")
+
+    def get_queryset(self) -> QuerySet:
+        open_now = ReviewCycle.objects.open_for_pledging(timezone.localdate())
+        return ReviewCycle.objects.annotate(
+            open_for_pledging=Exists(open_now.filter(pk=OuterRef("pk")))
+        ).order_by("forum_year")
 
 
 @documented

@@ -454,3 +454,36 @@ def test_reading_your_pledges_takes_the_same_queries_however_many(
         complete_pledge(lead_organisation=organisation)
     with django_assert_max_num_queries(len(few.captured_queries)):
         script.call("get", "portal_pledges")
+
+
+def test_a_key_lists_the_organisations_it_acts_for(script, organisation, outsider):
+    answer = script.call("get", "portal_organisations")
+    assert answer.status_code == 200
+    assert [(o["id"], o["role"]) for o in answer.body] == [(organisation.pk, "member")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_documented_example_script_works_against_a_running_site(
+    live_server, member, organisation, partner_org, secretariat
+):
+    """docs/api_example.py, as a partner's system runs it: its own process, a key, HTTP."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "docs" / "api_example.py"
+    command = [sys.executable, str(script), "--site", live_server.url, "--key", key_of(member)]
+    running = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603 (our own script)
+    deadline = time.monotonic() + 60
+    while not Pledge.objects.filter(review_state=ReviewState.SUBMITTED).exists():
+        assert running.poll() is None, running.stdout.read().decode()
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    pledge = Pledge.objects.get(review_state=ReviewState.SUBMITTED)
+    services.pledge_publish(pledge=pledge, by=secretariat)
+    output, _ = running.communicate(timeout=60)
+    assert running.returncode == 0, output.decode()
+    assert f"As CSV: {pledge.reference}" in output.decode()
+    assert pledge.targets.count() == 2
+    assert pledge.partner_links.get().organisation == partner_org
