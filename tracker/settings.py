@@ -449,6 +449,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "indicators.api.formats.read_api_schema",
+        "tracker.api_docs.describe_fields",
     ],
 }
 

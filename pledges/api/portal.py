@@ -295,6 +295,25 @@ CREATE_EXAMPLE = OpenApiExample(
         ],
     },
 )
+PATCH_EXAMPLE = OpenApiExample(
+    "Change the deadline and a target's value",
+    request_only=True,
+    value={
+        "deadline": "2031-06-30",
+        "targets": [{"id": 812, "own_metric": "Workers recruited", "target_value": "12000"}],
+    },
+)
+UPDATE_EXAMPLE = OpenApiExample(
+    "Half-way there, with a value measured",
+    request_only=True,
+    value={
+        "reported_on": "2027-06-30",
+        "implementation_status": "in_progress",
+        "percent_complete": 50,
+        "narrative": "Forty agencies certified; 5,200 workers recruited through them.",
+        "measurements": [{"target": 812, "value": "5200", "measured_on": "2027-06-30"}],
+    },
+)
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
     location=OpenApiParameter.HEADER,
@@ -398,6 +417,7 @@ class PortalPledgeDetail(PortalView):
     @extend_schema(
         request=PledgeInput,
         parameters=[IF_MATCH],
+        examples=[PATCH_EXAMPLE],
         description="Change the parts given; the rest stays as it is.",
     )
     def patch(self, request: Request, reference: str) -> Response:
@@ -491,7 +511,10 @@ class PortalUpdateList(PortalView):
         return Response([update_record(update, request) for update in updates])
 
     @extend_schema(
-        request=UpdateInput, responses={201: UpdateRecordSerializer}, parameters=[IDEMPOTENCY]
+        request=UpdateInput,
+        responses={201: UpdateRecordSerializer},
+        parameters=[IDEMPOTENCY],
+        examples=[UPDATE_EXAMPLE],
     )
     def post(self, request: Request, reference: str) -> Response:
         pledge = self.owned_pledge(reference)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 
@@ -58,6 +59,56 @@ class PledgeList(CsvListMixin, ListAPIView):
         return with_reporting_status(super().filter_queryset(queryset), cycle=current_cycle())
 
 
+PLEDGE_EXAMPLE = OpenApiExample(
+    "A published joint pledge",
+    response_only=True,
+    value={
+        "reference": "GCM-2026-0042",
+        "url": "https://tracker.example.org/pledges/GCM-2026-0042/",
+        "cycle": "IMRF-2026",
+        "title": "Ten thousand migrant workers recruited fairly by 2030",
+        "lead_organisation": {
+            "id": 12,
+            "name": "Migrant Rights Network",
+            "kind": "civil_society",
+            "country": "KEN",
+        },
+        "partners": [
+            {"id": 31, "name": "Ministry of Labour", "kind": "member_state", "country": "UGA"}
+        ],
+        "main_objectives": [6],
+        "further_objectives": [23],
+        "principles": ["c"],
+        "forms": ["policy"],
+        "joint_kind": "partnership",
+        "matches": None,
+        "is_global": False,
+        "countries": ["KEN", "UGA"],
+        "regions": [],
+        "start_date": "2026-06-01",
+        "deadline": "2030-12-31",
+        "amount": "250000",
+        "currency": "USD",
+        "implementation_status": "in_progress",
+        "reporting_status": "reporting",
+        "published_at": "2026-07-14T09:30:00Z",
+        "description": "We certify recruitment agencies along the corridor ...",
+        "targets": [
+            {
+                "indicator": None,
+                "own_metric": "Workers recruited through certified agencies",
+                "unit": "workers",
+                "baseline_value": "1200",
+                "baseline_year": 2025,
+                "target_value": "10000",
+                "target_year": 2030,
+            }
+        ],
+    },
+)
+
+
+@extend_schema_view(get=extend_schema(examples=[PLEDGE_EXAMPLE]))
 @documented
 class PledgeDetail(RetrieveAPIView):
     """One published pledge by its reference, with its description and targets."""

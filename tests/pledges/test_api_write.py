@@ -462,7 +462,7 @@ def test_a_key_lists_the_organisations_it_acts_for(script, organisation, outside
     assert [(o["id"], o["role"]) for o in answer.body] == [(organisation.pk, "member")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_documented_example_script_works_against_a_running_site(
     live_server, member, organisation, partner_org, secretariat
 ):

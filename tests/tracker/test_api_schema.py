@@ -46,3 +46,23 @@ def test_the_documentation_renders_from_the_sites_own_files(client):
     text = response.text
     assert "drf_spectacular_sidecar" in text
     assert not re.search(r"(src|href)=\"https?://", text)
+
+
+def test_every_field_is_described_and_the_main_calls_have_examples(client):
+    schema = client.get(reverse("api_schema"), {"format": "json"}).json()
+    undescribed = [
+        f"{name}.{field}"
+        for name, component in schema["components"]["schemas"].items()
+        for field, spec in component.get("properties", {}).items()
+        if not spec.get("description")
+    ]
+    assert undescribed == []
+    paths = schema["paths"]
+    create = paths["/api/v1/portal/pledges/"]["post"]
+    assert "examples" in create["requestBody"]["content"]["application/json"]
+    detail = paths["/api/v1/pledges/{reference}/"]["get"]["responses"]["200"]
+    assert "examples" in detail["content"]["application/json"]
+    assert schema["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
+    for method in ("put", "patch"):
+        edit = paths["/api/v1/portal/pledges/{reference}/"][method]["responses"]
+        assert {"409", "412", "428"} <= set(edit)
