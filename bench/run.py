@@ -99,17 +99,17 @@ def _peak_mb(pid: int) -> float | None:
     return int(kilobytes) / 1024 if kilobytes else None
 
 
-def bench_report(cycle: str, target_s: float, target_mb: float) -> bool:
-    """Build the cycle's global report as the secretariat's command does, in a process of its
-    own, whose peak resident memory is read while it runs."""
+def _measured(command: list[str]) -> tuple[float, float, str]:
+    """Run one of our commands in a process of its own: its time, its peak resident memory
+    (read while it runs) and its output."""
     import subprocess
 
     started = time.perf_counter()
     child = subprocess.Popen(  # noqa: S603 - our own command line
-        [sys.executable, "manage.py", "build_report", "--cycle", cycle, "--scope", "global"],
+        [sys.executable, "manage.py", *command],
         cwd=ROOT,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
         text=True,
     )
     peak_mb = 0.0
@@ -119,7 +119,13 @@ def bench_report(cycle: str, target_s: float, target_mb: float) -> bool:
     seconds = time.perf_counter() - started
     output = child.stdout.read() if child.stdout else ""
     if child.returncode:
-        raise SystemExit(f"build_report failed:\n{output}")
+        raise SystemExit(f"{command[0]} failed:\n{output}")
+    return seconds, peak_mb, output
+
+
+def bench_report(cycle: str, target_s: float, target_mb: float) -> bool:
+    """Build the cycle's global report as the secretariat's command does."""
+    seconds, peak_mb, output = _measured(["build_report", "--cycle", cycle, "--scope", "global"])
     sizes = ", ".join(
         f"{line.split()[0]} {int(line.split()[1].replace(',', '')) / 2**20:.2f} MB"
         for line in output.splitlines()
@@ -129,6 +135,19 @@ def bench_report(cycle: str, target_s: float, target_mb: float) -> bool:
     print(
         f"{f'global report {cycle} (build_report)':<44} {seconds:8.1f} s, peak RSS {peak_mb:.0f} MB"
         f" ({sizes})  target <= {target_s:.0f} s, <= {target_mb:.0f} MB  {'ok' if ok else 'SLOW'}"
+    )
+    return ok
+
+
+def bench_open_data(target_s: float, target_mb: float) -> bool:
+    """Build the download of all published data as the periodic task does."""
+    seconds, peak_mb, output = _measured(["build_open_data"])
+    size_mb = int(output.split()[1].replace(",", "")) / 2**20
+    ok = seconds <= target_s and peak_mb <= target_mb
+    print(
+        f"{'open-data download (build_open_data)':<44} {seconds:8.1f} s, peak RSS {peak_mb:.0f} MB"
+        f" ({size_mb:.1f} MB)  target <= {target_s:.0f} s, <= {target_mb:.0f} MB  "
+        f"{'ok' if ok else 'SLOW'}"
     )
     return ok
 
@@ -202,6 +221,7 @@ def main() -> int:
             lambda: staff_client.get("/admin/pledges/pledge/", {"q": "Synthetic pledge 2026-1"}),
         ),
         bench_report("IMRF-2026", target_s=600, target_mb=400),
+        bench_open_data(target_s=900, target_mb=400),
     ]
     return 0 if all(results) else 1
 

@@ -287,3 +287,15 @@ def test_organisations_are_listed_with_their_public_fields_only(client, data, me
     assert unaccredited_lead.name in names  # it leads a published pledge
     assert member.email not in json.dumps(names)
     assert get(client, "organisations", country="XXX")[0].status_code == 400
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_a_page_of_organisations_costs_the_same_queries_whatever_its_size(
+    client, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        OrganisationFactory()
+    # The fingerprint (six, for the ETag), then the page with each country.
+    with django_assert_max_num_queries(7):
+        _response, body = get(client, "organisations", page_size=50)
+    assert len(body["results"]) == count

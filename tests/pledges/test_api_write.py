@@ -487,3 +487,17 @@ def test_the_documented_example_script_works_against_a_running_site(
     assert f"As CSV: {pledge.reference}" in output.decode()
     assert pledge.targets.count() == 2
     assert pledge.partner_links.get().organisation == partner_org
+
+
+def test_a_key_is_throttled_per_user_not_per_address(client, script, member, monkeypatch):
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/hour", "anon": None})
+    for _ in range(2):
+        assert script.call("get", "portal_pledges").status_code == 200
+    throttled = script.call("get", "portal_pledges")
+    assert throttled.status_code == 429
+    assert int(throttled["Retry-After"]) > 0
+    # Another user from the same address is counted on their own.
+    other = MembershipFactory().user
+    assert Script(client, key_of(other)).call("get", "portal_pledges").status_code == 200

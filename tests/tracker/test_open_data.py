@@ -161,3 +161,13 @@ def test_the_site_shows_its_date_size_and_checksum(client, world):
     about = client.get(reverse("api:open_data")).json()
     assert about["sha256"] == result["sha256"]
     assert about["size"] == result["size"]
+
+
+def test_the_command_builds_it_at_once_and_says_where(world):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("build_open_data", stdout=out)
+    latest = latest_open_data()
+    assert latest["sha256"] in out.getvalue()
+    assert "pledges 1" in out.getvalue()
