@@ -44,6 +44,8 @@ FOLDER = "open-data"
 ARCHIVE = "gcm-open-data.zip"
 # Builds kept in storage: the newest, and the one before for anyone downloading it still.
 KEPT = 2
+# A busy site changes every minute; a build costs minutes at scale: at most one an hour.
+REBUILD_AFTER = dt.timedelta(hours=1)
 SCHEMA_ID = "/api/v1/schemas/pledge.json"
 
 
@@ -227,14 +229,18 @@ def latest_open_data() -> dict[str, Any] | None:
     return job.result if job is not None and job.result.get("path") else None
 
 
-def open_data_refresh() -> Job | None:
-    """Start a build when the public data changed since the last one (and none is under
-    way); the job started, or None."""
+def open_data_refresh(now: dt.datetime | None = None) -> Job | None:
+    """Start a build when the public data changed since the last one, unless one is under
+    way or the last was built less than an hour ago; the job started, or None."""
     if open_data_jobs().filter(state__in=(JobState.QUEUED, JobState.RUNNING)).exists():
         return None
     latest = latest_open_data()
-    if latest is not None and latest["fingerprint"] == public_fingerprint():
-        return None
+    if latest is not None:
+        built_at = dt.datetime.fromisoformat(latest["built_at"])
+        if latest["fingerprint"] == public_fingerprint():
+            return None
+        if (now or timezone.now()) - built_at < REBUILD_AFTER:
+            return None
     return job_start(kind=OPEN_DATA_BUILD, parameters={})
 
 

@@ -363,11 +363,12 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "pledges.outbox_sweep", "schedule": 60.0, "options": {"expires": 60}},
     # Jobs whose message or worker was lost (tracker.jobs); the same reasoning as the outbox's.
     "jobs-sweep": {"task": "tracker.jobs_sweep", "schedule": 60.0, "options": {"expires": 60}},
-    # The download of all published data, rebuilt when the data changed (a cheap check).
+    # The download of all published data, rebuilt when the data changed: the check is the
+    # public fingerprint, cached, so asking every minute costs nothing.
     "open-data-refresh": {
         "task": "tracker.open_data_refresh",
-        "schedule": 600.0,
-        "options": {"expires": 600},
+        "schedule": 60.0,
+        "options": {"expires": 60},
     },
     "idempotency-keys-expire": {
         "task": "tracker.idempotency_keys_expire",
