@@ -12,6 +12,7 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers
+from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -268,9 +269,10 @@ class CsvListMixin:
         if request.accepted_renderer.format != CsvRenderer.format:
             return super().list(request, *args, **kwargs)  # type: ignore[misc]
         queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
-        ordering = getattr(self.pagination_class, "ordering", None)  # type: ignore[attr-defined]
-        if ordering:
-            queryset = queryset.order_by(*ordering)
+        paginator = self.paginator  # type: ignore[attr-defined]
+        # The order the pages would come in (`?ordering=` included), all on one sheet.
+        if isinstance(paginator, CursorPagination):
+            queryset = queryset.order_by(*paginator.get_ordering(request, queryset, self))
         serializer = self.get_serializer()  # type: ignore[attr-defined]
         header = csv_header(serializer)
 

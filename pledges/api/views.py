@@ -4,9 +4,12 @@ API shows what the explorer shows and nothing else."""
 
 from __future__ import annotations
 
+import django_filters
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 
@@ -41,13 +44,31 @@ class NewestFirst(CursorPages):
     ordering = ("-published_at", "-id")
 
 
+class PledgeApiFilter(PledgeFilter):
+    """The explorer's filters, and its words search under the name APIs give it too."""
+
+    search = django_filters.CharFilter(
+        label="Words of the reference, title, description or organisation (as `q`)",
+        method="filter_words",
+        max_length=200,
+    )
+
+
+# Lists page by cursor in the order asked for (`?ordering=title`, `-published_at`...), or
+# their default; only fields every listed row has, so the cursor can stand on them.
+FILTERS = (DjangoFilterBackend, OrderingFilter)
+
+
 @documented
 class PledgeList(CsvListMixin, ListAPIView):
     """Published pledges, newest first, with the explorer's filters (`?objective=5&q=...`)."""
 
     permission_classes = (AllowAny,)
     serializer_class = PledgeSerializer
-    filterset_class = PledgeFilter
+    filterset_class = PledgeApiFilter
+    filter_backends = FILTERS
+    ordering_fields = ("published_at", "title", "reference")
+    ordering = NewestFirst.ordering
     pagination_class = NewestFirst
     csv_filename = "gcm-pledges"
 
@@ -137,6 +158,10 @@ class UpdateList(CsvListMixin, ListAPIView):
     permission_classes = (AllowAny,)
     serializer_class = UpdateSerializer
     filterset_class = UpdateFilter
+    filter_backends = (*FILTERS, SearchFilter)
+    search_fields = ("narrative", "challenges", "support_needed", "pledge__title")
+    ordering_fields = ("published_at", "reported_on")
+    ordering = NewestFirst.ordering
     pagination_class = NewestFirst
     csv_filename = "gcm-progress-updates"
 
@@ -169,6 +194,10 @@ class OrganisationList(CsvListMixin, ListAPIView):
     permission_classes = (AllowAny,)
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
+    filter_backends = (*FILTERS, SearchFilter)
+    search_fields = ("name", "acronym")
+    ordering_fields = ("name",)
+    ordering = ByName.ordering
     pagination_class = ByName
     csv_filename = "gcm-organisations"
 

@@ -299,3 +299,25 @@ def test_a_page_of_organisations_costs_the_same_queries_whatever_its_size(
     with django_assert_max_num_queries(7):
         _response, body = get(client, "organisations", page_size=50)
     assert len(body["results"]) == count
+
+
+def test_lists_take_a_search_and_an_ordering_and_page_in_that_order(client):
+    for title in ("Banana shelters", "Apple schools", "Cherry clinics"):
+        published_pledge(title=title)
+    _response, body = get(client, "pledges", ordering="title", page_size=2)
+    assert [p["title"] for p in body["results"]] == ["Apple schools", "Banana shelters"]
+    rest = client.get(body["next"], HTTP_ACCEPT="application/json").json()
+    assert [p["title"] for p in rest["results"]] == ["Cherry clinics"]
+    _response, body = get(client, "pledges", search="banana")
+    assert [p["title"] for p in body["results"]] == ["Banana shelters"]
+    listed = client.get(reverse("api:pledges"), {"format": "csv", "ordering": "-title"})
+    lines = b"".join(listed.streaming_content).decode().splitlines()[1:]
+    assert [line.split(",")[3] for line in lines] == [
+        "Cherry clinics",
+        "Banana shelters",
+        "Apple schools",
+    ]
+    # A field that cannot be ordered by is left aside: the default order.
+    response, body = get(client, "pledges", ordering="lead_organisation__name")
+    assert response.status_code == 200
+    assert body["results"][0]["title"] == "Cherry clinics"
