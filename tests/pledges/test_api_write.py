@@ -501,3 +501,39 @@ def test_a_key_is_throttled_per_user_not_per_address(client, script, member, mon
     # Another user from the same address is counted on their own.
     other = MembershipFactory().user
     assert Script(client, key_of(other)).call("get", "portal_pledges").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_requests_with_one_key_at_once_make_one_pledge(member, organisation):
+    """The key's row is taken in the create's transaction: the second request waits for the
+    first and answers as it did (PostgreSQL; SQLite has one writer at a time anyway)."""
+    import threading
+
+    from django.db import connection, connections
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL; SQLite serialises them")
+    key, answers = key_of(member), []
+    body = {"cycle": "IMRF-2026", "lead_organisation": organisation.pk, "title": "At once"}
+    start = threading.Barrier(2)
+
+    def ask() -> None:
+        start.wait()
+        answer = Script(Client(), key).call(
+            "post", "portal_pledges", body=body, headers={"Idempotency-Key": "same-key"}
+        )
+        answers.append(
+            (answer.status_code, answer.body.get("reference"), answer.get("Idempotent-Replayed"))
+        )
+        connections.close_all()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert Pledge.objects.filter(title="At once").count() == 1
+    assert [status for status, _, _ in answers] == [201, 201]
+    assert answers[0][1] == answers[1][1]
+    assert sorted(str(replayed) for _, _, replayed in answers) == ["None", "true"]
