@@ -224,6 +224,10 @@ class MeasurementContent:
         }
 
 
+# The order of an update's values: its pledge's targets' order.
+MEASUREMENT_ORDER = ("target__position", "target_id")
+
+
 @dataclass(frozen=True)
 class UpdateContent:
     """Everything an owner writes in a progress update."""
@@ -245,13 +249,17 @@ class UpdateContent:
 
     @classmethod
     def of(cls, update: ProgressUpdate) -> UpdateContent:
+        """What the update says now: one query, or none when a list prefetched its values
+        (with their targets, in the targets' order)."""
+        measurements = update.measurements.all()
+        if "measurements" not in getattr(update, "_prefetched_objects_cache", {}):
+            measurements = measurements.select_related("target__indicator").order_by(
+                *MEASUREMENT_ORDER
+            )
         return cls(
             **{name: getattr(update, name) for name in cls.FIELDS},
             measurements=tuple(
-                MeasurementContent(m.target, m.value, m.measured_on)
-                for m in update.measurements.select_related("target__indicator").order_by(
-                    "target__position", "target_id"
-                )
+                MeasurementContent(m.target, m.value, m.measured_on) for m in measurements
             ),
         )
 

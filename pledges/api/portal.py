@@ -8,10 +8,11 @@ It acts for the user's organisations only: no secretariat powers here, whoever a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -38,14 +39,16 @@ from pledges.api.inputs import (
     update_form,
     update_wire,
 )
-from pledges.content import PledgeContent, UpdateContent
+from pledges.content import MEASUREMENT_ORDER, PledgeContent, UpdateContent
 from pledges.models import (
+    Evidence,
     Membership,
     Organisation,
     PartnerStatus,
     Pledge,
     PledgePartner,
     ProgressUpdate,
+    TargetMeasurement,
 )
 from pledges.permissions import (
     can_report_on,
@@ -186,7 +189,7 @@ def update_record(update: ProgressUpdate, request: Request) -> dict[str, Any]:
     }
 
 
-def _evidence(evidence: QuerySet) -> list[dict[str, Any]]:
+def _evidence(evidence: Iterable[Evidence]) -> list[dict[str, Any]]:
     return [
         {
             "id": item.pk,
@@ -194,7 +197,7 @@ def _evidence(evidence: QuerySet) -> list[dict[str, Any]]:
             "url": item.url or None,
             "file": item.file_name or None,
         }
-        for item in evidence.order_by("pk")
+        for item in sorted(evidence, key=lambda item: item.pk)
     ]
 
 
@@ -507,7 +510,19 @@ class PortalUpdateList(PortalView):
     @extend_schema(responses=UpdateRecordSerializer(many=True))
     def get(self, request: Request, reference: str) -> Response:
         pledge = self.owned_pledge(reference)
-        updates = pledge.updates.select_related("pledge").order_by("-reported_on", "-pk")
+        updates = (
+            pledge.updates.select_related("pledge")
+            .prefetch_related(
+                Prefetch(
+                    "measurements",
+                    queryset=TargetMeasurement.objects.select_related("target__indicator").order_by(
+                        *MEASUREMENT_ORDER
+                    ),
+                ),
+                "evidence",
+            )
+            .order_by("-reported_on", "-pk")
+        )
         return Response([update_record(update, request) for update in updates])
 
     @extend_schema(

@@ -537,3 +537,19 @@ def test_two_requests_with_one_key_at_once_make_one_pledge(member, organisation)
     assert [status for status, _, _ in answers] == [201, 201]
     assert answers[0][1] == answers[1][1]
     assert sorted(str(replayed) for _, _, replayed in answers) == ["None", "true"]
+
+
+def test_a_pledges_updates_are_listed_in_the_same_queries_however_many(
+    script, published, organisation, member, django_assert_max_num_queries
+):
+    from tests.factories import report
+
+    report(published, member, organisation, value="10")
+    with django_assert_max_num_queries(12) as few:
+        assert script.call("get", "portal_updates", published.reference).status_code == 200
+    for value in range(5):
+        report(published, member, organisation, value=str(value))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        listed = script.call("get", "portal_updates", published.reference)
+    assert len(listed.body) == 6
+    assert listed.body[0]["measurements"][0]["target"] == published.targets.get().pk
