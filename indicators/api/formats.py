@@ -169,11 +169,13 @@ def documented[T](view: T) -> T:
 ERROR_BODY = {
     "type": "object",
     "description": "The reasons: each field named with its messages, or `detail`. The "
-    "messages of a list's items (targets, values measured) are objects, one per item.",
+    "messages of a list's items are objects: one per item (targets, values measured), or by "
+    "the position of the wrong items (a list of plain values).",
     "additionalProperties": {
         "oneOf": [
             {"type": "string"},
             {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "object"}]}},
+            {"type": "object"},
         ]
     },
 }

@@ -553,3 +553,18 @@ def test_a_pledges_updates_are_listed_in_the_same_queries_however_many(
         listed = script.call("get", "portal_updates", published.reference)
     assert len(listed.body) == 6
     assert listed.body[0]["measurements"][0]["target"] == published.targets.get().pk
+
+
+def test_a_wrong_item_of_a_list_is_named_by_its_position(script, organisation):
+    refused = script.call(
+        "post",
+        "portal_pledges",
+        body={
+            "cycle": "IMRF-2026",
+            "lead_organisation": organisation.pk,
+            "title": "Lists",
+            "partner_emails": ["ok@example.org", ""],
+        },
+    )
+    assert refused.status_code == 400
+    assert refused.body["partner_emails"] == {"1": ["This field may not be blank."]}
