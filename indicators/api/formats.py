@@ -12,6 +12,7 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers
+from rest_framework.filters import SearchFilter
 from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
@@ -201,11 +202,16 @@ CREATE_ERRORS = {
 
 def api_exception_handler(error: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's answers, and a rule of the domain broken deep down (a Django ValidationError
-    that no form caught first) as a 400 with its messages rather than a 500."""
+    that no form caught first) as a 400 with its messages rather than a 500; the body is an
+    object, as the schema says."""
     if isinstance(error, DjangoValidationError):
         detail = error.message_dict if hasattr(error, "error_dict") else error.messages
         error = exceptions.ValidationError(detail)
-    return exception_handler(error, context)
+    response = exception_handler(error, context)
+    if response is not None and isinstance(response.data, list):
+        # Reasons tied to no field are answered as the forms' are: an object, always.
+        response.data = {"non_field_errors": response.data}
+    return response
 
 
 def read_api_schema(result: dict, **kwargs: Any) -> dict:
@@ -245,6 +251,17 @@ def read_api_schema(result: dict, **kwargs: Any) -> dict:
                     status, {"description": description, "content": content}
                 )
     return result
+
+
+class Search(SearchFilter):
+    """DRF's `?search=`, whose refusal (a null character) names its parameter, as every
+    other refusal does."""
+
+    def get_search_terms(self, request: Request) -> list[str]:
+        try:
+            return super().get_search_terms(request)
+        except exceptions.ValidationError as error:
+            raise exceptions.ValidationError({self.search_param: error.detail}) from error
 
 
 class SdmxCsvRenderer(CsvRenderer):

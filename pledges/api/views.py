@@ -9,11 +9,11 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import OrderingFilter
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 
-from indicators.api.formats import CsvListMixin, documented
+from indicators.api.formats import CsvListMixin, Search, documented
 from indicators.api.pagination import CursorPages
 from pledges.api.serializers import (
     CycleSerializer,
@@ -158,7 +158,7 @@ class UpdateList(CsvListMixin, ListAPIView):
     permission_classes = (AllowAny,)
     serializer_class = UpdateSerializer
     filterset_class = UpdateFilter
-    filter_backends = (*FILTERS, SearchFilter)
+    filter_backends = (*FILTERS, Search)
     search_fields = ("narrative", "challenges", "support_needed", "pledge__title")
     ordering_fields = ("published_at", "reported_on")
     ordering = NewestFirst.ordering
@@ -194,7 +194,7 @@ class OrganisationList(CsvListMixin, ListAPIView):
     permission_classes = (AllowAny,)
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
-    filter_backends = (*FILTERS, SearchFilter)
+    filter_backends = (*FILTERS, Search)
     search_fields = ("name", "acronym")
     ordering_fields = ("name",)
     ordering = ByName.ordering

@@ -321,3 +321,10 @@ def test_lists_take_a_search_and_an_ordering_and_page_in_that_order(client):
     response, body = get(client, "pledges", ordering="lead_organisation__name")
     assert response.status_code == 200
     assert body["results"][0]["title"] == "Cherry clinics"
+
+
+@pytest.mark.parametrize("name", ["updates", "organisations", "pledges"])
+def test_a_search_with_a_null_character_is_refused_by_name(client, name):
+    response, body = get(client, name, search="a\x00b")
+    assert response.status_code == 400
+    assert "search" in body
