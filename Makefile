@@ -37,6 +37,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@touch $(STAMP)
 
 run: $(STAMP)
+	$(PY) manage.py compile_catalogues
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_framework
 	$(PY) manage.py seed_demo
@@ -46,6 +47,7 @@ run: $(STAMP)
 	@exec $(PY) manage.py run_dev $(HOST):$(PORT)
 
 test: $(STAMP) lint
+	$(PY) manage.py compile_catalogues
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 

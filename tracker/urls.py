@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -136,19 +137,11 @@ api_v1 = (
 
 handler404 = "tracker.views.page_not_found"
 
-urlpatterns = [
+# Pages people read, in their language: English at the plain address, the other languages
+# under their prefix (/fr/, /ar/...), so that each language is cached and shared as its own.
+pages = [
     path("", views.home, name="home"),
-    # Browsers and crawlers ask for it whatever the pages say.
-    path("favicon.ico", views.favicon, name="favicon"),
-    path("healthz", views.healthz, name="healthz"),
-    path("healthz/worker", views.healthz_worker, name="healthz_worker"),
     path("pledges/", public.explorer, name="explorer"),
-    path("pledges.csv", downloads.explorer_csv, name="explorer_csv"),
-    path("pledges.xlsx", downloads.explorer_xlsx, name="explorer_xlsx"),
-    path("feeds/updates.atom", UpdatesFeed(), name="feed_updates"),
-    path("feeds/pledges/<str:reference>.atom", PledgeUpdatesFeed(), name="feed_pledge"),
-    path("feeds/objectives/<int:number>.atom", ObjectiveUpdatesFeed(), name="feed_objective"),
-    path("feeds/areas/<str:code>.atom", AreaUpdatesFeed(), name="feed_area"),
     path("pledges/<str:reference>/", public.pledge_page, name="pledge"),
     path("map/", public.pledge_map, name="map"),
     path("areas/<str:code>/", public.area_page, name="area"),
@@ -157,11 +150,9 @@ urlpatterns = [
     path("follow/<str:token>/confirm/", following.follow_confirm_view, name="follow_confirm"),
     path("follow/<str:token>/cancel/", following.follow_cancel_view, name="follow_cancel"),
     path("data/", views.open_data_page, name="open_data"),
-    path("data/gcm-open-data.zip", views.open_data_download, name="open_data_download"),
     path("cycles/", public.cycle_index, name="cycles"),
     path("cycles/<str:code>/", public.cycle_page, name="cycle"),
     path("reports/<int:pk>/", views.report_page, name="report"),
-    path("reports/<int:pk>/<str:format>/", views.report_download, name="report_download"),
     path("objectives/", public.objective_index, name="objectives"),
     path("objectives/<int:number>/", public.objective_page, name="objective"),
     path("accounts/", include("allauth.urls")),
@@ -169,8 +160,25 @@ urlpatterns = [
     path("portal/api-keys/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("portal/", include("pledges.urls")),
     path("indicators/", include(indicator_pages)),
+]
+
+urlpatterns = [
+    # Browsers and crawlers ask for it whatever the pages say.
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("healthz", views.healthz, name="healthz"),
+    path("healthz/worker", views.healthz_worker, name="healthz_worker"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("pledges.csv", downloads.explorer_csv, name="explorer_csv"),
+    path("pledges.xlsx", downloads.explorer_xlsx, name="explorer_xlsx"),
+    path("feeds/updates.atom", UpdatesFeed(), name="feed_updates"),
+    path("feeds/pledges/<str:reference>.atom", PledgeUpdatesFeed(), name="feed_pledge"),
+    path("feeds/objectives/<int:number>.atom", ObjectiveUpdatesFeed(), name="feed_objective"),
+    path("feeds/areas/<str:code>.atom", AreaUpdatesFeed(), name="feed_area"),
+    path("data/gcm-open-data.zip", views.open_data_download, name="open_data_download"),
+    path("reports/<int:pk>/<str:format>/", views.report_download, name="report_download"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("admin/", admin.site.urls),
+    *i18n_patterns(*pages, prefix_default_language=False),
 ]

@@ -138,6 +138,18 @@ def test_every_public_page_meets_wcag_aa(live_server, world):
         assert len(walked) >= PUBLIC_PAGES
 
 
+def test_every_public_page_meets_wcag_aa_in_arabic_right_to_left(live_server, world):
+    with chromium() as browser:
+        page = browser.new_context(bypass_csp=True).new_page()
+        page.set_viewport_size({"width": 390, "height": 900})
+        walked, problems = walk(page, live_server.url, ["/ar/"])
+        direction = page.evaluate("() => document.documentElement.dir")
+    assert not problems, report(problems)
+    assert direction == "rtl"
+    assert len(walked) >= PUBLIC_PAGES
+    assert all(path.startswith("/ar/") for path in walked)
+
+
 def test_every_portal_page_meets_wcag_aa(live_server, world, member):
     cookie = session_cookie(live_server.url, member)
     starts = [reverse("portal:home"), reverse("api_tokens")]

@@ -1,0 +1,69 @@
+"""The six UN languages: each page at its language's address, Arabic right to left, a choice
+remembered, and catalogues with every entry translated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUES = sorted(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"))
+
+
+def test_english_is_at_the_plain_address_and_reads_left_to_right(client):
+    page = client.get("/").content.decode()
+    assert '<html lang="en" dir="ltr">' in page
+    assert '<option value="ar" lang="ar">' in page
+
+
+def test_arabic_reads_right_to_left_in_arabic(client):
+    page = client.get("/ar/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert '<html lang="ar" dir="rtl">' in text
+    assert ">التعهدات</a>" in text
+    assert 'href="/ar/pledges/"' in text
+
+
+@pytest.mark.parametrize(
+    ("language", "word"),
+    [("fr", "Engagements"), ("es", "Compromisos"), ("zh-hans", "认捐"), ("ru", "Обязательства")],
+)
+def test_every_language_has_its_address(client, language, word):
+    with translation.override(language):
+        url = reverse("explorer")
+    assert url == f"/{language}/pledges/"
+    assert f">{word}</a>" in client.get(url).content.decode()
+
+
+def test_a_visitor_switches_language_and_stays_on_the_same_page(client):
+    response = client.post(reverse("set_language"), {"language": "es", "next": "/pledges/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/es/pledges/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+
+
+def test_machines_addresses_have_no_language(client):
+    assert reverse("api:root") == "/api/v1/"
+    with translation.override("fr"):
+        assert reverse("api:pledges") == "/api/v1/pledges/"
+        assert reverse("feed_updates") == "/feeds/updates.atom"
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda path: path.parts[-3])
+def test_every_catalogue_entry_is_translated(path):
+    catalogue = polib.pofile(str(path))
+    missing = [entry.msgid for entry in catalogue.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert (missing, fuzzy) == ([], [])
+
+
+def test_there_is_a_catalogue_for_every_language_but_english():
+    languages = {path.parts[-3] for path in CATALOGUES}
+    assert languages == {translation.to_locale(code) for code, _ in settings.LANGUAGES} - {"en"}
