@@ -167,7 +167,6 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/worker", views.healthz_worker, name="healthz_worker"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("pledges.csv", downloads.explorer_csv, name="explorer_csv"),
     path("pledges.xlsx", downloads.explorer_xlsx, name="explorer_xlsx"),
     path("feeds/updates.atom", UpdatesFeed(), name="feed_updates"),

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Files, feeds, the API and the admin (checked apart) are not pages to walk.
 NOT_PAGES = re.compile(
-    r"\.(csv|xlsx|zip|atom|pdf|svg|json|ico)$|^/(admin|api|static|i18n)/|/logout/|/download/"
+    r"\.(csv|xlsx|zip|atom|pdf|svg|json|ico)$|^/(admin|api|static)/|/logout/|/download/"
     r"|/evidence/\d+/$"
 )
 # Pages of one kind differ in data, not in structure: two of each are enough.
@@ -37,6 +37,15 @@ LIMIT = 120
 # What the walks reach with the test's data: fewer means a link went missing.
 PUBLIC_PAGES = 20
 PORTAL_PAGES = 25
+
+
+# A walk stays in the language it starts in: the chooser links every page to its five others.
+LANGUAGE = re.compile(r"^/(fr|es|ar|zh-hans|ru)/")
+
+
+def _language(path: str) -> str:
+    found = LANGUAGE.match(path)
+    return found.group(1) if found else "en"
 
 
 def _kind(path: str) -> str:
@@ -83,7 +92,12 @@ def walk(page: Any, base: str, starts: list[str]) -> tuple[set[str], dict[str, l
                 continue
             found = target.path + (f"?{target.query}" if target.query else "")
             kind = _kind(found)
-            if found in seen or NOT_PAGES.search(target.path) or kinds.get(kind, 0) >= PER_KIND:
+            if (
+                found in seen
+                or NOT_PAGES.search(target.path)
+                or kinds.get(kind, 0) >= PER_KIND
+                or _language(found) != _language(starts[0])
+            ):
                 continue
             kinds[kind] = kinds.get(kind, 0) + 1
             queue.append(found)

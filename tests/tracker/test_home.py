@@ -107,7 +107,7 @@ def test_home_page_is_well_formed_and_accessible(client):
     assert checker.errors == []
     assert checker.stack == []
     assert html.startswith("<!DOCTYPE html>")
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert html.count("<h1") == 1
     assert '<main id="main"' in html
     assert 'href="#main"' in html
