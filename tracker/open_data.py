@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -174,7 +174,13 @@ def _readme(built_at: dt.datetime, datasets: list[dict[str, Any]]) -> str:
 
 def open_data_build(progress: Progress, *, build: int) -> dict[str, Any]:
     """Write the download to storage, in the folder of `build` (its job); what the site
-    shows of it (date, size, checksum)."""
+    shows of it (date, size, checksum). Its links are the pages' plain addresses, whatever
+    language the process last served."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build(progress, build)
+
+
+def _build(progress: Progress, build: int) -> dict[str, Any]:
     fingerprint = public_fingerprint()
     built_at = timezone.now().replace(microsecond=0)
     request = Request(SiteRequest())

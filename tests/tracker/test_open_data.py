@@ -174,3 +174,10 @@ def test_the_command_builds_it_at_once_and_says_where(world):
     latest = latest_open_data()
     assert latest["sha256"] in out.getvalue()
     assert "pledges 1" in out.getvalue()
+
+
+def test_its_links_are_the_plain_addresses_whatever_language_was_served_last(client, world):
+    client.get("/fr/pledges/")  # leaves French active in this thread, as a worker might
+    archive = archive_of(build())
+    assert b"/fr/" not in archive.read("pledges.csv")
+    assert f"http://testserver/pledges/{world.reference}/".encode() in archive.read("pledges.csv")
