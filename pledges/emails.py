@@ -7,8 +7,9 @@ if and only if the change is, and a worker sends it once the transaction has com
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import partial, wraps
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from pledges.models import (
     Corroboration,
@@ -74,6 +76,18 @@ STEPS = {
 TO_SECRETARIAT = {ReviewAction.SUBMIT}
 
 
+def _in_site_language[**P, R](queue: Callable[P, R]) -> Callable[P, R]:
+    """A message is written in the site's language, whatever page its sender was on, so that
+    its links are the pages' plain addresses."""
+
+    @wraps(queue)
+    def written(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override(settings.LANGUAGE_CODE):
+            return queue(*args, **kwargs)
+
+    return written
+
+
 def _queue(
     name: str,
     context: dict[str, Any],
@@ -120,6 +134,7 @@ def review_event_recipients(event: ReviewEvent) -> list[str]:
     return sorted(recipients)
 
 
+@_in_site_language
 def review_event_queue(event: ReviewEvent) -> int:
     """Tell the people concerned of a review step (or of a correction by the secretariat)."""
     step = STEPS[event.action]
@@ -144,6 +159,7 @@ def review_event_queue(event: ReviewEvent) -> int:
     return _queue("review_event", context, review_event_recipients(event))
 
 
+@_in_site_language
 def partnership_invite_queue(link: PledgePartner) -> int:
     """Invite the members of an organisation (or, when it is not registered yet, the address
     given for it) to partner in a pledge."""
@@ -153,11 +169,13 @@ def partnership_invite_queue(link: PledgePartner) -> int:
     return _queue("partnership_invite", context, _members({link.organisation_id}))
 
 
+@_in_site_language
 def invitation_queue(invitation: Invitation) -> int:
     """Send the invitation link to the invited address."""
     return _queue("invitation", {"invitation": invitation}, [invitation.email])
 
 
+@_in_site_language
 def join_request_queue(request: JoinRequest) -> int:
     """Tell an organisation's focal points that someone asks to join."""
     organisation: Organisation = request.organisation
@@ -165,12 +183,14 @@ def join_request_queue(request: JoinRequest) -> int:
     return _queue("join_request", {"request": request}, recipients)
 
 
+@_in_site_language
 def accreditation_queue(organisation: Organisation) -> int:
     """Tell an organisation's focal points that it may submit pledges now."""
     recipients = _members({organisation.pk}, role=MembershipRole.FOCAL_POINT)
     return _queue("accreditation", {"organisation": organisation}, recipients)
 
 
+@_in_site_language
 def corroboration_decision_queue(corroboration: Corroboration) -> int:
     """Tell the author of a statement what the secretariat decided, and why if declined."""
     author = corroboration.author
@@ -180,6 +200,7 @@ def corroboration_decision_queue(corroboration: Corroboration) -> int:
     return _queue("corroboration_decision", context, [author.email])
 
 
+@_in_site_language
 def corroboration_queue(corroboration: Corroboration) -> int:
     """Tell the owners of a pledge that a third party's statement about it is published."""
     recipients = _members(owner_organisation_ids(corroboration.pledge))
@@ -187,6 +208,7 @@ def corroboration_queue(corroboration: Corroboration) -> int:
     return _queue("corroboration", context, recipients)
 
 
+@_in_site_language
 def reporting_reminder_queue(
     *,
     kind: str,
@@ -200,6 +222,7 @@ def reporting_reminder_queue(
     return _queue("reporting_reminder", context, recipients)
 
 
+@_in_site_language
 def digest_queue(
     *, recipients: list[str], waiting: int, overdue_by_region: dict[str, int], month: str
 ) -> int:
@@ -212,6 +235,7 @@ def digest_queue(
     return _queue("digest", context, recipients)
 
 
+@_in_site_language
 def follow_confirmation_queue(following: Following) -> int:
     """Ask the address to confirm that it wants news of what it chose to follow."""
     return _queue(
@@ -224,6 +248,7 @@ def follow_confirmation_queue(following: Following) -> int:
     )
 
 
+@_in_site_language
 def follow_digest_queue(
     following: Following, updates: list[ProgressUpdate], pledges: list[Pledge]
 ) -> int:

@@ -157,3 +157,21 @@ def test_a_message_whose_sender_died_is_sent_once_its_lease_runs_out(
     with time_machine.travel(later):
         assert outbox_sweep() == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_message_links_to_the_plain_addresses_whatever_the_senders_language(
+    organisation, member, secretariat
+):
+    from django.utils import translation
+
+    from pledges import services
+    from pledges.models import OutboxMessage
+    from tests.factories import complete_pledge
+
+    pledge = complete_pledge(lead_organisation=organisation)
+    services.pledge_submit(pledge=pledge, by=member)
+    with translation.override("fr"):  # the secretariat reads the site in French
+        services.pledge_publish(pledge=pledge, by=secretariat)
+    [told] = [m for m in OutboxMessage.objects.all() if member.email in m.recipients]
+    assert f"/pledges/{pledge.reference}/" in told.body_text
+    assert "/fr/" not in told.body_text
