@@ -131,18 +131,12 @@ class PortalView(GenericAPIView):
             raise Http404
         return update
 
-    def pledge_answer(self, pledge: Pledge, status_code: int = 200) -> Response:
-        pledge.refresh_from_db()
-        body = pledge_record(pledge, self.request)
-        headers = {"ETag": etag(pledge)}
-        if status_code == status.HTTP_201_CREATED:
-            headers["Location"] = body["url"]
-        return Response(body, status=status_code, headers=headers)
-
-    def update_answer(self, update: ProgressUpdate, status_code: int = 200) -> Response:
-        update.refresh_from_db()
-        body = update_record(update, self.request)
-        headers = {"ETag": etag(update)}
+    def answer(self, subject: Pledge | ProgressUpdate, status_code: int = 200) -> Response:
+        """The subject as it is now, with its version as ETag (and its address when new)."""
+        subject.refresh_from_db()
+        record = pledge_record if isinstance(subject, Pledge) else update_record
+        body = record(subject, self.request)
+        headers = {"ETag": etag(subject)}
         if status_code == status.HTTP_201_CREATED:
             headers["Location"] = body["url"]
         return Response(body, status=status_code, headers=headers)
@@ -396,7 +390,7 @@ class PortalPledgeList(PortalView):
             )
         except ValidationError as error:
             raise _refused(error) from error
-        return self.pledge_answer(pledge, status.HTTP_201_CREATED)
+        return self.answer(pledge, status.HTTP_201_CREATED)
 
 
 class PortalPledgeDetail(PortalView):
@@ -406,7 +400,7 @@ class PortalPledgeDetail(PortalView):
     serializer_class = PledgeRecordSerializer
 
     def get(self, request: Request, reference: str) -> Response:
-        return self.pledge_answer(self.owned_pledge(reference))
+        return self.answer(self.owned_pledge(reference))
 
     @extend_schema(
         request=PledgeInput,
@@ -442,7 +436,7 @@ class PortalPledgeDetail(PortalView):
             )
         except ValidationError as error:
             raise _refused(error) from error
-        return self.pledge_answer(pledge)
+        return self.answer(pledge)
 
 
 class PortalPledgeSubmit(PortalView):
@@ -457,7 +451,7 @@ class PortalPledgeSubmit(PortalView):
             services.pledge_submit(pledge=pledge, by=request.user)
         except ValidationError as error:
             raise _refused(error) from error
-        return self.pledge_answer(pledge)
+        return self.answer(pledge)
 
 
 class EvidenceCreate(PortalView):
@@ -476,8 +470,8 @@ class EvidenceCreate(PortalView):
         except ValidationError as error:
             raise _refused(error) from error
         if update is None:
-            return self.pledge_answer(pledge, status.HTTP_201_CREATED)
-        return self.update_answer(update, status.HTTP_201_CREATED)
+            return self.answer(pledge, status.HTTP_201_CREATED)
+        return self.answer(update, status.HTTP_201_CREATED)
 
 
 class PortalPledgeEvidence(EvidenceCreate):
@@ -550,7 +544,7 @@ class PortalUpdateList(PortalView):
             )
         except ValidationError as error:
             raise _refused(error) from error
-        return self.update_answer(update, status.HTTP_201_CREATED)
+        return self.answer(update, status.HTTP_201_CREATED)
 
     def _reporters(self, pledge: Pledge) -> list[Organisation]:
         mine = organisation_ids_of(self.request.user) & owner_organisation_ids(pledge)
@@ -563,7 +557,7 @@ class PortalUpdateDetail(PortalView):
     serializer_class = UpdateRecordSerializer
 
     def get(self, request: Request, pk: int) -> Response:
-        return self.update_answer(self.owned_update(pk))
+        return self.answer(self.owned_update(pk))
 
     @extend_schema(
         request=UpdateInput,
@@ -591,7 +585,7 @@ class PortalUpdateDetail(PortalView):
             )
         except ValidationError as error:
             raise _refused(error) from error
-        return self.update_answer(update)
+        return self.answer(update)
 
 
 class PortalUpdateSubmit(PortalView):
@@ -605,7 +599,7 @@ class PortalUpdateSubmit(PortalView):
             services.update_submit(update=update, by=request.user)
         except ValidationError as error:
             raise _refused(error) from error
-        return self.update_answer(update)
+        return self.answer(update)
 
 
 class PortalUpdateEvidence(EvidenceCreate):
