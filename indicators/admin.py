@@ -9,6 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from indicators.counts import counted
 from indicators.imports import ImportRejected, Layout, observations_import
@@ -47,6 +50,11 @@ class IndicatorInline(admin.TabularInline):
     fields = ("position", "code", "short_name", "unit", "direction", "sdg_code")
     extra = 0
     show_change_link = True
+
+
+def grouped(number: int) -> str:
+    """A count as the language writes it, digits grouped: "1,250" in English."""
+    return number_format(number, force_grouping=True)
 
 
 class ImportRefused(Exception):
@@ -116,16 +124,25 @@ class ImportPageMixin:
 
 
 class IndicatorSetImportForm(forms.Form):
-    file = forms.FileField(help_text="CSV or XLSX, one indicator a row (see the columns below).")
-    code = forms.SlugField(
-        max_length=50, help_text="The set's stable code: an existing one for a new version."
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV or XLSX, one indicator a row (see the columns below)."),
     )
-    version = forms.CharField(max_length=30)
-    name = forms.CharField(max_length=200, required=False, help_text="Needed for a new set.")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    source = forms.CharField(max_length=500, required=False)
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=50,
+        help_text=_("The set's stable code: an existing one for a new version."),
+    )
+    version = forms.CharField(label=_("Version"), max_length=30)
+    name = forms.CharField(
+        label=_("Name"), max_length=200, required=False, help_text=_("Needed for a new set.")
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    source = forms.CharField(label=_("Source"), max_length=500, required=False)
     make_current = forms.BooleanField(
-        required=False, initial=True, label="Offer this version for new pledge targets"
+        required=False, initial=True, label=_("Offer this version for new pledge targets")
     )
 
 
@@ -137,8 +154,8 @@ class IndicatorSetAdmin(ImportPageMixin, admin.ModelAdmin):
     inlines = [IndicatorInline]
     actions = ["make_current"]
     import_form = IndicatorSetImportForm
-    import_title = "Import an indicator set"
-    import_link = "Import a set or version"
+    import_title = _("Import an indicator set")
+    import_link = _("Import a set or version")
     import_help = "admin/indicators/indicatorset/_import_help.html"
 
     def may_import(self, request: HttpRequest) -> bool:
@@ -161,25 +178,49 @@ class IndicatorSetAdmin(ImportPageMixin, admin.ModelAdmin):
             )
         except SetImportRejected as rejected:
             raise ImportRefused(
-                [f"Line {line}: {reason}" if line else reason for line, reason in rejected.rejected]
+                [
+                    gettext("Line %(line)s: %(reason)s") % {"line": line, "reason": reason}
+                    if line
+                    else reason
+                    for line, reason in rejected.rejected
+                ]
             ) from None
-        outcome = "imported" if result.created else "was already imported; unchanged"
-        self.message_user(
-            request,
-            f"{result.indicator_set} {outcome}: {counted(result.indicators, 'indicator')}, "
-            f"{counted(result.carried_on, 'observation')} carried on from earlier versions.",
-            messages.SUCCESS,
-        )
+        counts = {
+            "set": result.indicator_set,
+            "indicators": ngettext("%(count)s indicator", "%(count)s indicators", result.indicators)
+            % {"count": grouped(result.indicators)},
+            "observations": ngettext(
+                "%(count)s observation carried on from earlier versions",
+                "%(count)s observations carried on from earlier versions",
+                result.carried_on,
+            )
+            % {"count": grouped(result.carried_on)},
+        }
+        if result.created:
+            # Translators: "indicators" and "observations" say how many, e.g. "12 indicators".
+            said = gettext("%(set)s imported: %(indicators)s, %(observations)s.") % counts
+        else:
+            said = (
+                gettext(
+                    "%(set)s was already imported; unchanged: %(indicators)s, %(observations)s."
+                )
+                % counts
+            )
+        self.message_user(request, said, messages.SUCCESS)
         return reverse("admin:indicators_indicatorset_change", args=[result.indicator_set.pk])
 
-    @admin.action(description="Make the selected version current", permissions=["change"])
+    @admin.action(description=_("Make the selected version current"), permissions=["change"])
     def make_current(self, request: HttpRequest, queryset) -> None:
         if len({s.code for s in queryset}) != queryset.count():
-            self.message_user(request, "Choose one version of each set.", messages.ERROR)
+            self.message_user(request, gettext("Choose one version of each set."), messages.ERROR)
             return
         for indicator_set in queryset:
             indicator_set_make_current(indicator_set=indicator_set)
-        self.message_user(request, f"{counted(queryset.count(), 'version')} made current.")
+        count = queryset.count()
+        said = ngettext(
+            "%(count)s version made current.", "%(count)s versions made current.", count
+        )
+        self.message_user(request, said % {"count": grouped(count)})
 
 
 class IndicatorTargetInline(admin.TabularInline):
@@ -204,8 +245,8 @@ class IndicatorAdmin(admin.ModelAdmin):
 class MemberAreaInline(admin.TabularInline):
     model = Area.commissions.through
     fk_name = "to_area"
-    verbose_name = "member country"
-    verbose_name_plural = "member countries"
+    verbose_name = _("member country")
+    verbose_name_plural = _("member countries")
     autocomplete_fields = ("from_area",)
     extra = 0
 
@@ -249,34 +290,51 @@ UPLOAD_MAX_BYTES = 200 * 2**20
 class ObservationImportForm(forms.Form):
     layout = forms.ChoiceField(
         choices=[
-            (Layout.OPEN_SDG.value, "Open SDG: one indicator_*.csv per indicator, one country"),
-            (Layout.SDG_GLOBAL.value, "UN SDG Global Database: long CSV, areas by M49 code"),
+            (
+                Layout.OPEN_SDG.value,
+                _("Open SDG: one indicator_*.csv per indicator, one country"),
+            ),
+            (
+                Layout.SDG_GLOBAL.value,
+                _("UN SDG Global Database: long CSV, areas by M49 code"),
+            ),
         ],
         initial=Layout.OPEN_SDG.value,
+        label=_("Layout"),
     )
     files = MultipleFileField(
-        help_text="One or more CSV files; for Open SDG, with their metadata files "
-        "(10-7-2.md or .yml from the meta folder), which say which indicators are not started."
+        label=_("Files"),
+        help_text=_(
+            "One or more CSV files; for Open SDG, with their metadata files "
+            "(10-7-2.md or .yml from the meta folder), which say which indicators are not started."
+        ),
     )
     country = forms.ModelChoiceField(
         queryset=Area.objects.countries(),
         required=False,
         to_field_name="code",
-        help_text="The country of Open SDG files; for the UN layout, keeps only its rows.",
+        label=_("Country"),
+        help_text=_("The country of Open SDG files; for the UN layout, keeps only its rows."),
     )
     source = forms.CharField(
-        max_length=500, required=False, help_text="Recorded on each value; the file name if empty."
+        max_length=500,
+        required=False,
+        label=_("Source"),
+        help_text=_("Recorded on each value; the file name if empty."),
     )
 
     def clean(self):
         data = super().clean()
         if data.get("layout") == Layout.OPEN_SDG and not data.get("country"):
-            self.add_error("country", "Open SDG files hold one country's data: choose it.")
+            self.add_error("country", gettext("Open SDG files hold one country's data: choose it."))
         if sum(f.size for f in data.get("files") or []) > UPLOAD_MAX_BYTES:
             self.add_error(
                 "files",
-                f"These files hold more than {UPLOAD_MAX_BYTES // 2**20} MB: import them in "
-                "several goes, or with the import_observations command.",
+                gettext(
+                    "These files hold more than %(megabytes)s MB: import them in several goes, "
+                    "or with the import_observations command."
+                )
+                % {"megabytes": UPLOAD_MAX_BYTES // 2**20},
             )
         return data
 
@@ -287,8 +345,11 @@ class ObservationCorrectionForm(forms.ModelForm):
     reason = forms.CharField(
         max_length=300,
         required=False,
-        help_text="Why the value is corrected, kept with the value it replaces "
-        "(e.g. “The office's file gives 7.96”). Needed when anything changes.",
+        label=_("Reason"),
+        help_text=_(
+            "Why the value is corrected, kept with the value it replaces "
+            "(e.g. “The office's file gives 7.96”). Needed when anything changes."
+        ),
     )
 
     class Meta:
@@ -307,7 +368,7 @@ class ObservationCorrectionForm(forms.ModelForm):
         # The service refuses a change without a reason too; asking here lets the page say so.
         changed = set(self.changed_data) & set(Observation.CONTENT_FIELDS)
         if changed and not data.get("reason", "").strip():
-            self.add_error("reason", "Say why the value is corrected.")
+            self.add_error("reason", gettext("Say why the value is corrected."))
         return data
 
 
@@ -319,8 +380,8 @@ class ObservationRevisionInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-    verbose_name = "replaced value"
-    verbose_name_plural = "replaced values"
+    verbose_name = _("replaced value")
+    verbose_name_plural = _("replaced values")
 
     def get_queryset(self, request: HttpRequest):
         # Each row names who replaced the value, and its title names the observation.
@@ -330,7 +391,7 @@ class ObservationRevisionInline(admin.TabularInline):
             .select_related("replaced_by", "observation__indicator", "observation__area")
         )
 
-    @admin.display(description="value")
+    @admin.display(description=_("value"))
     def replaced_value(self, revision: ObservationRevision) -> str:
         return exact(revision.value)
 
@@ -367,7 +428,7 @@ class ObservationAdmin(ImportPageMixin, admin.ModelAdmin):
     form = ObservationCorrectionForm
     fieldsets = [
         (
-            "The point",
+            _("The point"),
             {
                 "fields": [
                     "indicator",
@@ -377,7 +438,7 @@ class ObservationAdmin(ImportPageMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Its value", {"fields": [*Observation.CONTENT_FIELDS, "reason"]}),
+        (_("Its value"), {"fields": [*Observation.CONTENT_FIELDS, "reason"]}),
         (None, {"fields": [("created_at", "updated_at")]}),
     ]
     readonly_fields = (
@@ -397,15 +458,15 @@ class ObservationAdmin(ImportPageMixin, admin.ModelAdmin):
     # The project sets this to run imports as background jobs, and it returns the job's page;
     # this app alone imports within the request.
     import_in_background: Callable[[HttpRequest, dict], str] | None = None
-    import_title = "Import observations"
-    import_link = "Import observations"
+    import_title = _("Import observations")
+    import_link = _("Import observations")
     import_help = "admin/indicators/observation/_import_help.html"
 
     def get_queryset(self, request: HttpRequest):
         # The change page shows the indicator and the area: read them with the observation.
         return super().get_queryset(request).select_related("indicator", "area")
 
-    @admin.display(description="value", ordering="value")
+    @admin.display(description=_("value"), ordering="value")
     def shown_value(self, observation: Observation) -> str:
         return exact(observation.value)
 
@@ -451,11 +512,18 @@ class ObservationAdmin(ImportPageMixin, admin.ModelAdmin):
 def problem_lines(rejected: list[tuple[str, int, str]], limit: int = 200) -> list[str]:
     """Bad rows as a page lists them: the first `limit`, then how many more there are."""
     lines = [
-        f"{name}, line {line}: {reason}" if line else f"{name}: {reason}"
+        # Translators: a file's name, a line of it, and what is wrong there.
+        gettext("%(file)s, line %(line)s: %(reason)s")
+        % {"file": name, "line": line, "reason": reason}
+        if line
+        # Translators: a file's name and what is wrong with it.
+        else gettext("%(file)s: %(reason)s") % {"file": name, "reason": reason}
         for name, line, reason in rejected[:limit]
     ]
-    if len(rejected) > limit:
-        lines.append(f"… and {counted(len(rejected) - limit, 'more problem')}.")
+    more = len(rejected) - limit
+    if more > 0:
+        said = ngettext("… and %(count)s more problem.", "… and %(count)s more problems.", more)
+        lines.append(said % {"count": grouped(more)})
     return lines
 
 

@@ -18,6 +18,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
 # Okabe & Ito's colour-blind-safe palette; black, which reads as an axis, and yellow, faint on
 # white, come last.
@@ -29,8 +30,13 @@ TARGET_DASH = "5 5"
 TEXT_COLOUR = "#333333"
 # The server cannot measure text; this average for 12px sans-serif errs on the wide side.
 CHAR_WIDTH = 7.0
-NO_DATA = "No data for this selection"
-SCALES = ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"))
+NO_DATA = gettext_lazy("No data for this selection")
+# The same, as the sentence that sums an empty chart up for screen readers.
+NO_DATA_SENTENCE = gettext_lazy("No data for this selection.")
+SCALES = (
+    (Decimal(10) ** 9, pgettext_lazy("short for billion, after a number on an axis", "B")),
+    (Decimal(10) ** 6, pgettext_lazy("short for million, after a number on an axis", "M")),
+)
 # Characters XML 1.0 forbids even when escaped; a stray one in a label would break the page.
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -77,14 +83,16 @@ def line_chart_svg(
     if target and not target.value.is_finite():
         target = None
     # Derived from the input, so output stays deterministic and two charts rarely share ids.
-    key = repr((title, unit, target, width, height, [(s.label, tuple(s.points)) for s in series]))
+    key = repr(
+        (str(title), unit, target, width, height, [(s.label, tuple(s.points)) for s in series])
+    )
     chart_id = "chart-" + hashlib.blake2s(key.encode(), digest_size=4).hexdigest()
     if not drawn:
         message = (
             f'<text x="{width / 2:g}" y="{height / 2:g}" text-anchor="middle" '
-            f'fill="{TEXT_COLOUR}">{NO_DATA}</text>'
+            f'fill="{TEXT_COLOUR}">{_e(NO_DATA)}</text>'
         )
-        return _svg(chart_id, width, height, title, f"{NO_DATA}.", [message])
+        return _svg(chart_id, width, height, title, str(NO_DATA_SENTENCE), [message])
 
     values = [p.value for s in drawn for p in s.points]
     bounds = values + ([target.value] if target else [])
@@ -157,9 +165,15 @@ def line_chart_svg(
                 f'stroke-linejoin="round"{_dash(dash)}/>'
             )
         for p, (x, y) in zip(s.points, coordinates, strict=True):
-            tooltip = f"{s.label} — {p.label}: {_with_unit(_format_number(p.value, False), unit)}"
+            # Translators: a point's tooltip in a line chart: the series, the period, the value.
+            tooltip = gettext("%(series)s — %(period)s: %(value)s") % {
+                "series": s.label,
+                "period": p.label,
+                "value": _with_unit(_format_number(p.value, False), unit),
+            }
             if p.note:
-                tooltip += f" ({p.note})"
+                # Translators: a point's tooltip, and what the source says of its value.
+                tooltip = gettext("%(point)s (%(note)s)") % {"point": tooltip, "note": p.note}
             body.append(_circle(x, y, colour, tooltip))
         body.append("</g>")
 
@@ -234,7 +248,7 @@ def _year_ticks(x_low: float, x_high: float) -> list[tuple[int, float]]:
 
 
 def _scale(magnitude: Decimal) -> tuple[Decimal, str]:
-    return next(((f, s) for f, s in SCALES if magnitude >= f), (Decimal(1), ""))
+    return next(((f, str(s)) for f, s in SCALES if magnitude >= f), (Decimal(1), ""))
 
 
 def _format_number(value: Decimal, abbreviate: bool = True) -> str:
@@ -267,17 +281,57 @@ def _describe(
     points = [p for s in drawn for p in s.points]
     first = min(points, key=lambda p: (p.start, p.end)).label
     last = max(points, key=lambda p: (p.end, p.start)).label
-    names = ", ".join(s.label for s in drawn)
-    period = f"from {first} to {last}" if first != last else f"for {first}"
     low, high = min(values), max(values)
-    spread = (
-        f"values range from {_format_number(low)} to {_with_unit(_format_number(high), unit)}"
-        if low != high
-        else f"every value is {_with_unit(_format_number(low), unit)}"
-    )
-    text = f"Line chart of {len(drawn)} series ({names}) {period}; {spread}."
+    figures = {
+        "count": len(drawn),
+        "names": ", ".join(s.label for s in drawn),
+        "first": first,
+        "last": last,
+        "low": _format_number(low),
+        "high": _with_unit(_format_number(high), unit),
+        "value": _with_unit(_format_number(low), unit),
+    }
+    if first != last and low != high:
+        text = ngettext(
+            # Translators: the sentence that sums a line chart up for screen readers (the three
+            # below are its variants); "series" are its lines, "names" their names, "first"
+            # and "last" periods as the source writes them.
+            "Line chart of %(count)s series (%(names)s) from %(first)s to %(last)s; values "
+            "range from %(low)s to %(high)s.",
+            "Line chart of %(count)s series (%(names)s) from %(first)s to %(last)s; values "
+            "range from %(low)s to %(high)s.",
+            len(drawn),
+        )
+    elif first != last:
+        text = ngettext(
+            "Line chart of %(count)s series (%(names)s) from %(first)s to %(last)s; every "
+            "value is %(value)s.",
+            "Line chart of %(count)s series (%(names)s) from %(first)s to %(last)s; every "
+            "value is %(value)s.",
+            len(drawn),
+        )
+    elif low != high:
+        text = ngettext(
+            "Line chart of %(count)s series (%(names)s) for %(first)s; values range from "
+            "%(low)s to %(high)s.",
+            "Line chart of %(count)s series (%(names)s) for %(first)s; values range from "
+            "%(low)s to %(high)s.",
+            len(drawn),
+        )
+    else:
+        text = ngettext(
+            "Line chart of %(count)s series (%(names)s) for %(first)s; every value is %(value)s.",
+            "Line chart of %(count)s series (%(names)s) for %(first)s; every value is %(value)s.",
+            len(drawn),
+        )
+    text %= figures
     if target:
-        text += f" {target.label} (target value {_with_unit(_format_number(target.value), unit)})."
+        # Translators: after the sentence that sums a line chart up: its target line's label.
+        aim = gettext("%(target)s (target value %(value)s).") % {
+            "target": target.label,
+            "value": _with_unit(_format_number(target.value), unit),
+        }
+        text = f"{text} {aim}"
     return text
 
 
@@ -340,7 +394,7 @@ def _svg(
 
 
 def _e(text: str) -> str:
-    return escape(XML_INVALID.sub("", text))
+    return escape(XML_INVALID.sub("", str(text)))
 
 
 def _n(number: float) -> str:
@@ -368,8 +422,8 @@ def bar_chart_svg(
     rows: Sequence[tuple[str, int | Decimal]],
     *,
     title: str,
-    unit: str = "pledges",
-    unit_one: str = "pledge",
+    unit: str | None = None,
+    unit_one: str | None = None,
     description: str = "",
     link: Callable[[int], str] | None = None,
     highlight: Sequence[int] = (),
@@ -379,10 +433,12 @@ def bar_chart_svg(
     Each row is a label and a count; bars are scaled to the largest count and the exact count is
     written at the end of each bar (a zero gets no bar, only its label and "0"). Labels longer
     than BAR_LABEL_CHARS are cut with an ellipsis; each row's tooltip ("Planned: 12 pledges")
-    names it in full. Rows whose indexes are in `highlight` are hatched, so they stand apart in
-    grey scale too. `description` replaces the sentence that sums the chart up for screen
-    readers. With `link`, each row (label, bar and count) is a link to `link(index)`, reachable
-    from the keyboard. No rows give a small "No data" chart. The same input gives the same string.
+    names it in full. The counts are of pledges unless `unit` (the plural, e.g. "organisations")
+    and `unit_one` (the singular) say otherwise. Rows whose indexes are in `highlight` are
+    hatched, so they stand apart in grey scale too. `description` replaces the sentence that
+    sums the chart up for screen readers. With `link`, each row (label, bar and count) is a link
+    to `link(index)`, reachable from the keyboard. No rows give a small "No data" chart. The
+    same input gives the same string.
 
     Raises ValueError for a negative or non-finite count, or a `highlight` index with no row.
     """
@@ -395,14 +451,24 @@ def bar_chart_svg(
         raise ValueError(f"highlight indexes must be rows' indexes: {sorted(marked)}")
     hrefs = [link(index) for index in range(len(rows))] if link is not None else []
     # Derived from the input, so output stays deterministic and two charts rarely share ids.
-    key = repr((title, unit, unit_one, description, list(rows), sorted(marked), hrefs))
+    key = repr(
+        (
+            str(title),
+            unit and str(unit),
+            unit_one and str(unit_one),
+            str(description),
+            [(str(label), value) for label, value in rows],
+            sorted(marked),
+            hrefs,
+        )
+    )
     chart_id = "bars-" + hashlib.blake2s(key.encode(), digest_size=4).hexdigest()
     if not rows:
         message = (
             f'<text x="{BAR_WIDTH / 2:g}" y="34" text-anchor="middle" '
-            f'fill="{TEXT_COLOUR}">{NO_DATA}</text>'
+            f'fill="{TEXT_COLOUR}">{_e(NO_DATA)}</text>'
         )
-        return _bar_svg(chart_id, 56, title, f"{NO_DATA}.", [message], linked=False)
+        return _bar_svg(chart_id, 56, title, str(NO_DATA_SENTENCE), [message], linked=False)
 
     labels = [_bar_label(label) for label, _ in rows]
     numbers = [_format_number(count, False) for count in counts]
@@ -432,7 +498,11 @@ def bar_chart_svg(
     for index, ((label, _), count) in enumerate(zip(rows, counts, strict=True)):
         y = top + BAR_ROW_HEIGHT * index + (BAR_ROW_HEIGHT - BAR_HEIGHT) / 2
         baseline = _n(y + BAR_HEIGHT - 4)
-        tooltip = f"{label}: {_with_unit(numbers[index], unit_one if count == 1 else unit)}"
+        # Translators: a bar's tooltip: its label, and its count ("Planned: 12 pledges").
+        tooltip = gettext("%(label)s: %(amount)s") % {
+            "label": label,
+            "amount": amount_text(numbers[index], count, unit, unit_one),
+        }
         classes = "bar-row highlight" if index in marked else "bar-row"
         parts = [
             f'<g class="{classes}"><title>{_e(tooltip)}</title>'
@@ -469,25 +539,52 @@ def bar_chart_svg(
     return _bar_svg(chart_id, height, title, desc, body, linked=link is not None)
 
 
+def amount_text(
+    number: str, count: int | Decimal, unit: str | None = None, unit_one: str | None = None
+) -> str:
+    """`number` (`count` written out) with its noun: "12 pledges", by default, in the plural
+    forms of the active language; "1 organisation" with `unit` and `unit_one` (the plural and
+    the singular of a noun the caller translated)."""
+    if unit is None:
+        # A fraction takes the plural, as in most languages; ngettext wants a whole number.
+        whole = int(count) if count == int(count) else 2
+        return ngettext("%(number)s pledge", "%(number)s pledges", whole) % {"number": number}
+    return _with_unit(number, str(unit_one or unit) if count == 1 else str(unit))
+
+
 def _bar_label(label: str) -> str:
-    text = " ".join(XML_INVALID.sub("", label).split())
+    text = " ".join(XML_INVALID.sub("", str(label)).split())
     if len(text) <= BAR_LABEL_CHARS:
         return text
     return text[: BAR_LABEL_CHARS - 1].rstrip() + "…"
 
 
 def _describe_bars(
-    rows: Sequence[tuple[str, int | Decimal]], counts: list[Decimal], unit: str, unit_one: str
+    rows: Sequence[tuple[str, int | Decimal]],
+    counts: list[Decimal],
+    unit: str | None,
+    unit_one: str | None,
 ) -> str:
     total = sum(counts, Decimal(0))
-    groups = "1 group" if len(rows) == 1 else f"{len(rows):,} groups"
+    # Translators: the rows of a bar chart, counted in the sentence that sums it up.
+    groups = ngettext("%(count)s group", "%(count)s groups", len(rows)) % {
+        "count": f"{len(rows):,}"
+    }
     if not total:
-        return f"Bar chart: no {unit} in {groups}."
+        if unit is None:
+            return gettext("Bar chart: no pledges in %(groups)s.") % {"groups": groups}
+        return gettext("Bar chart: no %(unit)s in %(groups)s.") % {"unit": unit, "groups": groups}
     # The largest first; among equals, the order the rows were given in.
     most = sorted((i for i, count in enumerate(counts) if count), key=lambda i: -counts[i])[:3]
     named = ", ".join(f"{rows[i][0]} ({_format_number(counts[i], False)})" for i in most)
-    amount = _with_unit(_format_number(total, False), unit_one if total == 1 else unit)
-    return f"Bar chart: {amount} in {groups}; the most: {named}."
+    amount = amount_text(_format_number(total, False), total, unit, unit_one)
+    # Translators: the sentence that sums a bar chart up for screen readers; "named" lists the
+    # largest rows with their counts.
+    return gettext("Bar chart: %(amount)s in %(groups)s; the most: %(named)s.") % {
+        "amount": amount,
+        "groups": groups,
+        "named": named,
+    }
 
 
 def _bar_svg(

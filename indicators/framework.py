@@ -6,12 +6,14 @@ row; the caller wraps it, with whatever else it loads, in one transaction.
 
 from __future__ import annotations
 
+import gettext
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pycountry
+from django.conf import settings
 from django.db import transaction
 
 from indicators.datafile import DataFileError, Entry, sync_m2m, unique, upsert
@@ -28,6 +30,15 @@ from indicators.models import (
 
 OBJECTIVE_COUNT = 23
 PRINCIPLE_COUNT = 10
+# pycountry's catalogue of country names for each of the site's languages.
+PYCOUNTRY_LOCALES = {"fr": "fr", "es": "es", "ar": "ar", "zh-hans": "zh_CN", "ru": "ru"}
+# Each kind of reference data, its key in the translations file and the fields translated there
+# (as named in the file, then on the model).
+TRANSLATED = {
+    "objectives": {"title": "title", "short": "short_title"},
+    "guiding_principles": {"title": "title"},
+    "areas": {"name": "name"},
+}
 
 
 @dataclass
@@ -56,6 +67,8 @@ class Framework:
     countries: dict[str, tuple[str, bool]]
     commissions: list[dict[str, Any]]
     indicator_sets: list[IndicatorSetRow]
+    # By kind ("objectives", "guiding_principles", "areas"), then key, then language.
+    translations: dict[str, dict[str, dict[str, dict[str, str]]]] = field(default_factory=dict)
 
 
 def framework_parse(data: Any) -> Framework:
@@ -141,6 +154,61 @@ def framework_parse(data: Any) -> Framework:
     )
 
 
+def translations_parse(data: Any, framework: Framework) -> None:
+    """Check the reference data's wording in the other languages and attach it to `framework`.
+
+    Every entry names a row of the framework and a language of the site; a field left out keeps
+    its English wording.
+    """
+    root = Entry(data, "translations")
+    if root.int("format") != 1:
+        raise DataFileError("translations.format: this tracker reads format 1")
+    languages = {code for code, _name in settings.LANGUAGES} - {settings.LANGUAGE_CODE}
+    keys = {
+        "objectives": {str(o["number"]) for o in framework.objectives},
+        "guiding_principles": {p["letter"] for p in framework.principles},
+        "areas": {framework.world["code"]}
+        | {r["m49"] for r in framework.regions}
+        | {c["code"] for c in framework.commissions},
+    }
+    for kind, fields_ in TRANSLATED.items():
+        found: dict[str, dict[str, dict[str, str]]] = {}
+        for key, by_language in (root.data.get(kind) or {}).items():
+            path = f"translations.{kind}.{key}"
+            if str(key) not in keys[kind]:
+                raise DataFileError(f"{path}: not in the framework")
+            if not isinstance(by_language, dict):
+                raise DataFileError(f"{path}: expected a mapping of language codes")
+            for language, words in by_language.items():
+                if language not in languages:
+                    raise DataFileError(f"{path}.{language}: not a language of the site")
+                entry = Entry(words, f"{path}.{language}")
+                found.setdefault(str(key), {})[language] = {
+                    model_field: entry.str(name, max_length=300)
+                    for name, model_field in fields_.items()
+                    if name in words
+                }
+        framework.translations[kind] = found
+
+
+def country_names(iso3: str) -> dict[str, dict[str, str]]:
+    """A country's name in the site's other languages, from pycountry's ISO 3166 catalogues."""
+    country = pycountry.countries.get(alpha_3=iso3)
+    english = getattr(country, "common_name", None) or country.name
+    names = {}
+    for language, locale in PYCOUNTRY_LOCALES.items():
+        local = _country_catalogue(locale).gettext(english)
+        if local != english:
+            names[language] = {"name": local}
+    return names
+
+
+def _country_catalogue(locale: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True
+    )
+
+
 def _parse_indicator_set(e: Entry) -> IndicatorSetRow:
     row = IndicatorSetRow(
         code=e.str("code", max_length=50),
@@ -215,11 +283,13 @@ def framework_load(*, framework: Framework) -> Counter[str]:
     objectives = {}
     for row in framework.objectives:
         values = {k: v for k, v in row.items() if k != "number"}
+        values["translations"] = _translations(framework, "objectives", str(row["number"]))
         obj, outcome = upsert(Objective, {"number": row["number"]}, values)
         objectives[obj.number] = obj
         tally("objectives", outcome)
     for row in framework.principles:
         values = {k: v for k, v in row.items() if k != "letter"}
+        values["translations"] = _translations(framework, "guiding_principles", row["letter"])
         tally("principles", upsert(GuidingPrinciple, {"letter": row["letter"]}, values)[1])
 
     _load_areas(framework, tally)
@@ -253,11 +323,20 @@ def framework_load(*, framework: Framework) -> Counter[str]:
     return counts
 
 
+def _translations(framework: Framework, kind: str, key: str) -> dict[str, dict[str, str]]:
+    return framework.translations.get(kind, {}).get(key, {})
+
+
 def _load_areas(framework: Framework, tally: Any) -> None:
     world, outcome = upsert(
         Area,
         {"code": framework.world["code"]},
-        {"name": framework.world["name"], "kind": AreaKind.WORLD, "m49": framework.world["code"]},
+        {
+            "name": framework.world["name"],
+            "kind": AreaKind.WORLD,
+            "m49": framework.world["code"],
+            "translations": _translations(framework, "areas", framework.world["code"]),
+        },
     )
     tally("areas", outcome)
     by_m49 = {world.m49: world}
@@ -271,6 +350,7 @@ def _load_areas(framework: Framework, tally: Any) -> None:
                 "kind": row["kind"],
                 "m49": row["m49"],
                 "parent": by_m49[row["parent"]],
+                "translations": _translations(framework, "areas", row["m49"]),
             },
         )
         by_m49[area.m49] = area
@@ -291,6 +371,7 @@ def _load_areas(framework: Framework, tally: Any) -> None:
                 "m49": country.numeric,
                 "parent": by_m49[parent],
                 "is_un_member": is_member,
+                "translations": country_names(iso3),
             },
         )
         countries[iso3] = area
@@ -298,7 +379,13 @@ def _load_areas(framework: Framework, tally: Any) -> None:
 
     for row in framework.commissions:
         commission, outcome = upsert(
-            Area, {"code": row["code"]}, {"name": row["name"], "kind": AreaKind.COMMISSION}
+            Area,
+            {"code": row["code"]},
+            {
+                "name": row["name"],
+                "kind": AreaKind.COMMISSION,
+                "translations": _translations(framework, "areas", row["code"]),
+            },
         )
         tally("areas", outcome)
         members = [countries[iso3] for iso3 in row["members"]]

@@ -53,6 +53,9 @@ from typing import IO, Any
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from indicators.counts import counted
 from indicators.metadata import (
@@ -221,25 +224,76 @@ class ImportSummary:
 
     def sentence(self) -> str:
         """What the import did, in one sentence."""
+        # Translators: the parts of the sentence that sums up an import of observations:
+        # "1,250 rows read in 2 files: 1,200 written, 0 unchanged, 50 without a value."
         parts = [
-            f"{self.written} written",
-            f"{self.unchanged} unchanged",
-            f"{self.empty_values} without a value",
+            ngettext("%(count)s written", "%(count)s written", self.written)
+            % {"count": self.written},
+            ngettext("%(count)s unchanged", "%(count)s unchanged", self.unchanged)
+            % {"count": self.unchanged},
+            ngettext("%(count)s without a value", "%(count)s without a value", self.empty_values)
+            % {"count": self.empty_values},
         ]
         if self.bounded_values:
-            parts.append(f"{self.bounded_values} given only as a bound")
+            parts.append(
+                ngettext(
+                    "%(count)s given only as a bound",
+                    "%(count)s given only as a bound",
+                    self.bounded_values,
+                )
+                % {"count": self.bounded_values}
+            )
         if self.duplicates:
-            parts.append(f"{counted(self.duplicates, 'repeated row')} read once")
+            parts.append(
+                ngettext(
+                    "%(count)s repeated row read once",
+                    "%(count)s repeated rows read once",
+                    self.duplicates,
+                )
+                % {"count": _grouped(self.duplicates)}
+            )
         if self.skipped:
-            parts.append(f"{self.skipped} about areas or indicators not followed here")
+            parts.append(
+                ngettext(
+                    "%(count)s about areas or indicators not followed here",
+                    "%(count)s about areas or indicators not followed here",
+                    self.skipped,
+                )
+                % {"count": self.skipped}
+            )
         if self.files_without_data:
-            parts.append(f"{counted(self.files_without_data, 'file')} without data")
+            parts.append(
+                ngettext(
+                    "%(count)s file without data",
+                    "%(count)s files without data",
+                    self.files_without_data,
+                )
+                % {"count": _grouped(self.files_without_data)}
+            )
         if self.skipped_files:
-            parts.append(f"{counted(len(self.skipped_files), 'file')} skipped")
+            skipped = len(self.skipped_files)
+            parts.append(
+                ngettext("%(count)s file skipped", "%(count)s files skipped", skipped)
+                % {"count": _grouped(skipped)}
+            )
         if self.rejected:
-            parts.append(f"{counted(len(self.refused_files), 'file')} refused")
-        read = f"{counted(self.rows, 'row')} read in {counted(self.files, 'file')}"
-        return f"{read}: {', '.join(parts)}."
+            refused = len(self.refused_files)
+            parts.append(
+                ngettext("%(count)s file refused", "%(count)s files refused", refused)
+                % {"count": _grouped(refused)}
+            )
+        rows = ngettext("%(count)s row", "%(count)s rows", self.rows) % {
+            "count": _grouped(self.rows)
+        }
+        files = ngettext("%(count)s file", "%(count)s files", self.files) % {
+            "count": _grouped(self.files)
+        }
+        # Translators: "1,250 rows read in 2 files: 1,200 written, 50 without a value."
+        return _("%(rows)s read in %(files)s: %(parts)s.") % {
+            "rows": rows,
+            "files": files,
+            "parts": ", ".join(parts),
+        }
 
     def as_dict(self) -> dict[str, Any]:
         """The summary as plain data, for a job's result."""
@@ -258,6 +312,11 @@ class ImportRejected(Exception):
 
 
 Progress = Callable[[float, str], None]
+
+
+def _grouped(number: int) -> str:
+    """A count as people write it in the language of the moment: 1,250 (1 250 in French)."""
+    return number_format(number, force_grouping=True)
 
 
 def quoted(raw: str) -> str:
@@ -308,10 +367,18 @@ def observations_import(
             name = Path(file.name).name
 
             def tell(fraction: float, step: str, done: int = done, name: str = name) -> None:
-                say((done + fraction) / len(data_files), f"{name}: {step}")
+                # Translators: progress of an import: the file's name, then the step.
+                say(
+                    (done + fraction) / len(data_files),
+                    _("%(file)s: %(step)s")
+                    % {
+                        "file": name,
+                        "step": step,
+                    },
+                )
 
             importer.file(file, name, tell, last=done == len(data_files) - 1)
-            tell(1.0, "done")
+            tell(1.0, _("done"))
         if strict and summary.rejected:
             raise ImportRejected(summary)
     return summary
@@ -351,7 +418,7 @@ def _sorted_out(
                 text = handle.read(MAX_META_BYTES + 1).decode("utf-8-sig")
             meta = meta_read(text, name)
         except (ValueError, OSError) as error:  # UnicodeDecodeError is a ValueError
-            summary.warnings.append((name, f"metadata not read: {error}"))
+            summary.warnings.append((name, _("metadata not read: %(reason)s") % {"reason": error}))
             continue
         metas[code] = meta.over(metas.get(code, IndicatorMeta()))
     return data_files, metas
@@ -402,7 +469,13 @@ class _Reading:
             if self.count % self.REPORT_EVERY == 0:
                 self.tell(min(self.raw.tell() / self.size, 1.0), self.count)
             if len(row) > width and any(cell.strip() for cell in row[width:]):
-                bad.append((self.reader.line_num, f"{len(row)} cells where the header has {width}"))
+                bad.append(
+                    (
+                        self.reader.line_num,
+                        _("%(cells)s cells where the header has %(width)s")
+                        % {"cells": len(row), "width": width},
+                    )
+                )
                 continue
             yield self.reader.line_num, [*row[:width], *[""] * (width - len(row))]
 
@@ -495,7 +568,7 @@ class _Importer:
             code = file_code(name)
             if code is None:
                 summary.skipped_files.append(
-                    (name, "not named as an Open SDG data file (indicator_10-7-2.csv)")
+                    (name, _("not named as an Open SDG data file (indicator_10-7-2.csv)"))
                 )
                 return
             indicator = (
@@ -505,10 +578,11 @@ class _Importer:
                 .first()
             )
             if indicator is None:
-                kind = "national indicator" if code.count(".") == 3 else "indicator"
-                summary.skipped_files.append(
-                    (name, f"{kind} {code} is not in the current indicator sets")
-                )
+                if code.count(".") == 3:
+                    reason = _("national indicator %(code)s is not in the current indicator sets")
+                else:
+                    reason = _("indicator %(code)s is not in the current indicator sets")
+                summary.skipped_files.append((name, reason % {"code": code}))
                 return
             meta = self.metas.get(code.replace(".", "-"), IndicatorMeta())
             if meta.non_statistical:
@@ -521,7 +595,11 @@ class _Importer:
             file,
             name,
             indicator,
-            lambda fraction, rows: tell(fraction / 2, f"checking, {rows:,} rows read"),
+            lambda fraction, rows: tell(
+                fraction / 2,
+                ngettext("checking, %(count)s row read", "checking, %(count)s rows read", rows)
+                % {"count": _grouped(rows)},
+            ),
             seen,
             None,
         )
@@ -540,7 +618,7 @@ class _Importer:
                 self._no_data(name, indicator, meta, NoData.EMPTY)
             else:
                 summary.files_without_data += 1
-                summary.no_data.append((name, checked.not_data or "no values"))
+                summary.no_data.append((name, checked.not_data or _("no values")))
             return
         if indicator is not None and is_placeholder(
             meta.status,
@@ -553,7 +631,11 @@ class _Importer:
             return
 
         # Second pass: the file is sound; write it whole or not at all.
-        tell(0.5, f"writing {counted(checked.found, 'value')}")
+        tell(
+            0.5,
+            ngettext("writing %(count)s value", "writing %(count)s values", checked.found)
+            % {"count": _grouped(checked.found)},
+        )
         with transaction.atomic():
             sink = _Sink(summary, self.by, name)
             self._pass(file, name, indicator, lambda fraction, rows: None, seen, sink)
@@ -596,9 +678,14 @@ class _Importer:
                     self._take(name, line, point, result, seen, sink)
             except UnicodeDecodeError:
                 # Decoding runs ahead of the reader in chunks: no line can be named.
-                result.bad.append((0, "not UTF-8 text: save the file as UTF-8"))
+                result.bad.append((0, _("not UTF-8 text: save the file as UTF-8")))
             except csv.Error as error:
-                result.bad.append((reading.reader.line_num, f"not readable as CSV: {error}"))
+                result.bad.append(
+                    (
+                        reading.reader.line_num,
+                        _("not readable as CSV: %(reason)s") % {"reason": error},
+                    )
+                )
             result.rows = reading.count
         return result
 
@@ -623,9 +710,17 @@ class _Importer:
             if first[2] == point.value:
                 result.duplicates += 1
                 return
-            where = f"line {first[1]}" if first[0] == name else f"{first[0]} line {first[1]}"
+            if first[0] == name:
+                where = _("line %(line)s") % {"line": first[1]}
+            else:
+                where = _("%(file)s line %(line)s") % {"file": first[0], "line": first[1]}
             result.bad.append(
-                (line, f"same period and disaggregation as {where}, with another value")
+                (
+                    line,
+                    # Translators: %(where)s is "line 12" or "indicator_10-7-2.csv line 12".
+                    _("same period and disaggregation as %(where)s, with another value")
+                    % {"where": where},
+                )
             )
             return
         seen[identity] = (name, line, point.value)
@@ -643,10 +738,10 @@ class _Importer:
         year_at = next((lowered.index(n) for n in YEAR_COLUMNS if n in lowered), None)
         value_at = next((lowered.index(n) for n in VALUE_COLUMNS if n in lowered), None)
         if year_at is None or value_at is None:
-            _unrecognised(reading, columns, result, "no Year and Value columns")
+            _unrecognised(reading, columns, result, _("no Year and Value columns"))
             return
         shape = _Shape(columns, lowered, skip={year_at, value_at})
-        result.dimensions = {lowered[i] for i, _ in shape.dimensions}
+        result.dimensions = {lowered[i] for i, _column in shape.dimensions}
         for line, row in reading.rows(len(columns), result.bad):
             point = self._point(
                 reading, result, line, row, shape, indicator, area, year_at, value_at
@@ -660,7 +755,9 @@ class _Importer:
         required = ("indicator", "geoareacode", "timeperiod", "value")
         missing = [name for name in required if name not in lowered]
         if missing:
-            _unrecognised(reading, columns, result, f"no {', '.join(missing)} column")
+            # Translators: %(columns)s names the columns, as they are called in the file.
+            missing_columns = _("no %(columns)s column") % {"columns": ", ".join(missing)}
+            _unrecognised(reading, columns, result, missing_columns)
             return
         at = {name: lowered.index(name) for name in required}
         shape = _Shape(
@@ -676,7 +773,9 @@ class _Importer:
             indicator = self.indicators.get(row[at["indicator"]].strip("[]'\" "))
             code = row[at["geoareacode"]].strip()
             if not code.isascii() or not code.isdigit():
-                result.bad.append((line, f"GeoAreaCode {quoted(code)} is not an M49 code"))
+                result.bad.append(
+                    (line, _("GeoAreaCode %(code)s is not an M49 code") % {"code": quoted(code)})
+                )
                 continue
             area = self.areas.get(code.zfill(3))
             if indicator is None or area is None or (self.area and area != self.area):
@@ -729,9 +828,9 @@ def _unrecognised(reading: _Reading, columns: list[str], result: _FileRead, miss
     indicator not started; a note in place of data), else refused for the columns missing."""
     rows = sum(1 for row in reading.reader if any(cell.strip() for cell in row))
     if len(columns) > 1 and rows:
-        result.bad.append((1, f"layout not recognised: {missing}"))
+        result.bad.append((1, _("layout not recognised: %(missing)s") % {"missing": missing}))
     else:
-        result.not_data = "no values: a header alone" if columns else "an empty file"
+        result.not_data = _("no values: a header alone") if columns else _("an empty file")
 
 
 def _named(columns: list[str]) -> list[str]:
@@ -790,9 +889,12 @@ def _read_value(raw: str, result: _FileRead) -> tuple[Decimal | None, dict[str, 
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        raise ValueError(f"value {quoted(raw.strip())} is not a number")
+        raise ValueError(_("value %(value)s is not a number") % {"value": quoted(raw.strip())})
     if value and value.adjusted() > STORED_MAX_ADJUSTED:
-        raise ValueError(f"value {quoted(raw.strip())} is too large to store (18 digits at most)")
+        raise ValueError(
+            _("value %(value)s is too large to store (18 digits at most)")
+            % {"value": quoted(raw.strip())}
+        )
     # Stored with ten decimal places; compare what will be stored, or every re-import of a
     # value with more digits would look like a change.
     return value.quantize(STORED_PLACES), flags

@@ -20,8 +20,9 @@ from pathlib import Path
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
 
-from indicators.charts import TEXT_COLOUR, XML_INVALID
+from indicators.charts import TEXT_COLOUR, XML_INVALID, amount_text
 
 WORLD_FILE = Path(__file__).parent / "data" / "world-110m.json"
 NONE_COLOUR = "#F7F7F7"
@@ -83,8 +84,8 @@ def world_map_svg(
     title: str,
     description: str = "",
     link: Callable[[str], str] | None = None,
-    unit: str = "pledges",
-    unit_one: str = "pledge",
+    unit: str | None = None,
+    unit_one: str | None = None,
     breaks: Sequence[int] | None = None,
 ) -> SafeString:
     """Draw a world map shading each country by its count, safe to put in a template as it is.
@@ -94,8 +95,9 @@ def world_map_svg(
     sentence that sums the map up for screen readers. With `link`, each country with a count is
     a link to `link(code)`, reachable from the keyboard. `breaks` are the lower bounds of the
     shaded classes, starting at 1 (at most five); by default they follow the highest count, so
-    pass them to keep one key across several maps. Pass `unit_one` with `unit`: the tooltips
-    say "France: 1 pledge". The same input gives the same string.
+    pass them to keep one key across several maps. The counts are of pledges unless `unit` (the
+    plural, translated by the caller) says otherwise; pass `unit_one` with it: the tooltips say
+    "France: 1 pledge". The same input gives the same string.
     """
     the_world = world()
     drawn = {
@@ -113,14 +115,31 @@ def world_map_svg(
         raise ValueError(f"breaks must rise from 1, at most {len(SHADES)} of them: {breaks}")
     shades = _shades(len(breaks))
     # Derived from the input, so output stays deterministic and two maps rarely share ids.
-    key = repr((title, description, unit, unit_one, breaks, sorted(drawn.items()), bool(link)))
+    key = repr(
+        (
+            str(title),
+            str(description),
+            unit and str(unit),
+            unit_one and str(unit_one),
+            breaks,
+            sorted(drawn.items()),
+            bool(link),
+        )
+    )
     map_id = "map-" + hashlib.blake2s(key.encode(), digest_size=4).hexdigest()
 
     def label(code: str, name: str) -> str:
         count = drawn.get(code, 0)
         if not count:
-            return f"{name}: no {unit}"
-        return f"{name}: {count:,} {unit_one if count == 1 else unit}"
+            if unit is None:
+                return gettext("%(country)s: no pledges") % {"country": name}
+            return gettext("%(country)s: no %(unit)s") % {"country": name, "unit": unit}
+        # Translators: a country's tooltip on the map: its name and its count ("France: 3
+        # pledges").
+        return gettext("%(country)s: %(amount)s") % {
+            "country": name,
+            "amount": amount_text(f"{count:,}", count, unit, unit_one),
+        }
 
     def fill(code: str) -> str:
         count = drawn.get(code, 0)
@@ -196,25 +215,33 @@ def _class_labels(breaks: Sequence[int]) -> list[str]:
     labels = []
     for low, high in zip(breaks, [*breaks[1:], None], strict=True):
         if high is None:
-            labels.append(f"{low:,} or more")
+            # Translators: the map's key: the class of the highest counts.
+            labels.append(gettext("%(low)s or more") % {"low": f"{low:,}"})
         elif high - 1 == low:
             labels.append(f"{low:,}")
         else:
-            labels.append(f"{low:,} to {high - 1:,}")
+            # Translators: the map's key: a class of counts, from one to the other.
+            between = gettext("%(low)s to %(high)s")
+            labels.append(between % {"low": f"{low:,}", "high": f"{high - 1:,}"})
     return labels
 
 
 def _legend(
     breaks: Sequence[int],
     shades: Sequence[str],
-    unit: str,
+    unit: str | None,
     with_dots: bool,
     width: int,
     top: int,
 ) -> tuple[str, int]:
     """Lay the key out in rows below the map; return the markup and the height it takes."""
-    heading = f"{unit[:1].upper()}{unit[1:]} per country:"
-    items = [("None", NONE_COLOUR, 0)]
+    if unit is None:
+        heading = gettext("Pledges per country:")
+    else:
+        noun = str(unit)
+        heading = gettext("%(unit)s per country:") % {"unit": f"{noun[:1].upper()}{noun[1:]}"}
+    # Translators: the map's key: the shade of countries without any count.
+    items = [(pgettext("map key", "None"), NONE_COLOUR, 0)]
     items += [(text, shades[i], i + 1) for i, text in enumerate(_class_labels(breaks))]
     left, right, row_height = 8, width - 8, 26
     parts = [
@@ -234,7 +261,7 @@ def _legend(
         )
         x += item_width + 16
     if with_dots:
-        note = "Dots: countries too small to draw"
+        note = gettext("Dots: countries too small to draw")
         if x + 28 + CHAR_WIDTH * len(note) > right:
             x, row = left, row + 1
         y = top + 8 + row_height * row
@@ -247,18 +274,43 @@ def _legend(
     return "".join(parts), row_height * (row + 1) + 8
 
 
-def _describe(drawn: Mapping[str, int], the_world: World, unit: str, unit_one: str) -> str:
+def _describe(
+    drawn: Mapping[str, int], the_world: World, unit: str | None, unit_one: str | None
+) -> str:
     if not drawn:
-        return f"World map; no country has any {unit}."
+        if unit is None:
+            return gettext("World map; no country has any pledges.")
+        return gettext("World map; no country has any %(unit)s.") % {"unit": unit}
     total = sum(drawn.values())
     names = {code: dot.name for code, dot in the_world.dots.items()}
     names.update({code: shape.name for code, shape in the_world.shapes.items()})
     top = sorted(drawn, key=lambda code: (-drawn[code], names[code]))[:3]
     most = ", ".join(f"{names[code]} ({drawn[code]:,})" for code in top)
-    countries = "1 country" if len(drawn) == 1 else f"{len(drawn):,} countries"
+    countries = ngettext("%(count)s country", "%(count)s countries", len(drawn)) % {
+        "count": f"{len(drawn):,}"
+    }
+    figures = {
+        "unit": unit,
+        "amount": amount_text(f"{total:,}", total, unit, unit_one),
+        "countries": countries,
+        "most": most,
+    }
+    if unit is None:
+        return (
+            gettext(
+                # Translators: the sentence that sums the map up for screen readers; "most"
+                # lists the countries with the most pledges, with their counts.
+                "World map shading each country by its number of pledges: %(amount)s in "
+                "%(countries)s; the most in %(most)s."
+            )
+            % figures
+        )
     return (
-        f"World map shading each country by its number of {unit}: {total:,} "
-        f"{unit_one if total == 1 else unit} in {countries}; the most in {most}."
+        gettext(
+            "World map shading each country by its number of %(unit)s: %(amount)s in "
+            "%(countries)s; the most in %(most)s."
+        )
+        % figures
     )
 
 
@@ -279,4 +331,4 @@ def _svg(
 
 
 def _e(text: str) -> str:
-    return escape(XML_INVALID.sub("", text))
+    return escape(XML_INVALID.sub("", str(text)))

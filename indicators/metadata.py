@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import yaml
+from django.utils.translation import gettext as _
 
 from indicators.models import ReportingStatus
 
@@ -94,7 +95,9 @@ def meta_read(text: str, name: str) -> IndicatorMeta:
     parse (tabs after colons, say) is read line by line for the two fields that matter.
     """
     if len(text.encode()) > MAX_META_BYTES:
-        raise ValueError(f"larger than {MAX_META_BYTES // 1024} KB: not a metadata file")
+        raise ValueError(
+            _("larger than %(size)s KB: not a metadata file") % {"size": MAX_META_BYTES // 1024}
+        )
     if match := _FRONT_MATTER.match(text):
         text = match.group(1)
     try:

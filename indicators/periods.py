@@ -15,6 +15,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 # What a status mark means, by how offices abbreviate it.
 STATUS_WORDS = {
     "p": "provisional",
@@ -115,7 +117,10 @@ class Period:
 def _year(text: str) -> int:
     year = int(text)
     if not YEAR_MIN <= year <= YEAR_MAX:
-        raise ValueError(f"year {year} is outside {YEAR_MIN}-{YEAR_MAX}")
+        raise ValueError(
+            _("year %(year)s is outside %(min)s-%(max)s")
+            % {"year": year, "min": YEAR_MIN, "max": YEAR_MAX}
+        )
     return year
 
 
@@ -200,11 +205,18 @@ def parse_period(raw: str) -> Period:
     try:
         dates = _dates(text)
     except ValueError as error:  # a day that does not exist, a year out of range
-        raise ValueError(f"period {_quoted(raw)} cannot be read: {error}") from None
+        raise ValueError(
+            # Translators: %(period)s is the cell quoted as written; %(reason)s says why.
+            _("period %(period)s cannot be read: %(reason)s")
+            % {"period": _quoted(raw), "reason": error}
+        ) from None
     if dates is None:
         raise ValueError(
-            f"period {_quoted(raw)} is not a year (2019), a quarter (2013 Q1), a half-year "
-            "(2019 H1), a month (2019-05), a date (2019-05-31) or a span of years (2016/17)"
+            _(
+                "period %(period)s is not a year (2019), a quarter (2013 Q1), a half-year "
+                "(2019 H1), a month (2019-05), a date (2019-05-31) or a span of years (2016/17)"
+            )
+            % {"period": _quoted(raw)}
         )
     return Period(label, *dates, status, note)
 

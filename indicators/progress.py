@@ -35,6 +35,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Context, Decimal, localcontext
 
+from django.utils.translation import gettext_lazy as _
+
 __all__ = [
     "DEFAULT_BASE_YEAR",
     "DEFAULT_TARGET_YEAR",
@@ -82,44 +84,48 @@ class ProgressStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        """Short human-readable name of the status."""
-        return _LABELS[self]
+        """Short human-readable name of the status, in the active language."""
+        return str(_LABELS[self])
 
     @property
     def description(self) -> str:
-        """One sentence explaining the status to the public."""
-        return _DESCRIPTIONS[self]
+        """One sentence explaining the status to the public, in the active language."""
+        return str(_DESCRIPTIONS[self])
 
 
 _LABELS = {
-    ProgressStatus.TARGET_ACHIEVED: "Target achieved",
-    ProgressStatus.SUBSTANTIAL: "Substantial progress / on track",
-    ProgressStatus.MODERATE: "Moderate progress",
-    ProgressStatus.LIMITED: "Limited progress",
-    ProgressStatus.DETERIORATION: "Deterioration",
-    ProgressStatus.NOT_ENOUGH_DATA: "Not enough data",
+    # Translators: how far an indicator has come towards its target (Open SDG's statuses).
+    ProgressStatus.TARGET_ACHIEVED: _("Target achieved"),
+    ProgressStatus.SUBSTANTIAL: _("Substantial progress / on track"),
+    ProgressStatus.MODERATE: _("Moderate progress"),
+    ProgressStatus.LIMITED: _("Limited progress"),
+    ProgressStatus.DETERIORATION: _("Deterioration"),
+    ProgressStatus.NOT_ENOUGH_DATA: _("Not enough data"),
 }
 
 _DESCRIPTIONS = {
-    ProgressStatus.TARGET_ACHIEVED: "The latest value has reached the target.",
-    ProgressStatus.SUBSTANTIAL: (
+    ProgressStatus.TARGET_ACHIEVED: _("The latest value has reached the target."),
+    # xgettext:no-python-format
+    ProgressStatus.SUBSTANTIAL: _(
         "The indicator is moving in the desired direction fast enough to reach its target "
         "on time or, where there is no target, by at least 1.5% a year."
     ),
-    ProgressStatus.MODERATE: (
+    # xgettext:no-python-format
+    ProgressStatus.MODERATE: _(
         "The indicator is moving in the desired direction, but at 60% to 95% of the pace "
         "needed to reach its target on time or, where there is no target, by 0.5% to 1.5% "
         "a year."
     ),
-    ProgressStatus.LIMITED: (
+    # xgettext:no-python-format
+    ProgressStatus.LIMITED: _(
         "The indicator is moving in the desired direction only a little, at less than 60% "
         "of the pace needed to reach its target or, where there is no target, by less than "
         "0.5% a year."
     ),
-    ProgressStatus.DETERIORATION: (
+    ProgressStatus.DETERIORATION: _(
         "The indicator has moved in the wrong direction since the base year."
     ),
-    ProgressStatus.NOT_ENOUGH_DATA: (
+    ProgressStatus.NOT_ENOUGH_DATA: _(
         "There are not enough comparable values since the base year to measure a trend."
     ),
 }

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from indicators.models import Observation, ObservationRevision
 
@@ -35,13 +36,13 @@ def observation_correct(
     ValidationError for a change without a reason or a value the database cannot hold.
     """
     if not by.has_perm("indicators.change_observation"):
-        raise PermissionDenied("Only the secretariat corrects indicator data.")
+        raise PermissionDenied(_("Only the secretariat corrects indicator data."))
     if attributes is not None and not (
         isinstance(attributes, dict)
         and all(isinstance(k, str) and isinstance(v, str) for k, v in attributes.items())
     ):
         raise ValidationError(
-            {"attributes": 'Give attribute names and values as text, e.g. {"OBS_STATUS": "E"}.'}
+            {"attributes": _('Give attribute names and values as text, e.g. {"OBS_STATUS": "E"}.')}
         )
     new = {"value": value, "unit": unit, "source": source, "note": note}
     with transaction.atomic():
@@ -55,7 +56,7 @@ def observation_correct(
         if not changed:
             return stored
         if not reason.strip():
-            raise ValidationError({"reason": "Say why the value is corrected."})
+            raise ValidationError({"reason": _("Say why the value is corrected.")})
         revision = ObservationRevision(
             observation=stored,
             replaced_by=by,

@@ -31,8 +31,10 @@ from xml.parsers import expat
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from indicators.counts import counted
 from indicators.models import (
     Direction,
     Indicator,
@@ -154,9 +156,14 @@ class SetImportRejected(Exception):
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"{counted(len(self.rejected), 'problem')}: " + "; ".join(
-            f"line {line}: {reason}" if line else reason for line, reason in self.rejected
+        count = len(self.rejected)
+        problems = "; ".join(
+            _("line %(line)s: %(reason)s") % {"line": line, "reason": reason} if line else reason
+            for line, reason in self.rejected
         )
+        return ngettext(
+            "%(count)s problem: %(problems)s", "%(count)s problems: %(problems)s", count
+        ) % {"count": _grouped(count), "problems": problems}
 
 
 def indicator_set_import(
@@ -178,13 +185,15 @@ def indicator_set_import(
     rejected: list[tuple[int, str]] = []
     rows = _parse(_table(file, filename), rejected)
     if not rows and not rejected:
-        rejected.append((0, "the table holds no indicator"))
+        rejected.append((0, _("the table holds no indicator")))
     previous = IndicatorSet.objects.filter(code=code).order_by("-is_current", "-created_at").first()
     name = name or (previous.name if previous else "")
     if not name:
-        rejected.append((0, f"the set {_quoted(code)} is new: give it a name"))
+        rejected.append((0, _("the set %(code)s is new: give it a name") % {"code": _quoted(code)}))
     if len(rejected) > MAX_PROBLEMS:
-        rejected[MAX_PROBLEMS:] = [(0, f"more problems than these first {MAX_PROBLEMS}")]
+        rejected[MAX_PROBLEMS:] = [
+            (0, _("more problems than these first %(count)s") % {"count": MAX_PROBLEMS})
+        ]
     if rejected:
         raise SetImportRejected(rejected)
 
@@ -196,8 +205,11 @@ def indicator_set_import(
                     [
                         (
                             0,
-                            f"version {_quoted(version)} of {_quoted(code)} exists with other "
-                            "content; a version does not change once imported: give a new version",
+                            _(
+                                "version %(version)s of %(code)s exists with other content; a "
+                                "version does not change once imported: give a new version"
+                            )
+                            % {"version": _quoted(version), "code": _quoted(code)},
                         )
                     ]
                 )
@@ -318,16 +330,24 @@ def _table(file: IO[bytes], filename: str) -> Iterator[tuple[int, list[str]]]:
     elif filename.lower().endswith((".csv", ".txt")):
         rows = _csv_rows(file)
     else:
-        raise SetImportRejected([(0, "give a .csv or .xlsx file")])
+        raise SetImportRejected([(0, _("give a .csv or .xlsx file"))])
     for count, (line, cells) in enumerate(rows):
         if count > MAX_ROWS:  # count 0 is the header
             raise SetImportRejected(
-                [(line, f"the table goes on past {MAX_ROWS:,} rows below its header")]
+                [
+                    (
+                        line,
+                        _("the table goes on past %(count)s rows below its header")
+                        % {"count": _grouped(MAX_ROWS)},
+                    )
+                ]
             )
         while cells and not cells[-1]:
             cells.pop()  # spreadsheets save the empty cells of a formatted range
         if len(cells) > MAX_COLUMNS:
-            raise SetImportRejected([(line, f"the row fills more than {MAX_COLUMNS} columns")])
+            raise SetImportRejected(
+                [(line, _("the row fills more than %(count)s columns") % {"count": MAX_COLUMNS})]
+            )
         yield line, cells
 
 
@@ -342,7 +362,7 @@ def _xlsx_rows(file: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
         raise _unreadable_xlsx(error) from error
     try:
         if not workbook.worksheets:
-            raise SetImportRejected([(0, "the workbook has no worksheet")])
+            raise SetImportRejected([(0, _("the workbook has no worksheet"))])
         sheet = workbook.worksheets[0]
         # The sheet's own dimension may claim 16,384 columns: openpyxl would pad every row to
         # it. Without it a row ends at its last cell.
@@ -361,7 +381,9 @@ def _xlsx_rows(file: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
 
 
 def _unreadable_xlsx(error: Exception) -> SetImportRejected:
-    return SetImportRejected([(0, f"not a readable XLSX file ({_quoted(str(error), 100)})")])
+    return SetImportRejected(
+        [(0, _("not a readable XLSX file (%(reason)s)") % {"reason": _quoted(str(error), 100)})]
+    )
 
 
 def _check_workbook(file: IO[bytes]) -> None:
@@ -371,13 +393,21 @@ def _check_workbook(file: IO[bytes]) -> None:
     then fails its checksum, so a part cannot unpack to more than it says.
     """
     if file.seek(0, io.SEEK_END) > MAX_FILE_BYTES:
-        raise SetImportRejected([(0, f"the file is larger than {MAX_FILE_BYTES // MB} MB")])
+        raise SetImportRejected([(0, _too_large())])
     file.seek(0)
     try:
         archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise SetImportRejected(
-            [(0, "not a readable XLSX file: an XLSX file is a zip archive, and this is not one")]
+            [
+                (
+                    0,
+                    _(
+                        "not a readable XLSX file: an XLSX file is a zip archive, and this is "
+                        "not one"
+                    ),
+                )
+            ]
         ) from error
     with archive:
         parts = archive.infolist()
@@ -387,23 +417,35 @@ def _check_workbook(file: IO[bytes]) -> None:
                     [
                         (
                             0,
-                            f"the workbook's part {_quoted(part.filename)} unpacks to more "
-                            f"than {MAX_XLSX_PART_BYTES // MB} MB",
+                            _("the workbook's part %(part)s unpacks to more than %(size)s MB")
+                            % {
+                                "part": _quoted(part.filename),
+                                "size": MAX_XLSX_PART_BYTES // MB,
+                            },
                         )
                     ]
                 )
         unpacked = sum(part.file_size for part in parts)
         if unpacked > MAX_XLSX_UNPACKED_BYTES:
             raise SetImportRejected(
-                [(0, f"the workbook unpacks to more than {MAX_XLSX_UNPACKED_BYTES // MB} MB")]
+                [
+                    (
+                        0,
+                        _("the workbook unpacks to more than %(size)s MB")
+                        % {"size": MAX_XLSX_UNPACKED_BYTES // MB},
+                    )
+                ]
             )
         if unpacked > MAX_XLSX_RATIO * sum(part.compress_size for part in parts):
             raise SetImportRejected(
                 [
                     (
                         0,
-                        f"the workbook unpacks to more than {MAX_XLSX_RATIO} times its size, "
-                        "which no real table does",
+                        _(
+                            "the workbook unpacks to more than %(ratio)s times its size, which "
+                            "no real table does"
+                        )
+                        % {"ratio": MAX_XLSX_RATIO},
                     )
                 ]
             )
@@ -449,8 +491,8 @@ class _XmlCounter:
                 run += len(pieces[0])
                 if max([run, *map(len, pieces[1:])]) > MAX_XLSX_RUN_BYTES:
                     raise _XmlTooBig(
-                        "the workbook holds a text or tag longer than "
-                        f"{MAX_XLSX_RUN_BYTES // 1024} KB"
+                        _("the workbook holds a text or tag longer than %(size)s KB")
+                        % {"size": MAX_XLSX_RUN_BYTES // 1024}
                     )
                 if len(pieces) > 1:
                     run = len(pieces[-1])
@@ -463,13 +505,16 @@ class _XmlCounter:
         self.children[-1] += 1
         if self.elements > MAX_XLSX_ELEMENTS:
             raise _XmlTooBig(
-                f"the workbook holds more than {MAX_XLSX_ELEMENTS:,} XML elements (cells, rows, "
-                "texts): keep only the indicator table in it"
+                _(
+                    "the workbook holds more than %(count)s XML elements (cells, rows, texts): "
+                    "keep only the indicator table in it"
+                )
+                % {"count": _grouped(MAX_XLSX_ELEMENTS)}
             )
         if self.children[-1] > MAX_XLSX_CHILDREN:
             raise _XmlTooBig(
-                f"a row, sheet or string list in the workbook holds more than "
-                f"{MAX_XLSX_CHILDREN:,} items"
+                _("a row, sheet or string list in the workbook holds more than %(count)s items")
+                % {"count": _grouped(MAX_XLSX_CHILDREN)}
             )
         self.children.append(0)
 
@@ -478,27 +523,30 @@ class _XmlCounter:
 
     def _doctype(self, *declaration: object) -> None:
         # Entities declared there can expand a few bytes into gigabytes; XLSX needs none.
-        raise _XmlTooBig("the workbook's XML declares a document type, which XLSX never does")
+        raise _XmlTooBig(_("the workbook's XML declares a document type, which XLSX never does"))
 
 
 def _csv_rows(file: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
     data = file.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise SetImportRejected([(0, f"the file is larger than {MAX_FILE_BYTES // MB} MB")])
+        raise SetImportRejected([(0, _too_large())])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SetImportRejected([(0, "the CSV is not UTF-8 text")]) from error
+        raise SetImportRejected([(0, _("the CSV is not UTF-8 text"))]) from error
     reader = csv.reader(_csv_lines(text), strict=True)
     try:
         for cells in reader:
             yield reader.line_num, cells
     except csv.Error as error:
-        reason = f"not readable as CSV: {error}"  # csv's reasons quote no input
+        # csv's reasons quote no input.
+        reason = _("not readable as CSV: %(reason)s") % {"reason": error}
         # csv's own cap on a cell (csv.field_size_limit(), 131,072 characters, which we leave
         # alone as it holds for the whole process) is far above ours: say ours.
         if "field limit" in str(error):
-            reason = f"a cell is longer than {MAX_CELL_CHARS:,} characters"
+            reason = _("a cell is longer than %(count)s characters") % {
+                "count": _grouped(MAX_CELL_CHARS)
+            }
         raise SetImportRejected([(reader.line_num, reason)]) from error
 
 
@@ -506,9 +554,24 @@ def _csv_lines(text: str) -> Iterator[str]:
     for number, line in enumerate(io.StringIO(text, newline=""), start=1):
         if len(line) > MAX_LINE_CHARS:
             raise SetImportRejected(
-                [(number, f"the line is longer than {MAX_LINE_CHARS:,} characters")]
+                [
+                    (
+                        number,
+                        _("the line is longer than %(count)s characters")
+                        % {"count": _grouped(MAX_LINE_CHARS)},
+                    )
+                ]
             )
         yield line
+
+
+def _grouped(number: int) -> str:
+    """A count as people write it in the language of the moment: 1,250 (1 250 in French)."""
+    return number_format(number, force_grouping=True)
+
+
+def _too_large() -> str:
+    return _("the file is larger than %(size)s MB") % {"size": MAX_FILE_BYTES // MB}
 
 
 def _quoted(text: str, limit: int = QUOTED_CHARS) -> str:
@@ -531,10 +594,12 @@ def _parse(table: Iterator[tuple[int, list[str]]], rejected: list[tuple[int, str
     for cell in header:
         label = re.sub(r"[\s_\-]+", " ", cell.strip().lower())
         if label and label not in COLUMNS:
-            rejected.append((header_line, f"unknown column {_quoted(cell.strip())}"))
+            rejected.append(
+                (header_line, _("unknown column %(column)s") % {"column": _quoted(cell.strip())})
+            )
         fields.append(COLUMNS.get(label))
     if "name" not in fields:
-        rejected.append((header_line, "no name column"))
+        rejected.append((header_line, _("no name column")))
     if rejected:
         return []
     rows: list[SetRow] = []
@@ -550,8 +615,15 @@ def _parse(table: Iterator[tuple[int, list[str]]], rejected: list[tuple[int, str
             rejected.append(
                 (
                     line,
-                    f"the cell in column {long + 1} is longer than {MAX_CELL_CHARS:,} "
-                    f"characters ({_quoted(cells[long])})",
+                    _(
+                        "the cell in column %(column)s is longer than %(count)s characters "
+                        "(%(cell)s)"
+                    )
+                    % {
+                        "column": long + 1,
+                        "count": _grouped(MAX_CELL_CHARS),
+                        "cell": _quoted(cells[long]),
+                    },
                 )
             )
             continue
@@ -561,9 +633,12 @@ def _parse(table: Iterator[tuple[int, list[str]]], rejected: list[tuple[int, str
         row = _row(line, record, len(rows) + 1, rejected)
         if row is None:
             continue
-        for seen, value, what in ((codes, row.code, "code"), (names, row.name, "name")):
+        for seen, value, again in (
+            (codes, row.code, _("code %(value)s is already on line %(line)s")),
+            (names, row.name, _("name %(value)s is already on line %(line)s")),
+        ):
             if value and value in seen:
-                rejected.append((line, f"{what} {_quoted(value)} is already on line {seen[value]}"))
+                rejected.append((line, again % {"value": _quoted(value), "line": seen[value]}))
             seen.setdefault(value, line)
         rows.append(row)
     return rows
@@ -575,15 +650,24 @@ def _row(
     problems = []
     for key, limit in LIMITS.items():
         if len(record.get(key, "")) > limit:
-            problems.append(f"{key.replace('_', ' ')} is longer than {limit} characters")
+            problems.append(
+                # Translators: %(column)s is a column of the table, as named in English there.
+                _("%(column)s is longer than %(limit)s characters")
+                % {"column": key.replace("_", " "), "limit": limit}
+            )
     if not record.get("name"):
-        problems.append("name is empty")
+        problems.append(_("name is empty"))
     direction = DIRECTIONS.get(record.get("direction", "").lower())
     if direction is None:
-        problems.append(f"direction {_quoted(record['direction'])} is not increase or decrease")
+        problems.append(
+            _("direction %(direction)s is not increase or decrease")
+            % {"direction": _quoted(record["direction"])}
+        )
     sdg_code = record.get("sdg_code", "")
     if sdg_code and not SDG_CODE.match(sdg_code):
-        problems.append(f"SDG code {_quoted(sdg_code)} is not like 10.7.2 (or 10.7.2.1)")
+        problems.append(
+            _("SDG code %(code)s is not like 10.7.2 (or 10.7.2.1)") % {"code": _quoted(sdg_code)}
+        )
     objectives = _objectives(record.get("objectives", ""), problems)
     target = _target(record.get("target_value", ""), record.get("target_year", ""), problems)
     if problems:
@@ -611,7 +695,8 @@ def _objectives(text: str, problems: list[str]) -> list[int]:
         number = _whole_number(part, 1, OBJECTIVE_COUNT)
         if number is None:
             problems.append(
-                f"objective {_quoted(part)} is not a number from 1 to {OBJECTIVE_COUNT}"
+                _("objective %(objective)s is not a number from 1 to %(count)s")
+                % {"objective": _quoted(part), "count": OBJECTIVE_COUNT}
             )
         elif number not in numbers:
             numbers.append(number)
@@ -634,14 +719,14 @@ def _target(value: str, year: str, problems: list[str]) -> tuple[Decimal, int] |
     if not value and not year:
         return None
     if not (value and year):
-        problems.append("a target needs both a target value and a target year")
+        problems.append(_("a target needs both a target value and a target year"))
         return None
     number = _target_value(value, problems)
     target_year = _whole_number(year, FIRST_TARGET_YEAR, LAST_TARGET_YEAR)
     if target_year is None:
         problems.append(
-            f"target year {_quoted(year)} is not a year from {FIRST_TARGET_YEAR} "
-            f"to {LAST_TARGET_YEAR}"
+            _("target year %(year)s is not a year from %(first)s to %(last)s")
+            % {"year": _quoted(year), "first": FIRST_TARGET_YEAR, "last": LAST_TARGET_YEAR}
         )
     if number is None or target_year is None:
         return None
@@ -656,7 +741,7 @@ def _target_value(value: str, problems: list[str]) -> Decimal | None:
     except InvalidOperation:  # not a number, or an exponent beyond what Decimal holds
         number = None
     if number is None or not number.is_finite():
-        problems.append(f"target value {_quoted(value)} is not a number")
+        problems.append(_("target value %(value)s is not a number") % {"value": _quoted(value)})
         return None
     # Exactly: abs() and quantize() would round to the default context's 28 digits, which do
     # not hold 20 before the point and 10 after it.
@@ -664,7 +749,8 @@ def _target_value(value: str, problems: list[str]) -> Decimal | None:
         number = number.quantize(TARGET_PLACES, context=Context(prec=31))
     if number.copy_abs() >= TARGET_VALUE_BELOW:
         problems.append(
-            f"target value {_quoted(value)} is too large: at most 18 digits before the point"
+            _("target value %(value)s is too large: at most 18 digits before the point")
+            % {"value": _quoted(value)}
         )
         return None
     return number

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -79,7 +80,9 @@ class IndicatorDetailView(TemplateView):
             ]
             context["chart"] = line_chart_svg(
                 series.chart_series,
-                title=f"{indicator.short_name or indicator.name}, {area.name}",
+                # Translators: a chart's title: the indicator's name, and the area its data are of.
+                title=gettext("%(indicator)s, %(area)s")
+                % {"indicator": indicator.short_name or indicator.name, "area": area.name},
                 unit=series.unit,
                 target=series.target_line,
             )

@@ -21,6 +21,8 @@ from django.template.defaultfilters import truncatechars
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pledges import services
 from pledges.admin_review import (
@@ -79,8 +81,9 @@ from pledges.permissions import can_edit_pledge, can_edit_update
 from pledges.snapshots import pledge_changes, update_changes
 
 WORKFLOW_FIELDS = ("review_state", "submitted_at", "published_at")
+STATE_FIELDSET_TITLE = _("State (changed by the review actions)")
 STATE_FIELDSET = (
-    "State (changed by the review actions)",
+    STATE_FIELDSET_TITLE,
     {
         "fields": (
             ("review_state", "implementation_status"),
@@ -160,7 +163,8 @@ class ServiceClientAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except Refused as refusal:
-            self.message_user(request, f"Nothing was saved: {refusal}", messages.ERROR)
+            said = gettext("Nothing was saved: %(reason)s") % {"reason": refusal}
+            self.message_user(request, said, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -196,13 +200,15 @@ def evidence_file_link(evidence: Evidence) -> str:
 class EvidenceShown:
     """How evidence reads in the admin: files through the checked download, updates by date."""
 
-    @admin.display(description="link or file")
+    @admin.display(description=_("link or file"))
     def link(self, evidence: Evidence) -> str:
         return evidence_file_link(evidence)
 
-    @admin.display(description="about the update of")
+    @admin.display(description=_("about the update of"))
     def update_reported(self, evidence: Evidence) -> str:
-        return f"{evidence.update.reported_on:%Y-%m-%d}" if evidence.update_id else "the pledge"
+        if evidence.update_id:
+            return f"{evidence.update.reported_on:%Y-%m-%d}"
+        return gettext("the pledge")
 
 
 class EvidenceInline(EvidenceShown, admin.TabularInline):
@@ -213,7 +219,7 @@ class EvidenceInline(EvidenceShown, admin.TabularInline):
     fields = ("title", "link", "update_reported", "uploaded_by", "created_at")
     readonly_fields = fields
     extra = 0
-    verbose_name_plural = "evidence (ticking delete removes it, with the file, and records who)"
+    verbose_name_plural = _("evidence (ticking delete removes it, with the file, and records who)")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Evidence]:
         return super().get_queryset(request).select_related("pledge", "update", "uploaded_by")
@@ -294,8 +300,10 @@ class PledgeAdminForm(PledgeForm):
     """The portal's pledge form, with what only the secretariat sets when it records a pledge:
     the cycle and the lead organisation (fixed once the pledge exists)."""
 
-    cycle = forms.ModelChoiceField(queryset=ReviewCycle.objects.all())
-    lead_organisation = forms.ModelChoiceField(queryset=Organisation.objects.all())
+    cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=ReviewCycle.objects.all())
+    lead_organisation = forms.ModelChoiceField(
+        label=_("Lead organisation"), queryset=Organisation.objects.all()
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -382,16 +390,15 @@ class VersionInline(ReadOnlyInline, admin.TabularInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("created_by")
 
-    @admin.display(description="compare")
+    @admin.display(description=_("compare"))
     def compare(self, version: PledgeVersion | UpdateVersion) -> str:
         if version.number == 1:
             return "—"
         subject_id = version.pledge_id if isinstance(version, PledgeVersion) else version.update_id
         url = reverse(self.compare_url, args=[subject_id])
         before = version.number - 1
-        return format_html(
-            '<a href="{}?a={}&amp;b={}">with version {}</a>', url, before, version.number, before
-        )
+        label = gettext("with version %(number)s") % {"number": before}
+        return format_html('<a href="{}?a={}&amp;b={}">{}</a>', url, before, version.number, label)
 
 
 class PledgeVersionInline(VersionInline):
@@ -435,7 +442,8 @@ def _compare_response(
             "change_url": reverse(
                 f"admin:{opts.app_label}_{opts.model_name}_change", args=[original.pk]
             ),
-            "title": f"{original}: version {a} against version {b}",
+            "title": gettext("%(subject)s: version %(a)s against version %(b)s")
+            % {"subject": original, "a": a, "b": b},
             "before": versions[a],
             "after": versions[b],
             "versions": sorted(versions.values(), key=lambda v: v.number),
@@ -447,20 +455,22 @@ def _compare_response(
 class PledgeColumns:
     """Columns of pledge lists that fit a 1280-pixel screen: short titles and names."""
 
-    @admin.display(description="title", ordering="title")
+    @admin.display(description=_("title"), ordering="title")
     def short_title(self, pledge: Pledge) -> str:
         return truncatechars(pledge.title, 70)
 
-    @admin.display(description="lead", ordering="lead_organisation__name")
+    # Translators: column of pledge lists: the lead organisation, abbreviated.
+    @admin.display(description=_("lead"), ordering="lead_organisation__name")
     def lead(self, pledge: Pledge) -> str:
         lead = pledge.lead_organisation
         return lead.acronym or truncatechars(lead.name, 32)
 
-    @admin.display(description="cycle", ordering="cycle__forum_year")
+    @admin.display(description=_("cycle"), ordering="cycle__forum_year")
     def cycle_code(self, pledge: Pledge) -> str:
         return pledge.cycle.code
 
-    @admin.display(description="SMART")
+    # Translators: column of pledge lists: the SMART score (specific, measurable…), as "4/5".
+    @admin.display(description=_("SMART"))
     def smart(self, pledge: Pledge) -> str:
         return smart_score(pledge)
 
@@ -568,15 +578,15 @@ class PledgeAdmin(PledgeColumns, ReviewStepsMixin, ServiceClientAdmin):
 
     # What a page shown without a form (a pledge decided for good) says for the form's fields
     # that are not the model's own.
-    @admin.display(description="first main objective")
+    @admin.display(description=_("first main objective"))
     def main_objective_1(self, pledge: Pledge) -> str:
         return self._main_objective(pledge, 1)
 
-    @admin.display(description="second main objective")
+    @admin.display(description=_("second main objective"))
     def main_objective_2(self, pledge: Pledge) -> str:
         return self._main_objective(pledge, 2)
 
-    @admin.display(description="third main objective")
+    @admin.display(description=_("third main objective"))
     def main_objective_3(self, pledge: Pledge) -> str:
         return self._main_objective(pledge, 3)
 
@@ -584,50 +594,50 @@ class PledgeAdmin(PledgeColumns, ReviewStepsMixin, ServiceClientAdmin):
         link = pledge.objective_links.filter(main_rank=rank).select_related("objective").first()
         return str(link.objective) if link else "—"
 
-    @admin.display(description="further objectives")
+    @admin.display(description=_("further objectives"))
     def further_objectives(self, pledge: Pledge) -> str:
         links = pledge.objective_links.filter(main_rank__isnull=True).select_related("objective")
         return ", ".join(str(link.objective) for link in links) or "—"
 
-    @admin.display(description="partners invited by e-mail")
+    @admin.display(description=_("partners invited by e-mail"))
     def partner_emails(self, pledge: Pledge) -> str:
         links = pledge.partner_links.filter(organisation__isnull=True)
         return ", ".join(link.invited_email for link in links) or "—"
 
-    @admin.display(description="cycle")
+    @admin.display(description=_("cycle"))
     def cycle_shown(self, pledge: Pledge) -> str:
         return str(pledge.cycle)
 
-    @admin.display(description="lead organisation")
+    @admin.display(description=_("lead organisation"))
     def lead_shown(self, pledge: Pledge) -> str:
         return str(pledge.lead_organisation)
 
-    @admin.display(description="partners' answers")
+    @admin.display(description=_("partners' answers"))
     def partner_answers(self, pledge: Pledge) -> str:
         links = pledge.partner_links.select_related("organisation")
-        return (
-            format_html_join(
-                ", ",
-                "{} ({})",
-                (
-                    (link.organisation or link.invited_email, link.get_status_display().lower())
-                    for link in links
-                ),
-            )
-            or "no partners"
-        )
+        return format_html_join(
+            ", ",
+            "{} ({})",
+            (
+                (link.organisation or link.invited_email, link.get_status_display().lower())
+                for link in links
+            ),
+        ) or gettext("no partners")
 
-    @admin.display(description="compare")
+    @admin.display(description=_("compare"))
     def compare_link(self, pledge: Pledge) -> str:
         if pledge.history_pledge.versions.count() < 2:
-            return "fewer than two versions yet"
+            return gettext("fewer than two versions yet")
         url = reverse("admin:pledges_pledge_compare", args=[pledge.pk])
-        label = "revision against the published pledge" if pledge.is_revision else "latest changes"
-        return format_html('<a href="{}">Compare: {}</a>', url, label)
+        if pledge.is_revision:
+            label = gettext("Compare: revision against the published pledge")
+        else:
+            label = gettext("Compare: latest changes")
+        return format_html('<a href="{}">{}</a>', url, label)
 
-    @admin.display(description="possible duplicates")
+    @admin.display(description=_("possible duplicates"))
     def similar_pledges(self, pledge: Pledge) -> str:
-        return _duplicates_html(pledge) or "none found"
+        return _duplicates_html(pledge) or gettext("none found")
 
     def get_urls(self):
         compare = self.admin_site.admin_view(self.compare_view)
@@ -689,7 +699,7 @@ class PledgeInReviewAdmin(PledgeColumns, ReviewStepsMixin, admin.ModelAdmin):
         # A pledge has one page; the queue links to it rather than repeating it.
         return redirect("admin:pledges_pledge_change", object_id)
 
-    @admin.display(description="likeliest duplicate")
+    @admin.display(description=_("likeliest duplicate"))
     def likeliest_duplicate(self, pledge: Pledge) -> str:
         """The closest match and how many more there are; all of them on the pledge's page."""
         found = possible_duplicates(pledge)
@@ -706,12 +716,12 @@ class PledgeInReviewAdmin(PledgeColumns, ReviewStepsMixin, admin.ModelAdmin):
             more,
         )
 
-    @admin.display(description="submitted", ordering="submitted_at")
+    @admin.display(description=_("submitted"), ordering="submitted_at")
     def submitted(self, pledge: Pledge) -> str:
         return f"{pledge.submitted_at:%Y-%m-%d}" if pledge.submitted_at else "—"
 
 
-DUPLICATE_SCORE_HELP = (
+DUPLICATE_SCORE_HELP = _(
     "How alike the titles or descriptions read, 0 to 100%, with 10 points more when the same "
     "organisation leads both."
 )
@@ -800,7 +810,7 @@ class ProgressUpdateAdmin(ReviewStepsMixin, ServiceClientAdmin):
         ),
         *((title, {"fields": names}) for title, names in form_sections(UpdateContent)),
         (
-            "State (changed by the review actions)",
+            STATE_FIELDSET_TITLE,
             {
                 "fields": (
                     ("review_state", "submitted_at", "published_at"),
@@ -851,24 +861,24 @@ class ProgressUpdateAdmin(ReviewStepsMixin, ServiceClientAdmin):
             expected_version=form.cleaned_data["opened_version"],
         )
 
-    @admin.display(description="pledge", ordering="pledge__reference")
+    @admin.display(description=_("pledge"), ordering="pledge__reference")
     def reference(self, update: ProgressUpdate) -> str:
         return update.pledge.reference
 
-    @admin.display(description="title")
+    @admin.display(description=_("title"))
     def pledge_title(self, update: ProgressUpdate) -> str:
         return truncatechars(update.pledge.title, 60)
 
-    @admin.display(description="reported by", ordering="organisation__name")
+    @admin.display(description=_("reported by"), ordering="organisation__name")
     def reporter(self, update: ProgressUpdate) -> str:
         return update.organisation.acronym or truncatechars(update.organisation.name, 32)
 
-    @admin.display(description="compare")
+    @admin.display(description=_("compare"))
     def compare_link(self, update: ProgressUpdate) -> str:
         if update.versions.count() < 2:
-            return "fewer than two versions yet"
+            return gettext("fewer than two versions yet")
         url = reverse("admin:pledges_progressupdate_compare", args=[update.pk])
-        return format_html('<a href="{}">Compare: latest changes</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("Compare: latest changes"))
 
     def get_urls(self):
         compare = self.admin_site.admin_view(self.compare_view)
@@ -902,7 +912,7 @@ class PledgeTargetAdmin(ReadOnlyAdmin):
     list_select_related = ("pledge", "indicator")
     search_fields = ("pledge__reference", "own_metric", "indicator__code", "indicator__name")
 
-    @admin.display(description="indicator or own metric")
+    @admin.display(description=_("indicator or own metric"))
     def metric(self, obj: PledgeTarget) -> str:
         return obj.metric_name
 
@@ -1075,11 +1085,15 @@ class ReminderOptOutAdmin(admin.ModelAdmin):
 
 
 class OutboxStateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("sent", "sent"), ("waiting", "waiting"), ("failing", "failed at least once")]
+        return [
+            ("sent", gettext("sent")),
+            ("waiting", gettext("waiting")),
+            ("failing", gettext("failed at least once")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "sent":

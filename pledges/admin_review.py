@@ -15,49 +15,64 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import ngettext
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Area
 from pledges import services
-from pledges.models import CorroborationStatus, Pledge, PledgeInReview, ReviewState
+from pledges.models import (
+    Corroboration,
+    CorroborationStatus,
+    Organisation,
+    Pledge,
+    PledgeInReview,
+    ProgressUpdate,
+    ReviewState,
+)
 from pledges.progress import claiming_fulfilment, fulfilment_claimed
 from pledges.reporting import DUE, INACTIVE, OVERDUE, with_reporting_status
 from pledges.selectors import current_cycle
 from pledges.similarity import Similar, candidates_for, similar_pledges
 from pledges.smart import smart_check
 
+# A label or message, marked for translation at import time and translated when shown.
+StrOrPromise = str | Promise
+
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
-        help_text="The pledgers read this comment.",
+        help_text=_("The pledgers read this comment."),
     )
 
 
 class OptionalCommentForm(CommentForm):
     comment = forms.CharField(
-        label="Comment (optional)",
+        label=_("Comment (optional)"),
         max_length=4000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        help_text="Kept in the history and sent with the e-mail.",
+        help_text=_("Kept in the history and sent with the e-mail."),
     )
 
 
 class ReasonForm(CommentForm):
     comment = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        help_text="Kept in the history; those concerned read it.",
+        help_text=_("Kept in the history; those concerned read it."),
     )
 
 
 class MergeForm(OptionalCommentForm):
     into = forms.CharField(
-        label="Merge into pledge", max_length=20, help_text="Its reference, e.g. GCM-2026-0042."
+        label=_("Merge into pledge"),
+        max_length=20,
+        help_text=_("Its reference, e.g. GCM-2026-0042."),
     )
     field_order = ("into", "comment")
 
@@ -66,18 +81,22 @@ class MergeForm(OptionalCommentForm):
         try:
             return Pledge.objects.get(reference=reference)
         except Pledge.DoesNotExist:
-            raise forms.ValidationError(f"No pledge has the reference {reference}.") from None
+            raise forms.ValidationError(
+                gettext("No pledge has the reference %(reference)s."),
+                params={"reference": reference},
+            ) from None
 
 
 @dataclass(frozen=True)
 class Step:
-    """One review step: its action name, button label, the past participle its message uses,
-    the form that asks what it needs (a confirmation when None), the states it starts from
-    and the service it calls with the subject, the staff member and the form's data."""
+    """One review step: its action name, button label, the message that says how many subjects
+    it was applied to (an `ngettext_lazy` counting "count"), the form that asks what it needs
+    (a confirmation when None), the states it starts from and the service it calls with the
+    subject, the staff member and the form's data."""
 
     name: str
-    label: str
-    done: str
+    label: StrOrPromise
+    done: StrOrPromise
     run: Callable[..., Any]
     sources: frozenset[str]
     form: type[forms.Form] = OptionalCommentForm
@@ -95,31 +114,47 @@ class Step:
 PLEDGE_STEPS = (
     Step(
         "publish",
-        "Publish",
-        "published",
+        _("Publish"),
+        ngettext_lazy(
+            "%(count)d pledge was published.",
+            "%(count)d pledges were published.",
+            "count",
+        ),
         lambda p, by, comment="": services.pledge_publish(pledge=p, by=by, comment=comment),
         frozenset({ReviewState.SUBMITTED}),
     ),
     Step(
         "request_changes",
-        "Request changes",
-        "returned to their owners",
+        _("Request changes"),
+        ngettext_lazy(
+            "%(count)d pledge was returned to their owners.",
+            "%(count)d pledges were returned to their owners.",
+            "count",
+        ),
         lambda p, by, comment: services.pledge_request_changes(pledge=p, by=by, comment=comment),
         frozenset({ReviewState.SUBMITTED}),
         CommentForm,
     ),
     Step(
         "reject",
-        "Reject",
-        "rejected",
+        _("Reject"),
+        ngettext_lazy(
+            "%(count)d pledge was rejected.",
+            "%(count)d pledges were rejected.",
+            "count",
+        ),
         lambda p, by, comment: services.pledge_reject(pledge=p, by=by, comment=comment),
         frozenset({ReviewState.SUBMITTED}),
         ReasonForm,
     ),
     Step(
         "merge",
-        "Merge into another pledge",
-        "merged",
+        _("Merge into another pledge"),
+        ngettext_lazy(
+            "%(count)d pledge was merged.",
+            "%(count)d pledges were merged.",
+            "count",
+        ),
         lambda p, by, into, comment="": services.pledge_merge(
             duplicate=p, into=into, by=by, comment=comment
         ),
@@ -129,8 +164,12 @@ PLEDGE_STEPS = (
     ),
     Step(
         "confirm_fulfilled",
-        "Confirm fulfilment",
-        "confirmed fulfilled",
+        _("Confirm fulfilment"),
+        ngettext_lazy(
+            "%(count)d pledge was confirmed fulfilled.",
+            "%(count)d pledges were confirmed fulfilled.",
+            "count",
+        ),
         lambda p, by, comment="": services.pledge_confirm_fulfilled(
             pledge=p, by=by, comment=comment
         ),
@@ -139,8 +178,12 @@ PLEDGE_STEPS = (
     ),
     Step(
         "withdraw",
-        "Withdraw",
-        "withdrawn",
+        _("Withdraw"),
+        ngettext_lazy(
+            "%(count)d pledge was withdrawn.",
+            "%(count)d pledges were withdrawn.",
+            "count",
+        ),
         lambda p, by, comment: services.pledge_withdraw(pledge=p, by=by, comment=comment),
         frozenset({ReviewState.PUBLISHED}),
         ReasonForm,
@@ -151,31 +194,47 @@ PLEDGE_STEPS = (
 UPDATE_STEPS = (
     Step(
         "publish_updates",
-        "Publish",
-        "published",
+        _("Publish"),
+        ngettext_lazy(
+            "%(count)d progress update was published.",
+            "%(count)d progress updates were published.",
+            "count",
+        ),
         lambda u, by, comment="": services.update_publish(update=u, by=by, comment=comment),
         frozenset({ReviewState.SUBMITTED}),
     ),
     Step(
         "request_update_changes",
-        "Request changes",
-        "returned to their owners",
+        _("Request changes"),
+        ngettext_lazy(
+            "%(count)d progress update was returned to their owners.",
+            "%(count)d progress updates were returned to their owners.",
+            "count",
+        ),
         lambda u, by, comment: services.update_request_changes(update=u, by=by, comment=comment),
         frozenset({ReviewState.SUBMITTED}),
         CommentForm,
     ),
     Step(
         "reject_updates",
-        "Reject",
-        "rejected",
+        _("Reject"),
+        ngettext_lazy(
+            "%(count)d progress update was rejected.",
+            "%(count)d progress updates were rejected.",
+            "count",
+        ),
         lambda u, by, comment: services.update_reject(update=u, by=by, comment=comment),
         frozenset({ReviewState.SUBMITTED}),
         ReasonForm,
     ),
     Step(
         "verify_updates",
-        "Verify against its evidence",
-        "verified",
+        _("Verify against its evidence"),
+        ngettext_lazy(
+            "%(count)d progress update was verified.",
+            "%(count)d progress updates were verified.",
+            "count",
+        ),
         lambda u, by, comment="": services.update_verify(update=u, by=by, comment=comment),
         frozenset({ReviewState.PUBLISHED}),
         when=lambda u: u.verified_at is None,
@@ -185,8 +244,12 @@ UPDATE_STEPS = (
 CORROBORATION_STEPS = (
     Step(
         "publish_corroborations",
-        "Publish",
-        "published",
+        _("Publish"),
+        ngettext_lazy(
+            "%(count)d corroboration was published.",
+            "%(count)d corroborations were published.",
+            "count",
+        ),
         lambda c, by, comment="": services.corroboration_moderate(
             corroboration=c, by=by, publish=True
         ),
@@ -195,8 +258,12 @@ CORROBORATION_STEPS = (
     ),
     Step(
         "decline_corroborations",
-        "Decline",
-        "declined",
+        _("Decline"),
+        ngettext_lazy(
+            "%(count)d corroboration was declined.",
+            "%(count)d corroborations were declined.",
+            "count",
+        ),
         lambda c, by, comment: services.corroboration_moderate(
             corroboration=c, by=by, publish=False, reason=comment
         ),
@@ -209,8 +276,12 @@ CORROBORATION_STEPS = (
 ORGANISATION_STEPS = (
     Step(
         "accredit",
-        "Accredit",
-        "accredited",
+        _("Accredit"),
+        ngettext_lazy(
+            "%(count)d organisation was accredited.",
+            "%(count)d organisations were accredited.",
+            "count",
+        ),
         lambda o, by, **_: services.organisation_accredit(organisation=o, by=by),
         frozenset(),
         forms.Form,
@@ -219,11 +290,17 @@ ORGANISATION_STEPS = (
 )
 
 
-def _noun(model_admin: admin.ModelAdmin, count: int) -> str:
-    meta = model_admin.model._meta
+# How many subjects a step's page is about, for each model with review steps.
+COUNTED_SUBJECTS = {
+    Pledge: ngettext_lazy("%(count)d pledge", "%(count)d pledges", "count"),
     # The queue is a list of pledges, whatever its own name.
-    meta = Pledge._meta if model_admin.model is PledgeInReview else meta
-    return str(meta.verbose_name if count == 1 else meta.verbose_name_plural)
+    PledgeInReview: ngettext_lazy("%(count)d pledge", "%(count)d pledges", "count"),
+    ProgressUpdate: ngettext_lazy(
+        "%(count)d progress update", "%(count)d progress updates", "count"
+    ),
+    Corroboration: ngettext_lazy("%(count)d corroboration", "%(count)d corroborations", "count"),
+    Organisation: ngettext_lazy("%(count)d organisation", "%(count)d organisations", "count"),
+}
 
 
 def _run(
@@ -240,14 +317,13 @@ def _run(
             step.run(subject, request.user, **data)
         except (ValidationError, PermissionDenied) as error:
             reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            model_admin.message_user(request, f"{subject}: {reason}", messages.ERROR)
+            # Translators: a subject of a review step, then why the step was refused for it.
+            said = gettext("%(subject)s: %(reason)s") % {"subject": subject, "reason": reason}
+            model_admin.message_user(request, said, messages.ERROR)
         else:
             done += 1
     if done:
-        noun = _noun(model_admin, done)
-        said = ngettext("%(n)d %(noun)s was %(done)s.", "%(n)d %(noun)s were %(done)s.", done)
-        message = said % {"n": done, "noun": noun, "done": step.done}
-        model_admin.message_user(request, message, messages.SUCCESS)
+        model_admin.message_user(request, step.done % {"count": done}, messages.SUCCESS)
     return done
 
 
@@ -261,7 +337,7 @@ def _ask(
     bulk: bool,
 ) -> TemplateResponse:
     """The page that asks what a step needs, or asks to confirm it."""
-    noun = _noun(model_admin, len(subjects))
+    counted = COUNTED_SUBJECTS[model_admin.model] % {"count": len(subjects)}
     meta = model_admin.model._meta
     cancel = (
         reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
@@ -273,7 +349,8 @@ def _ask(
         "admin/pledges/review_step.html",
         {
             **model_admin.admin_site.each_context(request),
-            "title": f"{step.label}: {len(subjects)} {noun}",
+            # Translators: a review step, then how many subjects it is about ("Publish: 3 pledges").
+            "title": gettext("%(step)s: %(subjects)s") % {"step": step.label, "subjects": counted},
             "step": step,
             "subjects": subjects,
             "form": form,
@@ -302,7 +379,9 @@ def bulk_action(step: Step) -> Callable[..., HttpResponse | None]:
         return _ask(model_admin, request, list(queryset), step, form, bulk=True)
 
     action.__name__ = step.name
-    return admin.action(description=f"{step.label}…", permissions=["change"])(action)
+    # Translators: an action of a list that asks for more on a page of its own ("Publish…").
+    description = lazy(lambda: gettext("%(step)s…") % {"step": step.label}, str)()
+    return admin.action(description=description, permissions=["change"])(action)
 
 
 def step_actions(steps: Sequence[Step]) -> list[Callable[..., HttpResponse | None]]:
@@ -380,7 +459,7 @@ def possible_duplicates(pledge: Pledge) -> list[Similar]:
 class CommissionFilter(admin.SimpleListFilter):
     """The region of the lead organisation, as the UN regional commission that reviews it."""
 
-    title = "region (regional commission)"
+    title = _("region (regional commission)")
     parameter_name = "commission"
 
     def lookups(self, request, model_admin):
@@ -395,11 +474,15 @@ class CommissionFilter(admin.SimpleListFilter):
 class ReportingFilter(admin.SimpleListFilter):
     """Published pledges by whether they owe an update (see pledges.reporting)."""
 
-    title = "reporting"
+    title = _("reporting")
     parameter_name = "reporting"
 
     def lookups(self, request, model_admin):
-        return [(DUE, "update due"), (OVERDUE, "update overdue"), (INACTIVE, "inactive")]
+        return [
+            (DUE, gettext("update due")),
+            (OVERDUE, gettext("update overdue")),
+            (INACTIVE, gettext("inactive")),
+        ]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -409,11 +492,14 @@ class ReportingFilter(admin.SimpleListFilter):
 
 
 class FulfilmentFilter(admin.SimpleListFilter):
-    title = "fulfilment"
+    title = _("fulfilment")
     parameter_name = "fulfilment"
 
     def lookups(self, request, model_admin):
-        return [("claimed", "reported fulfilled, to confirm"), ("confirmed", "confirmed")]
+        return [
+            ("claimed", gettext("reported fulfilled, to confirm")),
+            ("confirmed", gettext("confirmed")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "claimed":
@@ -424,11 +510,14 @@ class FulfilmentFilter(admin.SimpleListFilter):
 
 
 class SmartScoreFilter(admin.SimpleListFilter):
-    title = "SMART score"
+    title = _("SMART score")
     parameter_name = "smart"
 
     def lookups(self, request, model_admin):
-        return [("5", "complete (5 of 5)"), ("incomplete", "incomplete (under 5)")]
+        return [
+            ("5", gettext("complete (5 of 5)")),
+            ("incomplete", gettext("incomplete (under 5)")),
+        ]
 
     def queryset(self, request, queryset):
         if not self.value():

@@ -9,11 +9,16 @@ writes and the snapshots' keys all come from the dataclasses below.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db.models import Model
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from indicators.models import Area, GuidingPrinciple, Indicator, Objective
 from pledges.models import (
@@ -28,6 +33,16 @@ from pledges.models import (
 )
 
 LINK, SECTION = "link", "section"
+
+# The sections of the forms, each one object: parts of the same section share it.
+THE_PLEDGE = gettext_lazy("The pledge")
+FORM = gettext_lazy("Form of the pledge")
+OBJECTIVES = gettext_lazy("GCM objectives")
+WHERE_AND_WHEN = gettext_lazy("Where and when")
+RESOURCES = gettext_lazy("Resources")
+TARGETS = gettext_lazy("Targets")
+WHAT_HAPPENED = gettext_lazy("What happened")
+VALUES = gettext_lazy("Values measured against the targets")
 
 
 def _part(section: str, default: Any) -> Any:
@@ -51,11 +66,17 @@ def _links(cls: type) -> dict[str, str]:
 
 def sections(content: type) -> list[tuple[str, list[str]]]:
     """The parts of the content by section, in form order: how forms and the admin lay it out."""
-    grouped: dict[str, list[str]] = {}
+    grouped: list[tuple[str, list[str]]] = []
     for part in fields(content):
-        if SECTION in part.metadata:
-            grouped.setdefault(part.metadata[SECTION], []).append(part.name)
-    return list(grouped.items())
+        if SECTION not in part.metadata:
+            continue
+        # By identity: titles are translated when shown, not when grouped.
+        title = part.metadata[SECTION]
+        names = next((names for seen, names in grouped if seen is title), None)
+        if names is None:
+            grouped.append((title, names := []))
+        names.append(part.name)
+    return grouped
 
 
 def frozen_value(value: Any) -> Any:
@@ -130,27 +151,30 @@ class PledgeContent:
     """Everything an owner writes on a pledge, apart from who leads it and where it stands in
     review. Whatever is left out is empty."""
 
-    title: str = _part("The pledge", "")
-    description: str = _part("The pledge", "")
-    form_financial: bool = _part("Form of the pledge", False)
-    form_human_resources: bool = _part("Form of the pledge", False)
-    form_process: bool = _part("Form of the pledge", False)
-    form_policy: bool = _part("Form of the pledge", False)
-    joint_kind: str = _part("Form of the pledge", JointKind.INDIVIDUAL)
-    partners: tuple[Organisation, ...] = _link("Form of the pledge", "Partner organisations")
-    partner_emails: tuple[str, ...] = _link("Form of the pledge", "Partners invited by e-mail")
-    matches: Pledge | None = _part("Form of the pledge", None)
-    main_objectives: tuple[Objective, ...] = _link("GCM objectives", "Main objectives")
-    further_objectives: tuple[Objective, ...] = _link("GCM objectives", "Further objectives")
-    principles: tuple[GuidingPrinciple, ...] = _link("GCM objectives", "Guiding principles")
-    mirrors_gcr: bool = _part("GCM objectives", False)
-    is_global: bool = _part("Where and when", False)
-    areas: tuple[Area, ...] = _link("Where and when", "Countries and regions")
-    start_date: dt.date | None = _part("Where and when", None)
-    deadline: dt.date | None = _part("Where and when", None)
-    amount: Decimal | None = _part("Resources", None)
-    currency: str = _part("Resources", "")
-    targets: tuple[TargetContent, ...] = _link("Targets", "Targets")
+    title: str = _part(THE_PLEDGE, "")
+    language: str = _part(THE_PLEDGE, settings.LANGUAGE_CODE)
+    description: str = _part(THE_PLEDGE, "")
+    form_financial: bool = _part(FORM, False)
+    form_human_resources: bool = _part(FORM, False)
+    form_process: bool = _part(FORM, False)
+    form_policy: bool = _part(FORM, False)
+    joint_kind: str = _part(FORM, JointKind.INDIVIDUAL)
+    partners: tuple[Organisation, ...] = _link(FORM, gettext_lazy("Partner organisations"))
+    partner_emails: tuple[str, ...] = _link(FORM, gettext_lazy("Partners invited by e-mail"))
+    matches: Pledge | None = _part(FORM, None)
+    main_objectives: tuple[Objective, ...] = _link(OBJECTIVES, gettext_lazy("Main objectives"))
+    further_objectives: tuple[Objective, ...] = _link(
+        OBJECTIVES, gettext_lazy("Further objectives")
+    )
+    principles: tuple[GuidingPrinciple, ...] = _link(OBJECTIVES, gettext_lazy("Guiding principles"))
+    mirrors_gcr: bool = _part(OBJECTIVES, False)
+    is_global: bool = _part(WHERE_AND_WHEN, False)
+    areas: tuple[Area, ...] = _link(WHERE_AND_WHEN, gettext_lazy("Countries and regions"))
+    start_date: dt.date | None = _part(WHERE_AND_WHEN, None)
+    deadline: dt.date | None = _part(WHERE_AND_WHEN, None)
+    amount: Decimal | None = _part(RESOURCES, None)
+    currency: str = _part(RESOURCES, "")
+    targets: tuple[TargetContent, ...] = _link(TARGETS, TARGETS)
 
     # The parts kept in the pledge's own row, and the parts kept in linked rows, with labels.
     FIELDS: ClassVar[tuple[str, ...]]
@@ -232,17 +256,16 @@ MEASUREMENT_ORDER = ("target__position", "target_id")
 class UpdateContent:
     """Everything an owner writes in a progress update."""
 
-    reported_on: dt.date = field(metadata={SECTION: "What happened"})
-    implementation_status: str = field(metadata={SECTION: "What happened"})
-    percent_complete: int | None = _part("What happened", None)
-    narrative: str = _part("What happened", "")
-    challenges: str = _part("What happened", "")
-    support_needed: str = _part("What happened", "")
-    amount_committed: Decimal | None = _part("Resources", None)
-    amount_disbursed: Decimal | None = _part("Resources", None)
-    measurements: tuple[MeasurementContent, ...] = _link(
-        "Values measured against the targets", "Values measured"
-    )
+    reported_on: dt.date = field(metadata={SECTION: WHAT_HAPPENED})
+    implementation_status: str = field(metadata={SECTION: WHAT_HAPPENED})
+    percent_complete: int | None = _part(WHAT_HAPPENED, None)
+    language: str = _part(WHAT_HAPPENED, settings.LANGUAGE_CODE)
+    narrative: str = _part(WHAT_HAPPENED, "")
+    challenges: str = _part(WHAT_HAPPENED, "")
+    support_needed: str = _part(WHAT_HAPPENED, "")
+    amount_committed: Decimal | None = _part(RESOURCES, None)
+    amount_disbursed: Decimal | None = _part(RESOURCES, None)
+    measurements: tuple[MeasurementContent, ...] = _link(VALUES, gettext_lazy("Values measured"))
 
     FIELDS: ClassVar[tuple[str, ...]]
     LINKS: ClassVar[dict[str, str]]
@@ -279,7 +302,7 @@ UpdateContent.LINKS = _links(UpdateContent)
 def field_label(model: type[Model], name: str, links: dict[str, str]) -> str:
     """How a part of the content is called in forms and comparisons."""
     if name in links:
-        return links[name]
+        return str(links[name])
     return str(model._meta.get_field(name).verbose_name).capitalize()
 
 
@@ -296,22 +319,30 @@ def content_problems(pledge: Pledge, content: PledgeContent) -> dict[str, str]:
     """
     problems: dict[str, str] = {}
     if len(content.main_objectives) > MAX_MAIN_OBJECTIVES:
-        problems["main_objectives"] = f"Choose at most {MAX_MAIN_OBJECTIVES} main objectives."
+        problems["main_objectives"] = ngettext(
+            "Choose at most %(count)d main objective.",
+            "Choose at most %(count)d main objectives.",
+            MAX_MAIN_OBJECTIVES,
+        ) % {"count": MAX_MAIN_OBJECTIVES}
     if set(content.main_objectives) & set(content.further_objectives):
-        problems["further_objectives"] = "An objective is either main or further, not both."
+        problems["further_objectives"] = _("An objective is either main or further, not both.")
     if any(partner.pk == pledge.lead_organisation_id for partner in content.partners):
-        problems["partners"] = "The lead organisation cannot also be a partner."
+        problems["partners"] = _("The lead organisation cannot also be a partner.")
     elif any(not partner.accredited for partner in content.partners):
-        problems["partners"] = "Partners are chosen among accredited organisations."
+        problems["partners"] = _("Partners are chosen among accredited organisations.")
     if content.partner_emails and not pledge.lead_organisation.accredited:
-        problems["partner_emails"] = (
+        problems["partner_emails"] = _(
             "Invitations by e-mail can be sent once your organisation is accredited; meanwhile "
             "choose partners among accredited organisations."
         )
     elif len(content.partner_emails) > MAX_ADDRESS_INVITATIONS:
-        problems["partner_emails"] = f"Invite at most {MAX_ADDRESS_INVITATIONS} partners by e-mail."
+        problems["partner_emails"] = ngettext(
+            "Invite at most %(count)d partner by e-mail.",
+            "Invite at most %(count)d partners by e-mail.",
+            MAX_ADDRESS_INVITATIONS,
+        ) % {"count": MAX_ADDRESS_INVITATIONS}
     if content.matches is not None and content.matches.pk in (pledge.pk, pledge.revision_of_id):
-        problems["matches"] = "A pledge cannot match itself."
+        problems["matches"] = _("A pledge cannot match itself.")
     return problems
 
 
@@ -347,53 +378,68 @@ def update_problems(
 
     begins = cycle.period_start()
     if content.reported_on > today:
-        error("reported_on", "A report cannot be dated in the future.")
+        error("reported_on", _("A report cannot be dated in the future."))
     elif content.reported_on < begins:
         error(
             "reported_on",
-            f"Reports for {cycle.code} are dated from {begins:%d %B %Y}, the end of the "
-            "previous Forum.",
+            _("Reports for %(cycle)s are dated from %(date)s, the end of the previous Forum.")
+            % {"cycle": cycle.code, "date": date_format(begins, "d F Y")},
         )
     if len(content.narrative.strip()) < NARRATIVE_MIN:
         error(
             "narrative",
-            f"Say what was done, in a sentence or more (at least {NARRATIVE_MIN} characters).",
+            ngettext(
+                "Say what was done, in a sentence or more (at least %(count)d character).",
+                "Say what was done, in a sentence or more (at least %(count)d characters).",
+                NARRATIVE_MIN,
+            )
+            % {"count": NARRATIVE_MIN},
         )
     committed, disbursed = content.amount_committed, content.amount_disbursed
     if committed is not None and disbursed is not None and disbursed > committed:
         warnings.append(
-            f"More is disbursed ({disbursed.normalize():f}) than committed "
-            f"({committed.normalize():f})."
+            _("More is disbursed (%(disbursed)s) than committed (%(committed)s).")
+            % {"disbursed": f"{disbursed.normalize():f}", "committed": f"{committed.normalize():f}"}
         )
     for m in content.measurements:
         target, part = m.target, f"value_{m.target.pk}"
         if m.measured_on > today:
-            error(part, "A value cannot be measured in the future.")
+            error(part, _("A value cannot be measured in the future."))
         elif target.baseline_year and m.measured_on.year < target.baseline_year:
-            error(part, f"Measured before the baseline year, {target.baseline_year}.")
+            error(
+                part,
+                _("Measured before the baseline year, %(year)s.") % {"year": target.baseline_year},
+            )
         if _is_percent(target.unit) and not 0 <= m.value <= 100:
-            error(part, "A percentage lies between 0 and 100.")
+            error(part, _("A percentage lies between 0 and 100."))
             continue
         bounds = [v for v in (target.baseline_value, target.target_value) if v is not None]
         if m.value < 0 and bounds and min(bounds) >= 0:
             warnings.append(
-                f"{target.metric_name}: {m.value.normalize():f} is below zero, while the "
-                "baseline and the target are not."
+                _("%(metric)s: %(value)s is below zero, while the baseline and the target are not.")
+                % {"metric": target.metric_name, "value": f"{m.value.normalize():f}"}
             )
         elif bounds and max(bounds) > 0 and m.value > FAR_ABOVE * max(bounds):
             warnings.append(
-                f"{target.metric_name}: {m.value.normalize():f} is more than {FAR_ABOVE} times "
-                "the baseline and the target."
+                _("%(metric)s: %(value)s is more than %(times)s times the baseline and the target.")
+                % {
+                    "metric": target.metric_name,
+                    "value": f"{m.value.normalize():f}",
+                    "times": FAR_ABOVE,
+                }
             )
     return Problems(errors, warnings)
 
 
-def readable(content: PledgeContent | UpdateContent) -> list[tuple[str, list[tuple[str, str]]]]:
+def readable(
+    content: PledgeContent | UpdateContent, *, leave_out: Collection[str] = ()
+) -> list[tuple[str, list[tuple[str, str]]]]:
     """What the content says, section by section as the forms lay it out, in words for a page:
     parts left empty (or unticked) are left out; the long texts and the targets or values,
-    which pages show in their own way, too."""
+    which pages show in their own way, too; and the parts named in `leave_out` (by name, as
+    labels are translated)."""
     model = Pledge if isinstance(content, PledgeContent) else ProgressUpdate
-    shown_apart = {"title", "description", "targets", "narrative", "measurements"}
+    shown_apart = {"title", "description", "targets", "narrative", "measurements", *leave_out}
     laid_out = []
     for title, parts in sections(type(content)):
         rows = []
@@ -412,12 +458,12 @@ def _in_words(model: type[Model], part: str, value: Any) -> str:
     if value is None or value == "" or value is False or value == ():
         return ""
     if value is True:
-        return "yes"
+        return _("yes")
     if isinstance(value, tuple):
         return ", ".join(str(item) for item in value)
     if isinstance(value, Decimal):
         return f"{value.normalize():,f}"
     if isinstance(value, dt.date):
-        return f"{value:%d %B %Y}".lstrip("0")
+        return date_format(value, "j F Y")
     choices = dict(model._meta.get_field(part).choices or [])
     return str(choices.get(value, value))

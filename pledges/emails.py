@@ -8,6 +8,7 @@ if and only if the change is, and a worker sends it once the transaction has com
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial, wraps
 from typing import Any
@@ -15,9 +16,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from pledges.models import (
     Corroboration,
@@ -50,42 +53,78 @@ class Step:
     where: str = PORTAL
 
 
+# Translators: the parts of a review e-mail. "subject" ends its subject line ("Pledge
+# submitted for review: ..."), "happened" ends its first sentence ("Pledge GCM-2026-12, "...",
+# was submitted for review."), "next step" introduces its link.
 STEPS = {
     ReviewAction.SUBMIT: Step(
-        "submitted for review",
-        "was submitted for review",
-        "Review it in the secretariat's workbench",
+        _("submitted for review"),
+        _("was submitted for review"),
+        _("Review it in the secretariat's workbench"),
         ADMIN,
     ),
     ReviewAction.REQUEST_CHANGES: Step(
-        "changes requested",
-        "was sent back to you: the secretariat asks for changes",
-        "Make the changes and submit it again in the portal",
+        _("changes requested"),
+        _("was sent back to you: the secretariat asks for changes"),
+        _("Make the changes and submit it again in the portal"),
     ),
-    ReviewAction.PUBLISH: Step("published", "is now public", "See it on the public site", PUBLIC),
-    ReviewAction.REJECT: Step("not accepted", "was not accepted by the secretariat"),
-    ReviewAction.WITHDRAW: Step("withdrawn", "was withdrawn; it stays on record as withdrawn"),
-    ReviewAction.MERGE: Step("merged", "was merged into another pledge"),
+    ReviewAction.PUBLISH: Step(
+        _("published"), _("is now public"), _("See it on the public site"), PUBLIC
+    ),
+    ReviewAction.REJECT: Step(_("not accepted"), _("was not accepted by the secretariat")),
+    ReviewAction.WITHDRAW: Step(
+        _("withdrawn"), _("was withdrawn; it stays on record as withdrawn")
+    ),
+    ReviewAction.MERGE: Step(_("merged"), _("was merged into another pledge")),
     ReviewAction.EDIT: Step(
-        "corrected by the secretariat",
-        "was corrected by the secretariat",
-        "See what it says now in the portal",
+        _("corrected by the secretariat"),
+        _("was corrected by the secretariat"),
+        _("See what it says now in the portal"),
     ),
 }
 # Who hears of each step: the secretariat of what owners do, the owners of what it decides.
 TO_SECRETARIAT = {ReviewAction.SUBMIT}
 
 
+# The language of the page the change was made on: the words for addresses with no account.
+_sender_language: ContextVar[str] = ContextVar("sender_language", default=settings.LANGUAGE_CODE)
+
+
 def _in_site_language[**P, R](queue: Callable[P, R]) -> Callable[P, R]:
-    """A message is written in the site's language, whatever page its sender was on, so that
-    its links are the pages' plain addresses."""
+    """A message's links are built in the site's language, whatever page its sender was on, so
+    that they are the pages' plain addresses (which open in the reader's chosen language); its
+    words are each recipient's language (see `_queue`)."""
 
     @wraps(queue)
     def written(*args: P.args, **kwargs: P.kwargs) -> R:
-        with translation.override(settings.LANGUAGE_CODE):
-            return queue(*args, **kwargs)
+        sender = _sender_language.set(_site_language(translation.get_language()))
+        try:
+            with translation.override(settings.LANGUAGE_CODE):
+                return queue(*args, **kwargs)
+        finally:
+            _sender_language.reset(sender)
 
     return written
+
+
+def _site_language(language: str | None) -> str:
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def recipient_languages(recipients: list[str]) -> dict[str, list[str]]:
+    """The recipients by the language to write to them in: the language of their account,
+    English for an account that chose none, the sender's for an address with no account."""
+    chosen = dict(
+        get_user_model()
+        .objects.annotate(address=Lower("email"))
+        .filter(address__in=[address.lower() for address in recipients])
+        .values_list("address", "language")
+    )
+    grouped: dict[str, list[str]] = {}
+    for address in recipients:
+        language = chosen.get(address.lower(), _sender_language.get()) or settings.LANGUAGE_CODE
+        grouped.setdefault(_site_language(language), []).append(address)
+    return grouped
 
 
 def _queue(
@@ -93,21 +132,26 @@ def _queue(
     context: dict[str, Any],
     recipients: list[str],
     headers: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> int:
-    """Render one message to `recipients` into the outbox; the number of recipients."""
+    """Render the message into the outbox, once per language its recipients read (or in
+    `language` for all of them); the number of recipients."""
     if not recipients:
         return 0
     context = {**context, "site_url": settings.SITE_URL}
-    message = message_write(
-        name=name,
-        subject=render_to_string(f"emails/{name}_subject.txt", context),
-        body_text=render_to_string(f"emails/{name}_body.txt", context),
-        body_html=render_to_string(f"emails/{name}_body.html", context),
-        recipients=recipients,
-        headers=headers,
-    )
-    # robust: a broker that is down is the sweep's business, never the user's.
-    transaction.on_commit(partial(outbox_dispatch, message.pk), robust=True)
+    groups = {language: recipients} if language else recipient_languages(recipients)
+    for written_in, addresses in sorted(groups.items()):
+        with translation.override(written_in):
+            message = message_write(
+                name=name,
+                subject=render_to_string(f"emails/{name}_subject.txt", context),
+                body_text=render_to_string(f"emails/{name}_body.txt", context),
+                body_html=render_to_string(f"emails/{name}_body.html", context),
+                recipients=addresses,
+                headers={**(headers or {}), "Content-Language": written_in},
+            )
+        # robust: a broker that is down is the sweep's business, never the user's.
+        transaction.on_commit(partial(outbox_dispatch, message.pk), robust=True)
     return len(recipients)
 
 
@@ -245,6 +289,7 @@ def follow_confirmation_queue(following: Following) -> int:
             "confirm_url": settings.SITE_URL + reverse("follow_confirm", args=[following.token]),
         },
         [following.email],
+        language=following.language,
     )
 
 
@@ -258,6 +303,7 @@ def follow_digest_queue(
         "follow_digest",
         {"following": following, "updates": updates, "pledges": pledges, "cancel_url": cancel_url},
         [following.email],
+        language=following.language,
         # RFC 8058: mail programs offer "unsubscribe", and post to the address in one click.
         headers={
             "List-Unsubscribe": f"<{cancel_url}>",

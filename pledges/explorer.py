@@ -18,6 +18,7 @@ from typing import Any
 from django.core import signing
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 
 from indicators.models import Area, GuidingPrinciple, Objective
 from indicators.selectors import data_fingerprint
@@ -77,8 +78,11 @@ def public_fingerprint() -> str:
 
 def public_cached[T](key: str, compute: Callable[[], T]) -> T:
     """`compute()`, counted once per state of the public data: kept under its fingerprint,
-    so any publication makes it stale at once, and an hour at most."""
-    return cache.get_or_set(f"public:{public_fingerprint()}:{key}", compute, 60 * 60)
+    so any publication makes it stale at once, and an hour at most. Kept per language, as
+    what it holds may carry labels in the language it was computed in."""
+    return cache.get_or_set(
+        f"public:{public_fingerprint()}:{get_language()}:{key}", compute, 60 * 60
+    )
 
 
 def public_data_changed(**kwargs: Any) -> None:
@@ -170,22 +174,24 @@ def facets(filterset: PledgeFilter, *, fingerprint: str | None = None) -> list[F
 
 
 def _labels() -> dict[str, dict[str, str]]:
-    """Each facet value's words, in the facet's own order. Cached: reference data."""
-    labels = cache.get("explorer-labels")
+    """Each facet value's words in the active language, in the facet's own order. Cached:
+    reference data."""
+    key = f"explorer-labels:{get_language()}"
+    labels = cache.get(key)
     if labels is None:
         labels = {
             "cycle": {c.code: c.title for c in ReviewCycle.objects.order_by("-forum_year")},
             "objective": {str(o.number): str(o) for o in Objective.objects.all()},
             "principle": {p.letter: str(p) for p in GuidingPrinciple.objects.all()},
-            "form": {key: label for key, (_, label) in FORMS.items()},
-            "joint": dict(JointKind.choices),
-            "kind": dict(OrganisationKind.choices),
-            "region": {a.code: a.name for a in Area.objects.commissions()},
-            "country": {a.code: a.name for a in Area.objects.countries()},
-            "status": dict(ImplementationStatus.choices),
-            "reporting": REPORTING_LABELS,
+            "form": {key: str(label) for key, (_, label) in FORMS.items()},
+            "joint": {value: str(label) for value, label in JointKind.choices},
+            "kind": {value: str(label) for value, label in OrganisationKind.choices},
+            "region": {a.code: a.local.name for a in Area.objects.commissions()},
+            "country": {a.code: a.local.name for a in Area.objects.countries()},
+            "status": {value: str(label) for value, label in ImplementationStatus.choices},
+            "reporting": {value: str(label) for value, label in REPORTING_LABELS.items()},
         }
-        cache.set("explorer-labels", labels, 60 * 60)
+        cache.set(key, labels, 60 * 60)
     return labels
 
 
@@ -391,7 +397,7 @@ def _pledges_by_country() -> tuple[list[CountryCount], int]:
     areas = Area.objects.filter(pk__in=counts)
     rows = sorted(
         (CountryCount(area, counts[area.pk]) for area in areas),
-        key=lambda row: (-row.pledges, row.area.name),
+        key=lambda row: (-row.pledges, row.area.local.name),
     )
     return rows, public_pledges().filter(is_global=True).count()
 
@@ -512,7 +518,7 @@ def _cycle_figures(cycle: ReviewCycle | None = None) -> HomeFigures:
         ),
         by_region=sorted(
             ((commissions[pk], n) for pk, n in regions.items() if pk in commissions),
-            key=lambda row: row[0].name,
+            key=lambda row: row[0].local.name,
         ),
         latest_updates=latest,
     )

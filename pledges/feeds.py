@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Area, Objective
 from pledges.explorer import area_filters, public_pledge
@@ -54,8 +56,8 @@ class UpdatesFeed(Feed):
     """All published updates of published pledges."""
 
     feed_type = Atom1Feed
-    title = "GCM Pledge Tracker: progress updates"
-    subtitle = "Progress updates published on pledges to the Global Compact for Migration."
+    title = _("GCM Pledge Tracker: progress updates")
+    subtitle = _("Progress updates published on pledges to the Global Compact for Migration.")
 
     def link(self) -> str:
         return reverse("explorer")
@@ -67,7 +69,14 @@ class UpdatesFeed(Feed):
         # Plain text: Atom's title is text, escaped once by the XML writer.
         pledge = update.pledge
         status = update.get_implementation_status_display()
-        return f"{pledge.reference} {pledge.title}: {status} ({update.reported_on:%Y-%m-%d})"
+        # Translators: an entry of a feed: the pledge's reference and title, the status its
+        # update reports, and the day it reports on.
+        return gettext("%(reference)s %(title)s: %(status)s (%(date)s)") % {
+            "reference": pledge.reference,
+            "title": pledge.title,
+            "status": status,
+            "date": f"{update.reported_on:%Y-%m-%d}",
+        }
 
     def item_link(self, update: ProgressUpdate) -> str:
         return f"{update.pledge.get_absolute_url()}#update-{update.pk}"
@@ -104,10 +113,15 @@ class PledgeUpdatesFeed(UpdatesFeed):
         return pledge
 
     def title(self, pledge: Pledge) -> str:
-        return f"{pledge.reference} {pledge.title}: progress updates"
+        return gettext("%(reference)s %(title)s: progress updates") % {
+            "reference": pledge.reference,
+            "title": pledge.title,
+        }
 
     def subtitle(self, pledge: Pledge) -> str:
-        return f"Progress updates published on pledge {pledge.reference}."
+        return gettext("Progress updates published on pledge %(reference)s.") % {
+            "reference": pledge.reference
+        }
 
     def link(self, pledge: Pledge) -> str:
         return pledge.get_absolute_url()
@@ -124,10 +138,12 @@ class ObjectiveUpdatesFeed(UpdatesFeed):
         return Objective.objects.get(number=kwargs["number"])  # missing: 404
 
     def title(self, objective: Objective) -> str:
-        return f"Progress updates on pledges to {objective}"
+        return gettext("Progress updates on pledges to %(objective)s") % {"objective": objective}
 
     def subtitle(self, objective: Objective) -> str:
-        return f"Progress updates published on pledges to objective {objective.number} of the GCM."
+        return gettext(
+            "Progress updates published on pledges to objective %(number)s of the GCM."
+        ) % {"number": objective.number}
 
     def link(self, objective: Objective) -> str:
         return reverse("objective", args=[objective.number])
@@ -145,10 +161,12 @@ class AreaUpdatesFeed(UpdatesFeed):
         return Area.objects.get(code=kwargs["code"].upper())  # missing: 404
 
     def title(self, area: Area) -> str:
-        return f"Progress updates on pledges implemented in {area.name}"
+        return gettext("Progress updates on pledges implemented in %(area)s") % {"area": area.name}
 
     def subtitle(self, area: Area) -> str:
-        return f"Progress updates published on pledges implemented in {area.name}."
+        return gettext("Progress updates published on pledges implemented in %(area)s.") % {
+            "area": area.name
+        }
 
     def link(self, area: Area) -> str:
         return reverse("area", args=[area.code])

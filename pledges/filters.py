@@ -16,6 +16,8 @@ from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Area, GuidingPrinciple, Objective
 from pledges.models import (
@@ -38,23 +40,25 @@ from pledges.selectors import current_cycle
 from pledges.verification import Level
 
 FORMS = {
-    "financial": ("form_financial", "Financial contribution"),
-    "human_resources": ("form_human_resources", "Human resource contribution"),
-    "process": ("form_process", "Process-oriented commitment"),
-    "policy": ("form_policy", "Policy-oriented commitment"),
+    "financial": ("form_financial", _("Financial contribution")),
+    "human_resources": ("form_human_resources", _("Human resource contribution")),
+    "process": ("form_process", _("Process-oriented commitment")),
+    "policy": ("form_policy", _("Policy-oriented commitment")),
 }
 REPORTING_LABELS = {
-    "reporting": "Reporting",
-    "due": "Update due",
-    "overdue": "Update overdue",
-    "inactive": "Inactive",
+    # Translators: whether a published pledge reports as it should, or which update it owes.
+    "reporting": _("Reporting"),
+    "due": _("Update due"),
+    "overdue": _("Update overdue"),
+    "inactive": _("Inactive"),
 }
 SORTS = {
-    "relevance": ("Most relevant (when searching)", ("-rank", "-pk")),
-    "newest": ("Newest first", ("-published_at", "-pk")),
-    "oldest": ("Oldest first", ("published_at", "pk")),
-    "title": ("Title A to Z", ("title", "pk")),
-    "reference": ("Reference", ("cycle__forum_year", "sequence", "pk")),
+    # Translators: the orders the explorer lists pledges in.
+    "relevance": (_("Most relevant (when searching)"), ("-rank", "-pk")),
+    "newest": (_("Newest first"), ("-published_at", "-pk")),
+    "oldest": (_("Oldest first"), ("published_at", "pk")),
+    "title": (_("Title A to Z"), ("title", "pk")),
+    "reference": (_("Reference"), ("cycle__forum_year", "sequence", "pk")),
 }
 
 
@@ -76,88 +80,88 @@ def public_pledges() -> QuerySet[Pledge]:
 
 
 # Yes, no, or either: what a boolean filter offers, in words.
-EITHER = forms.Select(choices=[("", "Either"), ("true", "Yes"), ("false", "No")])
+EITHER = forms.Select(choices=[("", _("Either")), ("true", _("Yes")), ("false", _("No"))])
 
 
 class PledgeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Words", method="filter_words", max_length=200)
+    q = django_filters.CharFilter(label=_("Words"), method="filter_words", max_length=200)
     cycle = django_filters.ModelChoiceFilter(
-        label="Review cycle", queryset=ReviewCycle.objects.all(), to_field_name="code"
+        label=_("Review cycle"), queryset=ReviewCycle.objects.all(), to_field_name="code"
     )
     objective = django_filters.ModelChoiceFilter(
-        label="Objective",
+        label=_("Objective"),
         queryset=Objective.objects.all(),
         to_field_name="number",
         method="filter_objective",
     )
     main = django_filters.BooleanFilter(
-        label="As a main objective only", method="filter_nothing", widget=EITHER
+        label=_("As a main objective only"), method="filter_nothing", widget=EITHER
     )
     principle = django_filters.ModelChoiceFilter(
-        label="Guiding principle",
+        label=_("Guiding principle"),
         queryset=GuidingPrinciple.objects.all(),
         to_field_name="letter",
         method="filter_principle",
     )
     form = django_filters.ChoiceFilter(
-        label="Form",
-        choices=[(key, label) for key, (_, label) in FORMS.items()],
+        label=_("Form"),
+        choices=[(key, label) for key, (_field, label) in FORMS.items()],
         method="filter_form",
     )
     joint = django_filters.ChoiceFilter(
-        label="Alone or jointly", field_name="joint_kind", choices=JointKind.choices
+        label=_("Alone or jointly"), field_name="joint_kind", choices=JointKind.choices
     )
     kind = django_filters.ChoiceFilter(
-        label="Organisation kind",
+        label=_("Organisation kind"),
         field_name="lead_organisation__kind",
         choices=OrganisationKind.choices,
     )
     region = django_filters.ModelChoiceFilter(
-        label="Implemented in region",
+        label=_("Implemented in region"),
         queryset=Area.objects.commissions(),
         to_field_name="code",
         method="filter_region",
     )
     country = django_filters.ModelChoiceFilter(
-        label="Implemented in country",
+        label=_("Implemented in country"),
         queryset=Area.objects.countries(),
         to_field_name="code",
         method="filter_country",
     )
     pledger_region = django_filters.ModelChoiceFilter(
-        label="Pledger's region",
+        label=_("Pledger's region"),
         queryset=Area.objects.commissions(),
         to_field_name="code",
         field_name="lead_organisation__country__commissions",
     )
     pledger_country = django_filters.ModelChoiceFilter(
-        label="Pledger's country",
+        label=_("Pledger's country"),
         queryset=Area.objects.countries(),
         to_field_name="code",
         field_name="lead_organisation__country",
     )
     status = django_filters.ChoiceFilter(
-        label="Implementation status",
+        label=_("Implementation status"),
         field_name="implementation_status",
         choices=ImplementationStatus.choices,
     )
     reporting = django_filters.ChoiceFilter(
-        label="Reporting",
+        label=_("Reporting"),
         choices=[(key, REPORTING_LABELS[key]) for key in STATUSES],
         method="filter_reporting",
     )
     verification = django_filters.ChoiceFilter(
-        label="Has a published update", choices=Level.choices, method="filter_level"
+        label=_("Has a published update"), choices=Level.choices, method="filter_level"
     )
     matching = django_filters.BooleanFilter(
-        label="Matching another pledge", method="filter_matching", widget=EITHER
+        label=_("Matching another pledge"), method="filter_matching", widget=EITHER
     )
     targets = django_filters.BooleanFilter(
-        label="Has targets on an indicator", method="filter_targets", widget=EITHER
+        label=_("Has targets on an indicator"), method="filter_targets", widget=EITHER
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort",
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        label=_("Sort"),
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
         method="filter_nothing",
         empty_label=None,
     )
@@ -294,7 +298,7 @@ class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
             return moment.astimezone(dt.UTC)
         except OverflowError:
             raise forms.ValidationError(
-                "Give a date and time between the years 1 and 9999.", code="invalid"
+                gettext("Give a date and time between the years 1 and 9999."), code="invalid"
             ) from None
 
 
@@ -306,16 +310,16 @@ class UpdateFilter(django_filters.FilterSet):
     """Published progress updates: of one pledge, of a cycle's pledges, published since."""
 
     pledge = django_filters.CharFilter(
-        label="Pledge reference", field_name="pledge__reference", max_length=20
+        label=_("Pledge reference"), field_name="pledge__reference", max_length=20
     )
     cycle = django_filters.ModelChoiceFilter(
-        label="Review cycle",
+        label=_("Review cycle"),
         queryset=ReviewCycle.objects.all(),
         to_field_name="code",
         field_name="pledge__cycle",
     )
     since = UtcDateTimeFilter(
-        label="Published at or after", field_name="published_at", lookup_expr="gte"
+        label=_("Published at or after"), field_name="published_at", lookup_expr="gte"
     )
 
     class Meta:
@@ -326,10 +330,10 @@ class UpdateFilter(django_filters.FilterSet):
 class OrganisationFilter(django_filters.FilterSet):
     """Public organisations: by kind, by country, by words of the name or the acronym."""
 
-    q = django_filters.CharFilter(label="Name or acronym", method="_words", max_length=200)
+    q = django_filters.CharFilter(label=_("Name or acronym"), method="_words", max_length=200)
     kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices)
     country = django_filters.ModelChoiceFilter(
-        label="Country (ISO 3166 alpha-3)",
+        label=_("Country (ISO 3166 alpha-3)"),
         queryset=Area.objects.countries(),
         to_field_name="iso3",
     )

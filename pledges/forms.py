@@ -7,10 +7,13 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Area, AreaKind, GuidingPrinciple, Indicator, Objective
 from indicators.templatetags.indicator_numbers import exact
@@ -44,7 +47,7 @@ from pledges.selectors import current_cycle
 from pledges.uploads import validate_evidence_file
 from pledges.widgets import AreaChecklist, SuggestionsInput
 
-STALE = (
+STALE = _(
     "Someone else saved this after you opened it. Reload the page to see their changes; copy "
     "anything of yours you want to keep first."
 )
@@ -103,7 +106,7 @@ class OrganisationForm(forms.ModelForm):
         self.fields["country"].queryset = Area.objects.countries().order_by("name")
         # No kind is chosen for the registrant: a Member State by default would be wrong.
         self.fields["kind"].choices = [
-            ("", "Choose the kind of organisation"),
+            ("", gettext("Choose the kind of organisation")),
             *OrganisationKind.choices,
         ]
 
@@ -111,20 +114,25 @@ class OrganisationForm(forms.ModelForm):
         name = self.cleaned_data["name"].strip()
         if Organisation.objects.annotate(lower=Lower("name")).filter(lower=name.lower()).exists():
             raise forms.ValidationError(
-                "An organisation of this name is registered already: ask its focal point to "
-                "invite you."
+                gettext(
+                    "An organisation of this name is registered already: ask its focal point to "
+                    "invite you."
+                ),
+                code="name_taken",
             )
         return name
 
 
 class PledgeCreateForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
-    cycle = forms.ModelChoiceField(
-        label="Review cycle",
-        queryset=ReviewCycle.objects.none(),
-        help_text="Only cycles open for pledging are offered.",
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
     )
-    title = forms.CharField(max_length=300)
+    cycle = forms.ModelChoiceField(
+        label=_("Review cycle"),
+        queryset=ReviewCycle.objects.none(),
+        help_text=_("Only cycles open for pledging are offered."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=300)
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -157,7 +165,9 @@ class PledgeReferenceField(forms.CharField):
         reference = found.group(0).upper() if found else text.upper()
         matched = Pledge.objects.published().filter(reference=reference).first()
         if matched is None:
-            raise ValidationError("No published pledge has this reference.")
+            raise ValidationError(
+                gettext("No published pledge has this reference."), code="unknown_pledge"
+            )
         return matched
 
 
@@ -179,7 +189,15 @@ class EmailListField(forms.CharField):
             except ValidationError:
                 wrong.append(address)
         if wrong:
-            raise ValidationError(f"Not e-mail addresses: {', '.join(wrong)}.")
+            raise ValidationError(
+                ngettext(
+                    "Not e-mail addresses: %(addresses)s.",
+                    "Not e-mail addresses: %(addresses)s.",
+                    len(wrong),
+                ),
+                code="invalid_emails",
+                params={"addresses": ", ".join(wrong)},
+            )
         return tuple(dict.fromkeys(address.lower() for address in addresses))
 
 
@@ -189,55 +207,87 @@ def _content_errors(form: forms.BaseForm, pledge: Pledge, content: PledgeContent
         form.add_error(name if name in form.fields else None, message)
 
 
-class PledgeForm(RulesOfTheStateMixin, forms.ModelForm):
+class WrittenInMixin:
+    """The language of what the owner writes: the page's language unless they say otherwise,
+    and unchanged when a client leaves it out."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "language" not in self.fields:
+            return
+        self.fields["language"].required = False
+        if not self.instance.pk and not self.is_bound:
+            self.initial["language"] = page_language()
+
+    def clean_language(self) -> str:
+        chosen = self.cleaned_data.get("language")
+        return chosen or (self.instance.language if self.instance.pk else page_language())
+
+
+def page_language() -> str:
+    language = get_language()
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class PledgeForm(WrittenInMixin, RulesOfTheStateMixin, forms.ModelForm):
     """A pledge's content (see pledges.content.PledgeContent), targets apart. Only the title
     is needed to save a draft; submission checks the rest."""
 
     main_objective_1 = forms.ModelChoiceField(
-        label="First main objective", queryset=Objective.objects.all(), required=False
+        label=_("First main objective"), queryset=Objective.objects.all(), required=False
     )
     main_objective_2 = forms.ModelChoiceField(
-        label="Second main objective", queryset=Objective.objects.all(), required=False
+        label=_("Second main objective"), queryset=Objective.objects.all(), required=False
     )
     main_objective_3 = forms.ModelChoiceField(
-        label="Third main objective",
+        label=_("Third main objective"),
         queryset=Objective.objects.all(),
         required=False,
-        help_text=f"Up to {MAX_MAIN_OBJECTIVES} main objectives, in order of importance.",
+        help_text=ngettext_lazy(
+            "Up to %(number)d main objective, in order of importance.",
+            "Up to %(number)d main objectives, in order of importance.",
+            "number",
+        )
+        % {"number": MAX_MAIN_OBJECTIVES},
     )
     further_objectives = ModelMultipleChoiceField(
-        queryset=Objective.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Further objectives"),
+        queryset=Objective.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     principles = ModelMultipleChoiceField(
-        label="Guiding principles",
+        label=_("Guiding principles"),
         queryset=GuidingPrinciple.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     areas = ModelMultipleChoiceField(
-        label="Countries and regions of implementation",
+        label=_("Countries and regions of implementation"),
         queryset=Area.objects.exclude(kind=AreaKind.WORLD),
         required=False,
         widget=AreaChecklist,
-        help_text="Open a region to choose its countries. Leave empty for a global pledge.",
+        help_text=_("Open a region to choose its countries. Leave empty for a global pledge."),
     )
     partners = ModelMultipleChoiceField(
-        label="Partner organisations",
+        label=_("Partner organisations"),
         queryset=Organisation.objects.filter(accredited=True).order_by("name"),
         required=False,
-        help_text="Accredited organisations pledging with you; each is asked to accept.",
+        help_text=_("Accredited organisations pledging with you; each is asked to accept."),
     )
     partner_emails = EmailListField(
-        label="Invite partners not registered yet",
+        label=_("Invite partners not registered yet"),
         required=False,
-        help_text="E-mail addresses, one per line: each is asked to register and accept.",
+        help_text=_("E-mail addresses, one per line: each is asked to register and accept."),
     )
     matches = PledgeReferenceField(
-        label="Matches pledge",
+        label=_("Matches pledge"),
         max_length=320,
         required=False,
-        help_text="The published pledge this one funds or supports: type its reference "
-        "(GCM-2026-0042) or words of its title.",
+        help_text=_(
+            "The published pledge this one funds or supports: type its reference "
+            "(GCM-2026-0042) or words of its title."
+        ),
     )
     # The version of the pledge the form was opened at: a save over a newer one is refused.
     opened_version = forms.IntegerField(widget=forms.HiddenInput)
@@ -289,7 +339,9 @@ class PledgeForm(RulesOfTheStateMixin, forms.ModelForm):
     def clean_currency(self) -> str:
         code = self.cleaned_data["currency"].strip()
         if code and not re.fullmatch(r"[A-Za-z]{3}", code):
-            raise ValidationError("Give the three-letter ISO 4217 code, e.g. USD.")
+            raise ValidationError(
+                gettext("Give the three-letter ISO 4217 code, e.g. USD."), code="invalid_currency"
+            )
         return code.upper()
 
     def clean(self) -> dict[str, Any]:
@@ -299,7 +351,12 @@ class PledgeForm(RulesOfTheStateMixin, forms.ModelForm):
         ranked = [data.get(name) for name in MAIN_OBJECTIVE_FIELDS]
         main = [objective for objective in ranked if objective is not None]
         if len(set(main)) < len(main):
-            self.add_error("main_objective_2", "Choose each main objective once.")
+            self.add_error(
+                "main_objective_2",
+                ValidationError(
+                    gettext("Choose each main objective once."), code="repeated_objective"
+                ),
+            )
         data["main_objectives"] = tuple(dict.fromkeys(main))
         if not self.errors:
             _content_errors(self, self.instance, self.content(()))
@@ -322,8 +379,11 @@ class TargetForm(forms.ModelForm):
     class Meta:
         model = PledgeTarget
         fields = TargetContent.FIELDS
-        labels = {"indicator": "Indicator of the GCM set", "own_metric": "or a metric of your own"}
-        help_texts = {"unit": "For an indicator of the set, its own unit is used."}
+        labels = {
+            "indicator": _("Indicator of the GCM set"),
+            "own_metric": _("or a metric of your own"),
+        }
+        help_texts = {"unit": _("For an indicator of the set, its own unit is used.")}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -349,9 +409,12 @@ def _shared_choices(
 def _indicator_label(indicator: Indicator) -> str:
     if indicator.indicator_set.is_current:
         return str(indicator)
-    return (
-        f"{indicator} ({indicator.indicator_set.name}, version {indicator.indicator_set.version})"
-    )
+    # Translators: an indicator of an older version of its set, in a list to choose from.
+    return gettext("%(indicator)s (%(set)s, version %(version)s)") % {
+        "indicator": indicator,
+        "set": indicator.indicator_set.name,
+        "version": indicator.indicator_set.version,
+    }
 
 
 class TargetFormSet(forms.BaseInlineFormSet):
@@ -397,11 +460,12 @@ def targets_from(formset: forms.BaseInlineFormSet) -> tuple[TargetContent, ...]:
 
 
 class EvidenceForm(forms.Form):
-    title = forms.CharField(max_length=300)
-    url = forms.URLField(label="Link", required=False, max_length=1000)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    url = forms.URLField(label=_("Link"), required=False, max_length=1000)
     file = forms.FileField(
+        label=_("File"),
         required=False,
-        help_text="Up to 25 MB: PDF, text, Word, Excel, PowerPoint or OpenDocument.",
+        help_text=_("Up to 25 MB: PDF, text, Word, Excel, PowerPoint or OpenDocument."),
     )
 
     def clean_file(self) -> Any:
@@ -413,20 +477,24 @@ class EvidenceForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not self.errors and bool(data.get("url")) == bool(data.get("file")):
-            raise forms.ValidationError("Give either a link or a file.")
+            raise forms.ValidationError(
+                gettext("Give either a link or a file."), code="link_or_file"
+            )
         return data
 
 
-class UpdateForm(RulesOfTheStateMixin, forms.ModelForm):
+class UpdateForm(WrittenInMixin, RulesOfTheStateMixin, forms.ModelForm):
     """A progress update (see pledges.content.UpdateContent), with a value field for each
     target of the pledge."""
 
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), help_text="The owner organisation that reports."
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        help_text=_("The owner organisation that reports."),
     )
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_figures = forms.BooleanField(
-        label="I have checked these figures: they are right", required=False
+        label=_("I have checked these figures: they are right"), required=False
     )
     # The secretariat corrects what owners reported: it is not asked to confirm their figures.
     asks_to_confirm = True
@@ -465,19 +533,30 @@ class UpdateForm(RulesOfTheStateMixin, forms.ModelForm):
         for target in self.targets:
             found = existing.get(target.pk)
             self.fields[f"value_{target.pk}"] = forms.DecimalField(
-                label=f"{target.metric_name} ({target.unit})"
+                # Translators: a target's metric and, in brackets, its unit.
+                label=gettext("%(metric)s (%(unit)s)")
+                % {"metric": target.metric_name, "unit": target.unit}
                 if target.unit
                 else target.metric_name,
                 required=False,
                 max_digits=20,
                 decimal_places=4,
                 initial=found.value if found else None,
-                help_text=f"Baseline {exact(target.baseline_value) or '?'} "
-                f"({target.baseline_year or '?'}), target {exact(target.target_value) or '?'} "
-                f"({target.target_year or '?'}).",
+                help_text=gettext(
+                    # Translators: "?" stands for a value or a year not given.
+                    "Baseline %(baseline)s (%(baseline_year)s), "
+                    "target %(target)s (%(target_year)s)."
+                )
+                % {
+                    "baseline": exact(target.baseline_value) or "?",
+                    "baseline_year": target.baseline_year or "?",
+                    "target": exact(target.target_value) or "?",
+                    "target_year": target.target_year or "?",
+                },
             )
             self.fields[f"measured_{target.pk}"] = forms.DateField(
-                label="measured on",
+                # Translators: beside a value reported for a target: the day it was measured.
+                label=gettext("measured on"),
                 required=False,
                 initial=found.measured_on if found else None,
                 widget=forms.DateInput(attrs={"type": "date"}),
@@ -503,7 +582,12 @@ class UpdateForm(RulesOfTheStateMixin, forms.ModelForm):
             if value is not None and measured is None:
                 data[f"measured_{target.pk}"] = data.get("reported_on")
             if measured is not None and value is None:
-                self.add_error(f"value_{target.pk}", "Give the value measured on that date.")
+                self.add_error(
+                    f"value_{target.pk}",
+                    ValidationError(
+                        gettext("Give the value measured on that date."), code="value_missing"
+                    ),
+                )
         self.warnings: list[str] = []
         if not self.errors:
             cycle = self.instance.cycle if self.instance.pk else current_cycle()
@@ -519,7 +603,11 @@ class UpdateForm(RulesOfTheStateMixin, forms.ModelForm):
             self.warnings = problems.warnings
             if self.warnings and self.asks_to_confirm and not data.get("confirm_figures"):
                 self.add_error(
-                    "confirm_figures", "Look at these figures again, then confirm or correct them."
+                    "confirm_figures",
+                    ValidationError(
+                        gettext("Look at these figures again, then confirm or correct them."),
+                        code="confirm_figures",
+                    ),
                 )
         return data
 
@@ -574,15 +662,18 @@ def measurements_from(formset: forms.BaseInlineFormSet) -> tuple[MeasurementCont
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
+        label=_("Reason"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Kept in the pledge's history; the secretariat and your partners read it.",
+        help_text=_("Kept in the pledge's history; the secretariat and your partners read it."),
     )
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER
+    )
 
 
 class JoinForm(forms.ModelForm):
@@ -590,24 +681,30 @@ class JoinForm(forms.ModelForm):
         model = JoinRequest
         fields = ["message"]
         widgets = {"message": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"message": "Tell the focal point who you are (1,000 characters at most)."}
+        help_texts = {"message": _("Tell the focal point who you are (1,000 characters at most).")}
 
 
 class CorroborationForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
-    kind = forms.ChoiceField(choices=CorroborationKind.choices, widget=forms.RadioSelect)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=CorroborationKind.choices, widget=forms.RadioSelect
+    )
     update = forms.ModelChoiceField(
         queryset=ProgressUpdate.objects.none(),
         required=False,
-        empty_label="The pledge as a whole",
-        label="About",
+        empty_label=_("The pledge as a whole"),
+        # Translators: what a statement is about: the pledge as a whole, or one of its updates.
+        label=_("About"),
     )
     statement = forms.CharField(
+        label=_("Statement"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=2000,
-        help_text="What you saw, where and when. Up to 2000 characters.",
+        help_text=_("What you saw, where and when. Up to 2000 characters."),
     )
-    evidence_url = forms.URLField(label="Evidence link", required=False, max_length=1000)
+    evidence_url = forms.URLField(label=_("Evidence link"), required=False, max_length=1000)
 
     def __init__(
         self, *args: Any, pledge: Pledge, organisations: list[Organisation], **kwargs: Any
@@ -628,12 +725,17 @@ class ReportRequestForm(forms.ModelForm):
     class Meta:
         model = Report
         fields = ("cycle", "scope", "area", "objective", "organisation_kind")
-        labels = {"area": "Commission or country", "organisation_kind": "Organisation kind"}
+        labels = {
+            "area": _("Commission or country"),
+            "organisation_kind": _("Organisation kind"),
+        }
         help_texts = {
-            "area": "For a regional report, the UN regional commission; for a national "
-            "report, the country or area.",
-            "objective": "For a report on one objective.",
-            "organisation_kind": "For a report on the pledges of one kind of organisation.",
+            "area": _(
+                "For a regional report, the UN regional commission; for a national "
+                "report, the country or area."
+            ),
+            "objective": _("For a report on one objective."),
+            "organisation_kind": _("For a report on the pledges of one kind of organisation."),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from pledges import emails
 from pledges.models import (
@@ -120,7 +121,7 @@ def digest_send(*, today: dt.date, cycle: ReviewCycle | None) -> int:
             recipients=recipients,
             waiting=waiting,
             overdue_by_region=regions,
-            month=today.strftime("%B %Y"),
+            month=date_format(today, "F Y"),
         )
 
     return _once(ReminderKind.DIGEST, today.strftime("%Y-%m"), None, send)

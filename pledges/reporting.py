@@ -27,13 +27,18 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 
 from pledges.models import Pledge, ProgressUpdate, ReportingPolicy, ReviewCycle
 
 INACTIVE, OVERDUE, DUE, REPORTING = "inactive", "overdue", "due", "reporting"
 STATUSES = (REPORTING, DUE, OVERDUE, INACTIVE)
 # How the portal flags a pledge that owes an update; reporting pledges need no flag.
-WARNINGS = {DUE: "update due", OVERDUE: "update overdue", INACTIVE: "inactive"}
+WARNINGS = {
+    DUE: pgettext_lazy("reporting flag", "update due"),
+    OVERDUE: pgettext_lazy("reporting flag", "update overdue"),
+    INACTIVE: pgettext_lazy("reporting flag", "inactive"),
+}
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -118,7 +123,8 @@ def overdue_by_region(
     counts = [
         RegionCount(
             row[f"{commission}__code"] or "",
-            row[f"{commission}__name"] or "no region given",
+            # Translators: in place of the region of pledges whose lead gave no country.
+            row[f"{commission}__name"] or gettext("no region given"),
             row["n"],
         )
         for row in rows

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from pledges.models import DESCRIPTION_MAX, DESCRIPTION_MIN, Pledge
 
 
@@ -43,45 +46,58 @@ def smart_check(pledge: Pledge) -> SmartReport:
     description = len(pledge.description.strip())
     specific = []
     if not pledge.title.strip():
-        specific.append("a title")
+        # Translators: this and the other missing items each complete "Before submitting,
+        # add: …" (several are listed, separated by semicolons).
+        specific.append(_("a title"))
     if description < DESCRIPTION_MIN:
         specific.append(
-            f"a description of at least {DESCRIPTION_MIN} characters ({description} now)"
+            ngettext(
+                "a description of at least %(limit)s character (%(count)s now)",
+                "a description of at least %(limit)s characters (%(count)s now)",
+                DESCRIPTION_MIN,
+            )
+            % {"limit": DESCRIPTION_MIN, "count": description}
         )
     elif description > DESCRIPTION_MAX:
         specific.append(
-            f"a description of at most {DESCRIPTION_MAX} characters ({description} now)"
+            ngettext(
+                "a description of at most %(limit)s character (%(count)s now)",
+                "a description of at most %(limit)s characters (%(count)s now)",
+                DESCRIPTION_MAX,
+            )
+            % {"limit": DESCRIPTION_MAX, "count": description}
         )
     if not pledge.forms:
-        specific.append("the form of the pledge (financial, human resources, process, policy)")
+        specific.append(_("the form of the pledge (financial, human resources, process, policy)"))
 
     targets = list(pledge.targets.all())
     measurable = []
     if not targets:
-        measurable.append("at least one target")
+        measurable.append(_("at least one target"))
     elif not any(t.is_measurable for t in targets):
-        measurable.append("a target with baseline value and year and target value and year")
+        measurable.append(_("a target with baseline value and year and target value and year"))
 
     achievable = []
     if pledge.form_financial and (pledge.amount is None or not pledge.currency):
-        achievable.append("the amount and currency of the financial contribution")
+        achievable.append(_("the amount and currency of the financial contribution"))
     if pledge.form_human_resources and not pledge.description.strip():
-        achievable.append("the human resources committed, in the description")
+        achievable.append(_("the human resources committed, in the description"))
 
     relevant = []
     if not any(link.main_rank for link in pledge.objective_links.all()):
-        relevant.append("at least one main GCM objective")
+        relevant.append(_("at least one main GCM objective"))
 
     time_bound = []
     if pledge.deadline is None:
-        time_bound.append("a deadline")
+        time_bound.append(_("a deadline"))
 
     return SmartReport(
         [
-            Criterion("specific", "Specific", not specific, specific),
-            Criterion("measurable", "Measurable", not measurable, measurable),
-            Criterion("achievable", "Achievable and resourced", not achievable, achievable),
-            Criterion("relevant", "Relevant to the GCM", not relevant, relevant),
-            Criterion("time_bound", "Time-bound", not time_bound, time_bound),
+            # Translators: the first of the five SMART criteria a pledge is checked against.
+            Criterion("specific", _("Specific"), not specific, specific),
+            Criterion("measurable", _("Measurable"), not measurable, measurable),
+            Criterion("achievable", _("Achievable and resourced"), not achievable, achievable),
+            Criterion("relevant", _("Relevant to the GCM"), not relevant, relevant),
+            Criterion("time_bound", _("Time-bound"), not time_bound, time_bound),
         ]
     )

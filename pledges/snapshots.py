@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from pledges.content import PledgeContent, UpdateContent, field_label
 from pledges.models import PartnerStatus, Pledge, ProgressUpdate
@@ -50,7 +51,7 @@ class Change:
 
 def pledge_changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     """The parts of a pledge that differ between two snapshots, in form order."""
-    labels = {LEAD: "Lead organisation", **_labels(PledgeContent, Pledge)}
+    labels = {LEAD: _("Lead organisation"), **_labels(PledgeContent, Pledge)}
     return _diff(before, after, labels, Pledge)
 
 
@@ -74,7 +75,7 @@ def _text(model: type[Model], name: str, value: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if name == "targets":
         return "\n".join(
             f"{t['metric']}: {t['baseline'] or '?'} ({t['baseline_year'] or '?'}) → "
@@ -82,7 +83,13 @@ def _text(model: type[Model], name: str, value: Any) -> str:
             for t in value
         )
     if name == "measurements":
-        return "\n".join(f"{m['metric']}: {m['value']} on {m['measured_on']}" for m in value)
+        return "\n".join(
+            # Translators: a value measured against a target: "Workers recruited: 5200 on
+            # 2027-06-30".
+            _("%(metric)s: %(value)s on %(date)s")
+            % {"metric": m["metric"], "value": m["value"], "date": m["measured_on"]}
+            for m in value
+        )
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     choices = getattr(_model_field(model, name), "choices", None)

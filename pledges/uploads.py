@@ -11,6 +11,8 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 MAX_BYTES = 25 * 1024 * 1024
 
@@ -90,13 +92,22 @@ def validate_evidence_file(upload: UploadedFile) -> str:
     """Check size and real type; return the content type to store. Raises ValidationError."""
     if upload.size is not None and upload.size > MAX_BYTES:
         megabytes = upload.size / 1024 / 1024
-        raise ValidationError(f"This file is {megabytes:.1f} MB; the limit is 25 MB.")
+        raise ValidationError(
+            _("This file is %(size)s MB; the limit is 25 MB.")
+            % {"size": number_format(megabytes, 1)}
+        )
     if not upload.size:
-        raise ValidationError("This file is empty.")
+        raise ValidationError(_("This file is empty."))
     kind = detect_kind(upload)
     if kind is None:
-        raise ValidationError(f"This file is not of an accepted type ({ALLOWED}).")
+        raise ValidationError(
+            _("This file is not of an accepted type (%(types)s).") % {"types": ALLOWED}
+        )
     claimed = PurePath(upload.name or "").suffix.lower().lstrip(".")
     if claimed and claimed != kind:
-        raise ValidationError(f"This file is named .{claimed} but its content is {kind}.")
+        raise ValidationError(
+            # Translators: %(claimed)s and %(kind)s are file extensions: "docx", "pdf".
+            _("This file is named .%(claimed)s but its content is %(kind)s.")
+            % {"claimed": claimed, "kind": kind}
+        )
     return CONTENT_TYPES[kind]

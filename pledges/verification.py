@@ -17,6 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext_lazy as _
 
 from pledges.models import (
     Corroboration,
@@ -28,10 +29,11 @@ from pledges.models import (
 
 
 class Level(TextChoices):
-    SELF_REPORTED = "self_reported", "Self-reported"
-    EVIDENCED = "evidenced", "Evidenced"
-    VERIFIED = "verified", "Verified by the secretariat"
-    CORROBORATED = "corroborated", "Corroborated by a third party"
+    # Translators: how far a published progress update can be trusted, lowest to highest.
+    SELF_REPORTED = "self_reported", _("Self-reported")
+    EVIDENCED = "evidenced", _("Evidenced")
+    VERIFIED = "verified", _("Verified by the secretariat")
+    CORROBORATED = "corroborated", _("Corroborated by a third party")
 
 
 def verification_level(update: ProgressUpdate) -> Level:

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
 
 from indicators.models import Area, AreaKind
 
@@ -46,8 +47,9 @@ def area_groups() -> list[tuple[str, list[Area]]]:
         region = country.parent
         while region is not None and region.kind != AreaKind.REGION:
             region = region.parent
-        by_region.setdefault(region.name if region else "Other", []).append(country)
-    groups = [("Regions and groupings", groupings)]
+        # Translators: the group of countries in no region, in the list of places to choose.
+        by_region.setdefault(region.name if region else gettext("Other"), []).append(country)
+    groups = [(gettext("Regions and groupings"), groupings)]
     groups += [(region, by_region[region]) for region in sorted(by_region, key=reading_order)]
     return [
         (title, sorted(members, key=lambda a: reading_order(a.name))) for title, members in groups
@@ -73,19 +75,28 @@ class AreaChecklist(forms.CheckboxSelectMultiple):
                 '<li><label><input type="checkbox" name="{}" value="{}"{}> {}</label></li>',
                 ((name, a.pk, " checked" if str(a.pk) in chosen else "", a.name) for a in areas),
             )
+            summary = (
+                # Translators: a region in the list of places, and how many of its places
+                # are ticked.
+                ngettext("%(region)s (%(count)s chosen)", "%(region)s (%(count)s chosen)", picked)
+                % {"region": title, "count": picked}
+                if picked
+                else title
+            )
             groups.append(
                 format_html(
-                    "<details{}><summary>{}{}</summary><ul>{}</ul></details>",
+                    "<details{}><summary>{}</summary><ul>{}</ul></details>",
                     " open" if picked else "",
-                    title,
-                    f" ({picked} chosen)" if picked else "",
+                    summary,
                     boxes,
                 )
             )
         return format_html(
             '<div class="checklist" id="{}">'
-            '<input type="search" class="checklist-filter" placeholder="Type to find a '
-            'country or region" aria-label="Find a country or region" hidden>{}</div>',
+            '<input type="search" class="checklist-filter" placeholder="{}" aria-label="{}" '
+            "hidden>{}</div>",
             (attrs or {}).get("id", name),
+            gettext("Type to find a country or region"),
+            gettext("Find a country or region"),
             SafeString("".join(groups)),
         )

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pledges import emails
 from pledges.models import (
@@ -86,6 +87,21 @@ def _may(user: Any, who: str, subject: Pledge | ProgressUpdate) -> bool:
     return can_review(user) or reviewable_owner(user, subject)
 
 
+def _refusal(who: str, action: str) -> str:
+    """Why `who` alone may make this move, in words."""
+    step = str(ReviewAction(action).label).lower()
+    if who == SECRETARIAT:
+        # Translators: %(action)s is the review step's name in lower case ("published").
+        message = _("Only the secretariat takes this step (%(action)s).")
+    elif who == OWNER:
+        # Translators: %(action)s is the review step's name in lower case ("submitted").
+        message = _("Only the owner takes this step (%(action)s).")
+    else:
+        # Translators: %(action)s is the review step's name in lower case ("withdrawn").
+        message = _("Only the owner or the secretariat takes this step (%(action)s).")
+    return message % {"action": step}
+
+
 def review_transition(
     *,
     subject: Pledge | ProgressUpdate,
@@ -108,14 +124,20 @@ def review_transition(
         # Lock the row: two reviewers acting at once must not both move it.
         locked = type(subject).objects.select_for_update().get(pk=subject.pk)
         if not _may(by, rule.who, locked):
-            raise PermissionDenied(f"Only the {rule.who} may {ReviewAction(action).label.lower()}.")
+            raise PermissionDenied(_refusal(rule.who, action))
         if locked.review_state not in rule.sources:
             raise WorkflowError(
-                f"A {locked.get_review_state_display().lower()} "
-                f"{locked._meta.verbose_name} cannot be {ReviewAction(action).label.lower()}."
+                # Translators: e.g. "A draft pledge cannot be published.": the review state,
+                # the kind of record and the review step, each in lower case.
+                _("A %(state)s %(subject)s cannot be %(action)s.")
+                % {
+                    "state": str(locked.get_review_state_display()).lower(),
+                    "subject": locked._meta.verbose_name,
+                    "action": str(ReviewAction(action).label).lower(),
+                }
             )
         if rule.comment_required and not comment:
-            raise WorkflowError("Say why: the pledgers read this comment.")
+            raise WorkflowError(_("Say why: the pledgers read this comment."))
         if check is not None:
             check(locked)
 
@@ -206,8 +228,12 @@ def edit_begin[Edited: (Pledge, ProgressUpdate)](
     locked = type(subject).objects.select_for_update().get(pk=subject.pk)
     if locked.version != expected_version:
         raise StaleEdit(
-            f"Someone else saved this {locked._meta.verbose_name} after you opened it. Reload "
-            "the page to see their changes; copy anything of yours you want to keep first."
+            # Translators: %(subject)s is the kind of record: "pledge", "progress update".
+            _(
+                "Someone else saved this %(subject)s after you opened it. Reload the page to "
+                "see their changes; copy anything of yours you want to keep first."
+            )
+            % {"subject": locked._meta.verbose_name}
         )
     for name, value in values.items():
         setattr(locked, name, value)

@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from indicators.admin import ObservationAdmin, problem_lines
-from indicators.counts import counted
+from indicators.admin import ObservationAdmin, grouped, problem_lines
 from pledges.admin import ReadOnlyAdmin
 from pledges.forms import ReportRequestForm
 from pledges.models import Report
@@ -46,12 +47,12 @@ class UserAdmin(BaseUserAdmin):
     ordering = ("email",)
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("full_name",)}),
+        (_("Person"), {"fields": ("full_name",)}),
         (
-            "Permissions",
+            _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (
@@ -92,14 +93,19 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     exclude = ("digest",)
     actions = ("revoke",)
 
-    @admin.action(description="Revoke the chosen keys", permissions=["revoke"])
+    @admin.action(description=_("Revoke the chosen keys"), permissions=["revoke"])
     def revoke(self, request: HttpRequest, queryset: Any) -> None:
         try:
             revoked = [token_revoke(token=token, by=request.user) for token in queryset]
         except PermissionDenied as refusal:
             self.message_user(request, str(refusal), messages.ERROR)
             return
-        self.message_user(request, f"{len(revoked)} keys revoked: they no longer work.")
+        said = ngettext(
+            "%(count)d key revoked: it no longer works.",
+            "%(count)d keys revoked: they no longer work.",
+            len(revoked),
+        )
+        self.message_user(request, said % {"count": len(revoked)})
 
     def has_revoke_permission(self, request: HttpRequest) -> bool:
         return is_secretariat(request.user)
@@ -127,12 +133,13 @@ class JobAdmin(ReadOnlyAdmin):
     list_select_related = ("created_by",)
     search_fields = ("id", "step", "created_by__email")
 
-    @admin.display(description="kind", ordering="kind")
+    @admin.display(description=_("kind"), ordering="kind")
     def kind_label(self, job: Job) -> str:
         kind = kind_of(job)
         return kind.label if kind else job.kind
 
-    @admin.display(description="done", ordering="progress")
+    # Translators: column of the jobs list: how much of a job is done, as "40%".
+    @admin.display(description=_("done"), ordering="progress")
     def percent_done(self, job: Job) -> str:
         return f"{job.percent}%"
 
@@ -164,7 +171,8 @@ class JobAdmin(ReadOnlyAdmin):
             "admin/tracker/job/detail.html",
             {
                 **self.admin_site.each_context(request),
-                "title": f"Job {job.pk}: {kind.label if kind else job.kind}",
+                "title": gettext("Job %(number)s: %(kind)s")
+                % {"number": job.pk, "kind": kind.label if kind else job.kind},
                 "opts": self.opts,
                 "job": job,
                 "kind": kind,
@@ -179,7 +187,7 @@ class JobAdmin(ReadOnlyAdmin):
         if not self.may_rerun(request, job):
             raise PermissionDenied
         job_rerun(job)
-        self.message_user(request, "The job is queued again.", messages.SUCCESS)
+        self.message_user(request, gettext("The job is queued again."), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:tracker_job_change", args=[job.pk]))
 
 
@@ -195,7 +203,9 @@ def observations_import_in_background(request: HttpRequest, data: dict) -> str:
         by=request.user,
         files=data["files"],
     )
-    messages.info(request, "The files are saved and a worker imports them: this page follows it.")
+    messages.info(
+        request, gettext("The files are saved and a worker imports them: this page follows it.")
+    )
     return reverse("admin:tracker_job_change", args=[job.pk])
 
 
@@ -226,19 +236,19 @@ class ReportAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description="scope")
+    @admin.display(description=_("scope"))
     def scope_label(self, report: Report) -> str:
         return report.scope_label
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def build_state(self, report: Report) -> str:
         if report.is_published:
-            return "Published"
+            return gettext("Published")
         if report.is_built:
-            return "Built, not published"
-        return JobState(report.job_state).label if report.job_state else "Not started"
+            return gettext("Built, not published")
+        return JobState(report.job_state).label if report.job_state else gettext("Not started")
 
-    @admin.action(description="Ask for the selected reports again, with the data as it is now")
+    @admin.action(description=_("Ask for the selected reports again, with the data as it is now"))
     def ask_again(self, request: HttpRequest, queryset) -> None:
         asked = building = 0
         for report in queryset.select_related("cycle", "area", "objective"):
@@ -252,26 +262,42 @@ class ReportAdmin(admin.ModelAdmin):
             )
             asked += requested.created
             building += not requested.created
-        message = f"{counted(asked, 'report')} asked for; workers build them."
+        message = ngettext(
+            "%(count)s report asked for; workers build them.",
+            "%(count)s reports asked for; workers build them.",
+            asked,
+        ) % {"count": grouped(asked)}
         if building:
-            message += f" {counted(building, 'report')} being built already, left to finish."
+            already = ngettext(
+                "%(count)s report being built already, left to finish.",
+                "%(count)s reports being built already, left to finish.",
+                building,
+            ) % {"count": grouped(building)}
+            # Translators: two sentences, one after the other.
+            message = gettext("%(asked)s %(already)s") % {"asked": message, "already": already}
         self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Publish the selected reports")
+    @admin.action(description=_("Publish the selected reports"))
     def publish(self, request: HttpRequest, queryset) -> None:
         published = 0
         for report in queryset.filter(built_at__isnull=False, published_at__isnull=True):
             report_publish(report=report, by=request.user)
             published += 1
-        self.message_user(request, f"{counted(published, 'report')} published.")
+        said = ngettext("%(count)s report published.", "%(count)s reports published.", published)
+        self.message_user(request, said % {"count": grouped(published)})
 
-    @admin.action(description="Take the selected reports off the public site")
+    @admin.action(description=_("Take the selected reports off the public site"))
     def unpublish(self, request: HttpRequest, queryset) -> None:
         taken = 0
         for report in queryset.filter(published_at__isnull=False):
             report_unpublish(report=report, by=request.user)
             taken += 1
-        self.message_user(request, f"{counted(taken, 'report')} taken off the public site.")
+        said = ngettext(
+            "%(count)s report taken off the public site.",
+            "%(count)s reports taken off the public site.",
+            taken,
+        )
+        self.message_user(request, said % {"count": grouped(taken)})
 
     def get_urls(self):
         def view(function):
@@ -306,9 +332,11 @@ class ReportAdmin(admin.ModelAdmin):
                 form.add_error(None, error)
             else:
                 if requested.created:
-                    message = "The report is asked for; a worker builds it, and this page follows."
+                    message = gettext(
+                        "The report is asked for; a worker builds it, and this page follows."
+                    )
                 else:
-                    message = "This report is being built already: here it is."
+                    message = gettext("This report is being built already: here it is.")
                 self.message_user(request, message, messages.SUCCESS)
                 return HttpResponseRedirect(
                     reverse("admin:pledges_report_change", args=[requested.report.pk])
@@ -318,7 +346,7 @@ class ReportAdmin(admin.ModelAdmin):
             "admin/pledges/report/request.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Ask for a report",
+                "title": gettext("Ask for a report"),
                 "opts": self.opts,
                 "form": form,
             },
@@ -354,11 +382,15 @@ class ReportAdmin(admin.ModelAdmin):
         try:
             if request.POST.get("publish") == "no":
                 report_unpublish(report=report, by=request.user)
-                self.message_user(request, "The report is off the public site.", messages.SUCCESS)
+                self.message_user(
+                    request, gettext("The report is off the public site."), messages.SUCCESS
+                )
             else:
                 report_publish(report=report, by=request.user)
                 self.message_user(
-                    request, "The report is published on its cycle's page.", messages.SUCCESS
+                    request,
+                    gettext("The report is published on its cycle's page."),
+                    messages.SUCCESS,
                 )
         except WorkflowError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
@@ -370,5 +402,6 @@ class ReportAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, report) or job is None:
             raise PermissionDenied
         if job_rerun(job):
-            self.message_user(request, "The report is queued to be built again.", messages.SUCCESS)
+            said = gettext("The report is queued to be built again.")
+            self.message_user(request, said, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:pledges_report_change", args=[report.pk]))

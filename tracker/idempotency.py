@@ -17,6 +17,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions
 
 from tracker.models import IdempotentRequest
@@ -61,7 +63,16 @@ def idempotent(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
         if user is None:
             return view(request, *args, **kwargs)
         if not key.strip() or len(key) > KEY_MAX:
-            return _refusal(400, f"An {KEY_HEADER} is 1 to {KEY_MAX} characters.")
+            return _refusal(
+                400,
+                # Translators: %(header)s is the name of an HTTP header, Idempotency-Key.
+                ngettext(
+                    "An %(header)s is 1 to %(max)s characters.",
+                    "An %(header)s is 1 to %(max)s characters.",
+                    KEY_MAX,
+                )
+                % {"header": KEY_HEADER, "max": KEY_MAX},
+            )
         fingerprint = _fingerprint(request)
         IdempotentRequest.objects.filter(
             user=user, key=key, created_at__lt=timezone.now() - KEPT_FOR
@@ -94,7 +105,10 @@ def _replay(user: Any, key: str, fingerprint: str) -> HttpResponse:
     record = IdempotentRequest.objects.get(user=user, key=key)
     if record.fingerprint != fingerprint:
         return _refusal(
-            422, f"This {KEY_HEADER} was used for another request: use a new key for each."
+            422,
+            # Translators: %(header)s is the name of an HTTP header, Idempotency-Key.
+            _("This %(header)s was used for another request: use a new key for each.")
+            % {"header": KEY_HEADER},
         )
     response = JsonResponse(record.body, status=record.status, safe=False)
     if record.location:
@@ -105,5 +119,7 @@ def _replay(user: Any, key: str, fingerprint: str) -> HttpResponse:
 
 def idempotency_keys_expire() -> int:
     """Forget keys older than a day; how many were forgotten."""
-    deleted, _ = IdempotentRequest.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
+    deleted, _by_model = IdempotentRequest.objects.filter(
+        created_at__lt=timezone.now() - KEPT_FOR
+    ).delete()
     return deleted

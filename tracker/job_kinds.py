@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files.storage import default_storage
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from indicators.counts import counted
 from indicators.imports import Layout, observations_import
 from indicators.models import Area
 from pledges.models import Report
@@ -20,7 +22,7 @@ OBSERVATIONS_IMPORT = "observations-import"
 
 @job_kind(
     OBSERVATIONS_IMPORT,
-    label="Import of observations",
+    label=gettext_lazy("Import of observations"),
     permission="indicators.add_observation",
     result_template="admin/tracker/job/_observations_import.html",
 )
@@ -29,7 +31,7 @@ def observations_import_job(job: Job, report: Progress) -> dict[str, Any]:
     parameters = job.parameters
     area = Area.objects.filter(pk=parameters.get("area")).first()
     if parameters.get("area") and area is None:
-        raise JobFailed("The country of this import no longer exists.", [])
+        raise JobFailed(_("The country of this import no longer exists."), [])
     files = [default_storage.open(name) for name in parameters.get("files", [])]
     try:
         summary = observations_import(
@@ -47,7 +49,12 @@ def observations_import_job(job: Job, report: Progress) -> dict[str, Any]:
     refused = summary.refused_files
     if refused and len(refused) == summary.files:
         raise JobFailed(
-            f"Nothing was imported: {counted(len(refused), 'file')} refused.",
+            ngettext(
+                "Nothing was imported: %(count)s file refused.",
+                "Nothing was imported: %(count)s files refused.",
+                len(refused),
+            )
+            % {"count": number_format(len(refused), force_grouping=True)},
             [],
             result,
         )
@@ -59,7 +66,7 @@ REPORT_BUILD = "report-build"
 
 @job_kind(
     REPORT_BUILD,
-    label="Report",
+    label=gettext_lazy("Report"),
     permission="pledges.add_report",
     result_template="admin/tracker/job/_report_build.html",
     attempts=3,
@@ -70,13 +77,13 @@ def report_build_job(job: Job, report: Progress) -> dict[str, Any]:
         pk=job.parameters.get("report")
     )
     if not found:
-        raise JobFailed("The report this job was to build no longer exists.", [])
+        raise JobFailed(_("The report this job was to build no longer exists."), [])
     return report_build(found[0], report)
 
 
 @job_kind(
     OPEN_DATA_BUILD,
-    label="Open data download",
+    label=gettext_lazy("Open data download"),
     permission="tracker.add_job",
     attempts=3,
 )

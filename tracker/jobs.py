@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 
 from tracker.models import Job, JobState
 
@@ -146,7 +147,7 @@ def job_execute(job_id: int, *, worker: str = "", watch: Progress | None = None)
         attempts=F("attempts") + 1,
         worker=worker[:255],
         progress=0.0,
-        step="Starting",
+        step=_("Starting"),
         error="",
     )
     if not claimed:
@@ -155,7 +156,10 @@ def job_execute(job_id: int, *, worker: str = "", watch: Progress | None = None)
     kind = kind_of(job)
     if kind is None:
         _finish(
-            job_id, JobState.FAILED, {}, f"This version of the tracker does no {job.kind!r} jobs."
+            job_id,
+            JobState.FAILED,
+            {},
+            _("This version of the tracker does no %(kind)s jobs.") % {"kind": repr(job.kind)},
         )
         return True
     last, last_kind = 0.0, ""
@@ -184,8 +188,12 @@ def job_execute(job_id: int, *, worker: str = "", watch: Progress | None = None)
             job_id,
             JobState.FAILED,
             {},
-            f"An unexpected error stopped the job ({type(error).__name__}); the details are "
-            "in the worker's log. Run it again once the cause is fixed.",
+            # Translators: %(error)s is the name of a Python exception, as ValueError.
+            _(
+                "An unexpected error stopped the job (%(error)s); the details are in the "
+                "worker's log. Run it again once the cause is fixed."
+            )
+            % {"error": type(error).__name__},
         )
     else:
         _finish(job_id, JobState.DONE, result, "")
@@ -201,7 +209,7 @@ def _finish(job_id: int, state: JobState, result: dict[str, Any], error: str) ->
         finished_at=now,
         heartbeat_at=now,
         progress=1.0 if state == JobState.DONE else F("progress"),
-        step="Finished" if state == JobState.DONE else "Stopped",
+        step=_("Finished") if state == JobState.DONE else _("Stopped"),
     )
 
 
@@ -233,17 +241,21 @@ def jobs_sweep(now: dt.datetime | None = None) -> dict[str, int]:
         still_quiet = Job.objects.filter(
             pk=job.pk, state=JobState.RUNNING, heartbeat_at=job.heartbeat_at
         )
-        last_heard = (
-            f"The worker running this job ({job.worker or 'unknown'}) stopped answering; it was "
-            f"last heard from at {job.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC."
-        )
+        last_heard = _(
+            "The worker running this job (%(worker)s) stopped answering; it was last heard "
+            "from at %(time)s UTC."
+        ) % {
+            "worker": job.worker or _("unknown"),
+            "time": f"{job.heartbeat_at:%Y-%m-%d %H:%M:%S}",
+        }
         kind = kind_of(job)
         # A running job was claimed once at least, whatever its row says.
         attempts = max(job.attempts, 1)
         if kind is not None and attempts < kind.attempts:
             if still_quiet.update(
                 state=JobState.QUEUED,
-                step=f"Interrupted; queued again (attempt {attempts + 1} of {kind.attempts})",
+                step=_("Interrupted; queued again (attempt %(attempt)s of %(attempts)s)")
+                % {"attempt": attempts + 1, "attempts": kind.attempts},
                 error=last_heard,
                 dispatched_at=None,
             ):
@@ -253,8 +265,8 @@ def jobs_sweep(now: dt.datetime | None = None) -> dict[str, int]:
         interrupted += still_quiet.update(
             state=JobState.FAILED,
             finished_at=now,
-            step="Interrupted",
-            error=f"{last_heard} Run the job again.",
+            step=_("Interrupted"),
+            error=_("%(reason)s Run the job again.") % {"reason": last_heard},
         )
     waiting = Job.objects.filter(state=JobState.QUEUED).filter(
         Q(dispatched_at__lt=now - dt.timedelta(seconds=settings.JOB_QUEUE_GRACE_SECONDS))

@@ -10,6 +10,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager["User"]):
@@ -41,15 +43,22 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("e-mail address", unique=True)
-    full_name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
     is_staff = models.BooleanField(
-        "secretariat staff",
+        _("secretariat staff"),
         default=False,
-        help_text="Staff members are the secretariat: they can use the admin workbench.",
+        help_text=_("Staff members are the secretariat: they can use the admin workbench."),
     )
-    is_active = models.BooleanField(default=True)
-    date_joined = models.DateTimeField(default=timezone.now)
+    is_active = models.BooleanField(_("is active"), default=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the site and of e-mails for this person; empty: English."),
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -58,6 +67,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
@@ -84,17 +95,23 @@ class WorkerHeartbeat(models.Model):
 
     ROW = 1
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=ROW, editable=False)
-    hostname = models.CharField(max_length=255)
-    last_seen = models.DateTimeField()
+    id = models.PositiveSmallIntegerField(_("id"), primary_key=True, default=ROW, editable=False)
+    hostname = models.CharField(_("hostname"), max_length=255)
+    last_seen = models.DateTimeField(_("last seen"))
 
     class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
         constraints = [
             models.CheckConstraint(condition=models.Q(id=1), name="worker_heartbeat_one_row"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.hostname} at {self.last_seen:%Y-%m-%d %H:%M:%S}"
+        # Translators: a worker's name and when it was last seen at work.
+        return gettext("%(hostname)s at %(time)s") % {
+            "hostname": self.hostname,
+            "time": f"{self.last_seen:%Y-%m-%d %H:%M:%S}",
+        }
 
     @classmethod
     def record(cls, *, hostname: str) -> None:
@@ -109,10 +126,10 @@ class WorkerHeartbeat(models.Model):
 
 
 class JobState(models.TextChoices):
-    QUEUED = "queued", "Waiting for a worker"
-    RUNNING = "running", "Running"
-    DONE = "done", "Finished"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
 
 
 class Job(models.Model):
@@ -124,29 +141,36 @@ class Job(models.Model):
     someone to run again. What each kind does is registered in tracker.jobs.
     """
 
-    kind = models.CharField(max_length=50)
-    parameters = models.JSONField(default=dict, blank=True)
-    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
-    progress = models.FloatField(default=0.0, help_text="From 0 to 1.")
-    step = models.CharField(max_length=300, blank=True, help_text="What the worker is doing.")
-    result = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
+    kind = models.CharField(_("kind"), max_length=50)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    progress = models.FloatField(_("progress"), default=0.0, help_text=_("From 0 to 1."))
+    step = models.CharField(
+        _("step"), max_length=300, blank=True, help_text=_("What the worker is doing.")
+    )
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="jobs",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    worker = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("heartbeat at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    worker = models.CharField(_("worker"), max_length=255, blank=True)
 
     class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["state", "heartbeat_at"])]
         constraints = [
@@ -156,7 +180,11 @@ class Job(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Job {self.pk}: {self.kind} ({self.get_state_display()})"
+        return gettext("Job %(number)s: %(kind)s (%(state)s)") % {
+            "number": self.pk,
+            "kind": self.kind,
+            "state": self.get_state_display(),
+        }
 
     @property
     def is_active(self) -> bool:
@@ -172,18 +200,25 @@ class ApiToken(models.Model):
     organisations. Only a digest is kept; the key itself is shown once, when it is made."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
     )
-    name = models.CharField(max_length=100, help_text="What the key is for, e.g. 'ministry sync'.")
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the key is for, e.g. 'ministry sync'.")
+    )
     # The first characters of the key, to tell keys apart in lists without revealing them.
-    prefix = models.CharField(max_length=16)
-    digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=16)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("api token")
+        verbose_name_plural = _("api tokens")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -198,16 +233,20 @@ class IdempotentRequest(models.Model):
     """A create asked through the API with an Idempotency-Key, and what it answered: the same
     key asked again gets the same answer instead of a second pledge."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(_("key"), max_length=255)
     # What was asked (method, path, body), so a key reused for something else is refused.
-    fingerprint = models.CharField(max_length=64)
-    status = models.PositiveSmallIntegerField()
-    body = models.JSONField()
-    location = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("status"))
+    body = models.JSONField(_("body"))
+    location = models.CharField(_("location"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_once"),
         ]

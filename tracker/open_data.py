@@ -26,6 +26,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
@@ -189,7 +190,11 @@ def _build(progress: Progress, build: int) -> dict[str, Any]:
         described = []
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for number, dataset in enumerate(DATASETS):
-                progress(number / (len(DATASETS) + 1), f"Writing {dataset.name}")
+                progress(
+                    number / (len(DATASETS) + 1),
+                    # Translators: %(name)s is a dataset's file name: "pledges", "observations".
+                    _("Writing %(name)s") % {"name": dataset.name},
+                )
                 described.append(_write_dataset(dataset, request, archive))
             archive.writestr("pledge.schema.json", json.dumps(pledge_json_schema(), indent=2))
             archive.writestr("README.md", _readme(built_at, described))
@@ -202,7 +207,7 @@ def _build(progress: Progress, build: int) -> dict[str, Any]:
                 with archive.open(info) as member:
                     manifest["files"][info.filename] = _sha256(member.read)
             archive.writestr("manifest.json", json.dumps(manifest, indent=2))
-        progress(len(DATASETS) / (len(DATASETS) + 1), "Storing the file")
+        progress(len(DATASETS) / (len(DATASETS) + 1), _("Storing the file"))
         size = path.stat().st_size
         with path.open("rb") as file:
             checksum = _sha256(file.read)

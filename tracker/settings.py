@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "tracker.middleware.SecretariatSecondFactorMiddleware",
+    "tracker.middleware.RememberedLanguageMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"

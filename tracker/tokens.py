@@ -14,6 +14,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -36,15 +38,22 @@ def token_create(*, user: Any, name: str, days: int) -> tuple[ApiToken, str]:
     """A new token for `user` and its key, which is shown this once and never kept."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Name the key, so that you know later what uses it."})
+        raise ValidationError({"name": _("Name the key, so that you know later what uses it.")})
     if days not in LIFETIMES:
-        raise ValidationError({"days": "Choose how long the key lasts: 30, 90 or 365 days."})
+        raise ValidationError({"days": _("Choose how long the key lasts: 30, 90 or 365 days.")})
     with transaction.atomic():
         live = ApiToken.objects.select_for_update().filter(
             user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
         )
         if live.count() >= MAX_TOKENS:
-            raise ValidationError(f"Revoke a key first: at most {MAX_TOKENS} can be in use.")
+            raise ValidationError(
+                ngettext(
+                    "Revoke a key first: at most %(count)s can be in use.",
+                    "Revoke a key first: at most %(count)s can be in use.",
+                    MAX_TOKENS,
+                )
+                % {"count": MAX_TOKENS}
+            )
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         now = timezone.now()
         token = ApiToken.objects.create(
@@ -61,7 +70,7 @@ def token_create(*, user: Any, name: str, days: int) -> tuple[ApiToken, str]:
 def token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
     """End a token at once; its holder, or the secretariat, may."""
     if token.user_id != by.pk and not is_secretariat(by):
-        raise PermissionDenied("Only its holder can revoke this key.")
+        raise PermissionDenied(_("Only its holder can revoke this key."))
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token.refresh_from_db()
     return token
@@ -76,13 +85,13 @@ def token_user(key: str) -> tuple[Any, ApiToken]:
     token = ApiToken.objects.select_related("user").filter(digest=_digest(key)).first()
     now = timezone.now()
     if token is None:
-        raise exceptions.AuthenticationFailed("This API key is not known.")
+        raise exceptions.AuthenticationFailed(_("This API key is not known."))
     if token.revoked_at is not None:
-        raise exceptions.AuthenticationFailed("This API key was revoked.")
+        raise exceptions.AuthenticationFailed(_("This API key was revoked."))
     if token.expires_at <= now:
-        raise exceptions.AuthenticationFailed("This API key has expired: make a new one.")
+        raise exceptions.AuthenticationFailed(_("This API key has expired: make a new one."))
     if not token.user.is_active:
-        raise exceptions.AuthenticationFailed("The account of this API key is disabled.")
+        raise exceptions.AuthenticationFailed(_("The account of this API key is disabled."))
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
@@ -101,7 +110,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2 or not header[1].startswith(KEY_PREFIX):
             raise exceptions.AuthenticationFailed(
-                "Give the key as 'Authorization: Bearer gcm_…', with nothing else."
+                _("Give the key as 'Authorization: Bearer gcm_…', with nothing else.")
             )
         user, token = token_user(header[1])
         return without_secretariat_powers(user), token

@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -125,7 +126,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 messages.success(
-                    request, f"Key “{token.name}” made. Copy it now: it is not shown again."
+                    request,
+                    gettext("Key “%(name)s” made. Copy it now: it is not shown again.")
+                    % {"name": token.name},
                 )
                 form = TokenForm()
         if key is None:
@@ -143,7 +146,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     token_revoke(token=token, by=request.user)
-    messages.success(request, f"Key “{token.name}” revoked: it no longer works.")
+    messages.success(
+        request, gettext("Key “%(name)s” revoked: it no longer works.") % {"name": token.name}
+    )
     return redirect("api_tokens")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers
@@ -120,8 +121,9 @@ class SparseFieldsMixin(serializers.Serializer):
             raise serializers.ValidationError(
                 {
                     "fields": [
-                        f"No such field: {', '.join(unknown)}. Choose among: "
-                        f"{', '.join(self.fields)}."
+                        # Translators: both are lists of field names, which stay as they are.
+                        _("No such field: %(unknown)s. Choose among: %(fields)s.")
+                        % {"unknown": ", ".join(unknown), "fields": ", ".join(self.fields)}
                     ]
                 }
             )

@@ -3,6 +3,7 @@ added meanwhile do not shift the pages already read."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
@@ -20,5 +21,5 @@ class CursorPages(CursorPagination):
             return super().decode_cursor(request)
         except NotFound as error:
             raise ValidationError(
-                {self.cursor_query_param: ["This cursor was not made here: follow `next`."]}
+                {self.cursor_query_param: [_("This cursor was not made here: follow `next`.")]}
             ) from error

@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -95,10 +96,10 @@ class AreaList(ListAPIView):
 
 class ObservationFilter(django_filters.FilterSet):
     indicator = django_filters.ModelChoiceFilter(
-        queryset=Indicator.objects.current(), to_field_name="code", label="Indicator code"
+        queryset=Indicator.objects.current(), to_field_name="code", label=_("Indicator code")
     )
     area = django_filters.ModelChoiceFilter(
-        queryset=Area.objects.all(), to_field_name="code", label="Area code"
+        queryset=Area.objects.all(), to_field_name="code", label=_("Area code")
     )
 
     class Meta:

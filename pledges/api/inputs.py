@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Model
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from indicators.models import Area, GuidingPrinciple, Indicator, Objective
@@ -274,7 +275,7 @@ def _targets(
     for item in items:
         target_id = item.get("id")
         if target_id is not None and (target_id not in existing or target_id in seen):
-            errors.append({"id": ["Not a target of this pledge, or given twice."]})
+            errors.append({"id": [_("Not a target of this pledge, or given twice.")]})
             continue
         seen.add(target_id)
         form = TargetForm(
@@ -358,12 +359,12 @@ def update_form(
     measurements = list(values.get("measurements") or ())
     targets = {target.pk for target in pledge.targets.all()}
     position_of: dict[int, int] = {}
-    measurement_errors: list[dict[str, list[str]]] = [{} for _ in measurements]
+    measurement_errors: list[dict[str, list[str]]] = [{} for _measurement in measurements]
     for position, measurement in enumerate(measurements):
         target = measurement["target"]
         if target not in targets or target in position_of:
             measurement_errors[position]["target"] = [
-                "Not a target of this pledge, or given twice."
+                _("Not a target of this pledge, or given twice.")
             ]
             continue
         position_of[target] = position
@@ -373,7 +374,7 @@ def update_form(
     errors: dict[str, Any] = {}
     if not form.is_valid():
         for name, messages in form.errors.items():
-            part, _, target = name.partition("_")
+            part, _underscore, target = name.partition("_")
             if part in ("value", "measured") and int(target or 0) in position_of:
                 wrong = measurement_errors[position_of[int(target)]]
                 wrong.setdefault("value" if part == "value" else "measured_on", []).extend(messages)

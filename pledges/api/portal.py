@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
@@ -61,7 +63,7 @@ from pledges.permissions import (
 
 class PreconditionRequired(APIException):
     status_code = 428
-    default_detail = (
+    default_detail = gettext_lazy(
         "Say which version you edit: send the ETag you read as If-Match, or `version` in the "
         "body, so that nobody's changes are overwritten unseen."
     )
@@ -69,7 +71,7 @@ class PreconditionRequired(APIException):
 
 class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "Someone saved this after you read it: read it again, then edit."
+    default_detail = gettext_lazy("Someone saved this after you read it: read it again, then edit.")
 
 
 class Conflict(APIException):
@@ -529,7 +531,7 @@ class PortalUpdateList(PortalView):
         pledge = self.owned_pledge(reference)
         if not can_report_on(request.user, pledge):
             raise PermissionDenied(
-                "Progress is reported on published pledges not yet confirmed fulfilled."
+                _("Progress is reported on published pledges not yet confirmed fulfilled.")
             )
         given = UpdateInput(data=request.data)
         given.is_valid(raise_exception=True)

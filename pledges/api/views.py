@@ -7,6 +7,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework.filters import OrderingFilter
@@ -48,7 +49,7 @@ class PledgeApiFilter(PledgeFilter):
     """The explorer's filters, and its words search under the name APIs give it too."""
 
     search = django_filters.CharFilter(
-        label="Words of the reference, title, description or organisation (as `q`)",
+        label=_("Words of the reference, title, description or organisation (as `q`)"),
         method="filter_words",
         max_length=200,
     )

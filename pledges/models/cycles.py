@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Area
 from pledges.models.rules import Rule
@@ -29,21 +30,25 @@ class ReviewCycleQuerySet(models.QuerySet["ReviewCycle"]):
 class ReviewCycle(models.Model):
     """One IMRF cycle: regional reviews, then the Forum, with pledging and reporting windows."""
 
-    code = models.CharField(max_length=20, unique=True)
-    title = models.CharField(max_length=200)
-    forum_year = models.PositiveSmallIntegerField(unique=True)
-    forum_start = models.DateField(null=True, blank=True)
-    forum_end = models.DateField(null=True, blank=True)
-    forum_location = models.CharField(max_length=200, blank=True)
-    notes = models.TextField(blank=True, help_text="What is known, and what is not yet known.")
-    pledging_opens = models.DateField(null=True, blank=True)
-    pledging_closes = models.DateField(null=True, blank=True)
-    reporting_opens = models.DateField(null=True, blank=True)
-    reporting_closes = models.DateField(null=True, blank=True)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    forum_year = models.PositiveSmallIntegerField(_("forum year"), unique=True)
+    forum_start = models.DateField(_("forum start"), null=True, blank=True)
+    forum_end = models.DateField(_("forum end"), null=True, blank=True)
+    forum_location = models.CharField(_("forum location"), max_length=200, blank=True)
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("What is known, and what is not yet known.")
+    )
+    pledging_opens = models.DateField(_("pledging opens"), null=True, blank=True)
+    pledging_closes = models.DateField(_("pledging closes"), null=True, blank=True)
+    reporting_opens = models.DateField(_("reporting opens"), null=True, blank=True)
+    reporting_closes = models.DateField(_("reporting closes"), null=True, blank=True)
 
     objects = ReviewCycleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("review cycle")
+        verbose_name_plural = _("review cycles")
         ordering = ["forum_year"]
         constraints = [
             Rule(
@@ -52,7 +57,7 @@ class ReviewCycle(models.Model):
                 | Q(forum_start__isnull=True),
                 name="cycle_forum_ordered",
                 field="forum_end",
-                violation_error_message="The Forum cannot end before it starts.",
+                violation_error_message=_("The Forum cannot end before it starts."),
             ),
             Rule(
                 condition=Q(pledging_closes__gte=F("pledging_opens"))
@@ -60,7 +65,7 @@ class ReviewCycle(models.Model):
                 | Q(pledging_opens__isnull=True),
                 name="cycle_pledging_window_ordered",
                 field="pledging_closes",
-                violation_error_message="Pledging cannot close before it opens.",
+                violation_error_message=_("Pledging cannot close before it opens."),
             ),
             Rule(
                 condition=Q(reporting_closes__gte=F("reporting_opens"))
@@ -68,13 +73,13 @@ class ReviewCycle(models.Model):
                 | Q(reporting_opens__isnull=True),
                 name="cycle_reporting_window_ordered",
                 field="reporting_closes",
-                violation_error_message="Reporting cannot close before it opens.",
+                violation_error_message=_("Reporting cannot close before it opens."),
             ),
             Rule(
                 condition=Q(forum_year__gte=2018, forum_year__lte=2100),
                 name="cycle_year_sane",
                 field="forum_year",
-                violation_error_message="Give a Forum year between 2018 and 2100.",
+                violation_error_message=_("Give a Forum year between 2018 and 2100."),
             ),
         ]
 
@@ -99,10 +104,13 @@ class ReviewCycle(models.Model):
 
 class RegionalReview(models.Model):
     cycle = models.ForeignKey(
-        ReviewCycle, on_delete=models.CASCADE, related_name="regional_reviews"
+        ReviewCycle,
+        on_delete=models.CASCADE,
+        related_name="regional_reviews",
+        verbose_name=_("cycle"),
     )
-    code = models.CharField(max_length=20, unique=True)
-    title = models.CharField(max_length=300)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=300)
     commission = models.ForeignKey(
         Area,
         on_delete=models.PROTECT,
@@ -110,16 +118,19 @@ class RegionalReview(models.Model):
         blank=True,
         related_name="regional_reviews",
         limit_choices_to={"kind": "commission"},
+        verbose_name=_("commission"),
     )
-    hosts = models.CharField(max_length=200, blank=True)
-    starts_on = models.DateField(null=True, blank=True)
-    ends_on = models.DateField(null=True, blank=True)
+    hosts = models.CharField(_("hosts"), max_length=200, blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
     dates_note = models.CharField(
-        max_length=200, blank=True, help_text="When exact dates are unknown."
+        _("dates note"), max_length=200, blank=True, help_text=_("When exact dates are unknown.")
     )
-    source = models.CharField(max_length=500, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("regional review")
+        verbose_name_plural = _("regional reviews")
         ordering = ["cycle", "starts_on", "code"]
         constraints = [
             Rule(
@@ -128,7 +139,7 @@ class RegionalReview(models.Model):
                 | Q(starts_on__isnull=True),
                 name="regional_review_ordered",
                 field="ends_on",
-                violation_error_message="A review cannot end before it starts.",
+                violation_error_message=_("A review cannot end before it starts."),
             ),
         ]
 

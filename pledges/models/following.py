@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Area, Objective
 from pledges.models.pledges import Pledge
@@ -18,9 +21,9 @@ def follow_token() -> str:
 
 
 class FollowKind(models.TextChoices):
-    PLEDGE = "pledge", "a pledge"
-    OBJECTIVE = "objective", "an objective"
-    AREA = "area", "a country or region"
+    PLEDGE = "pledge", _("a pledge")
+    OBJECTIVE = "objective", _("an objective")
+    AREA = "area", _("a country or region")
 
 
 class Following(models.Model):
@@ -31,27 +34,53 @@ class Following(models.Model):
     cancel, and nobody else. The address is never shown on the public site.
     """
 
-    email = models.EmailField()
-    kind = models.CharField(max_length=10, choices=FollowKind.choices)
+    email = models.EmailField(_("email"))
+    # The language of the page it was asked from: its e-mails are written in it.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=FollowKind.choices)
     pledge = models.ForeignKey(
-        Pledge, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Pledge,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pledge"),
     )
     objective = models.ForeignKey(
-        Objective, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Objective,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("objective"),
     )
     area = models.ForeignKey(
-        Area, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Area,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("area"),
     )
-    token = models.CharField(max_length=64, unique=True, default=follow_token, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=follow_token, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     sent_through = models.DateTimeField(
-        null=True, blank=True, help_text="Digests have told what was published up to then."
+        _("sent through"),
+        null=True,
+        blank=True,
+        help_text=_("Digests have told what was published up to then."),
     )
 
     class Meta:
+        verbose_name = _("following")
+        verbose_name_plural = _("followings")
         ordering = ["-created_at"]
         constraints = [
             Rule(
@@ -61,13 +90,16 @@ class Following(models.Model):
                     | Q(kind="area", area__isnull=False, pledge=None, objective=None)
                 ),
                 name="following_one_subject_of_its_kind",
-                violation_error_message="Follow one pledge, objective or area at a time.",
+                violation_error_message=_("Follow one pledge, objective or area at a time."),
             ),
         ]
         indexes = [models.Index(fields=["email", "kind"])]
 
     def __str__(self) -> str:
-        return f"{self.email} follows {self.subject}"
+        return gettext("%(email)s follows %(subject)s") % {
+            "email": self.email,
+            "subject": self.subject,
+        }
 
     @property
     def subject(self) -> Pledge | Objective | Area:

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # A message that failed this often is left for a person to look at (it stays in the admin).
 MAX_ATTEMPTS = 12
@@ -31,25 +32,31 @@ class OutboxMessage(models.Model):
     it, because a periodic sweep sends what is due.
     """
 
-    name = models.CharField(max_length=60, help_text="Which message this is, e.g. review_event.")
-    subject = models.CharField(max_length=300)
-    body_text = models.TextField()
-    body_html = models.TextField(blank=True)
-    recipients = models.JSONField(default=list)
-    # Extra mail headers, such as List-Unsubscribe for digests people signed up to.
-    headers = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    lease_until = models.DateTimeField(
-        null=True, blank=True, help_text="Claimed by a sender until then, or not before then."
+    name = models.CharField(
+        _("name"), max_length=60, help_text=_("Which message this is, e.g. review_event.")
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("body text"))
+    body_html = models.TextField(_("body html"), blank=True)
+    recipients = models.JSONField(_("recipients"), default=list)
+    # Extra mail headers, such as List-Unsubscribe for digests people signed up to.
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    lease_until = models.DateTimeField(
+        _("lease until"),
+        null=True,
+        blank=True,
+        help_text=_("Claimed by a sender until then, or not before then."),
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
 
     objects = OutboxQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "outgoing e-mail"
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from pledges.models.organisations import Organisation
 from pledges.models.rules import Rule
@@ -15,24 +17,30 @@ class ReportingPolicy(models.Model):
     """The secretariat's thresholds for calling a pledge silent; one row, edited in the admin."""
 
     inactive_after_months = models.PositiveSmallIntegerField(
-        default=24, help_text="A published pledge with no published update for this long."
+        _("inactive after months"),
+        default=24,
+        help_text=_("A published pledge with no published update for this long."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = "reporting policy"
-        verbose_name_plural = "reporting policy"
+        verbose_name = _("reporting policy")
+        verbose_name_plural = _("reporting policy")
         constraints = [
             Rule(
                 condition=Q(inactive_after_months__gte=1),
                 name="inactive_after_some_months",
                 field="inactive_after_months",
-                violation_error_message="Give at least one month.",
+                violation_error_message=_("Give at least one month."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Inactive after {self.inactive_after_months} months without a published update"
+        return ngettext(
+            "Inactive after %(months)s month without a published update",
+            "Inactive after %(months)s months without a published update",
+            self.inactive_after_months,
+        ) % {"months": self.inactive_after_months}
 
     @classmethod
     def current(cls) -> ReportingPolicy:
@@ -40,36 +48,43 @@ class ReportingPolicy(models.Model):
 
 
 class ReminderKind(models.TextChoices):
-    WINDOW_OPENED = "window_opened", "Reporting window opened"
-    WINDOW_CLOSING = "window_closing", "Reporting window closing"
-    DIGEST = "digest", "Monthly digest to the secretariat"
+    WINDOW_OPENED = "window_opened", _("Reporting window opened")
+    WINDOW_CLOSING = "window_closing", _("Reporting window closing")
+    DIGEST = "digest", _("Monthly digest to the secretariat")
 
 
 class ReminderLog(models.Model):
     """A reminder decided: the record that keeps it from being sent twice."""
 
-    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
     # What the reminder is about: a cycle's window for an organisation, or a month's digest.
-    period = models.CharField(max_length=20)
+    period = models.CharField(_("period"), max_length=20)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
     )
-    recipients = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField("decided at", default=timezone.now)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    sent_at = models.DateTimeField(_("decided at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("reminder log")
+        verbose_name_plural = _("reminder logs")
         ordering = ["-sent_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "period", "organisation"],
                 name="reminder_once",
-                violation_error_message="This reminder was sent to the organisation already.",
+                violation_error_message=_("This reminder was sent to the organisation already."),
             ),
             models.UniqueConstraint(
                 fields=["kind", "period"],
                 condition=Q(organisation__isnull=True),
                 name="digest_once",
-                violation_error_message="This month's digest was sent already.",
+                violation_error_message=_("This month's digest was sent already."),
             ),
         ]
 
@@ -81,9 +96,16 @@ class ReminderOptOut(models.Model):
     """Someone who wants no reminders; review decisions still reach them."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_opt_out"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_opt_out",
+        verbose_name=_("user"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder opt out")
+        verbose_name_plural = _("reminder opt outs")
 
     def __str__(self) -> str:
-        return f"{self.user} takes no reminders"
+        return gettext("%(user)s takes no reminders") % {"user": self.user}

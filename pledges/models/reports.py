@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Area, Objective
 from pledges.models.cycles import ReviewCycle
@@ -16,17 +18,17 @@ from pledges.models.rules import Rule
 
 
 class ReportScope(models.TextChoices):
-    GLOBAL = "global", "Global"
-    REGION = "region", "UN regional commission"
-    COUNTRY = "country", "Country or area"
-    OBJECTIVE = "objective", "Objective"
-    KIND = "kind", "Organisation kind"
+    GLOBAL = "global", _("Global")
+    REGION = "region", _("UN regional commission")
+    COUNTRY = "country", _("Country or area")
+    OBJECTIVE = "objective", _("Objective")
+    KIND = "kind", _("Organisation kind")
 
 
 class ReportFormat(models.TextChoices):
-    PDF = "pdf", "PDF summary"
-    XLSX = "xlsx", "Workbook (XLSX)"
-    CSV = "csv", "Tables as CSV (zip)"
+    PDF = "pdf", _("PDF summary")
+    XLSX = "xlsx", _("Workbook (XLSX)")
+    CSV = "csv", _("Tables as CSV (zip)")
 
 
 class ReportQuerySet(models.QuerySet["Report"]):
@@ -42,52 +44,67 @@ class Report(models.Model):
     with files is complete. Only a built report can be published.
     """
 
-    cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="reports")
-    scope = models.CharField(max_length=10, choices=ReportScope.choices)
+    cycle = models.ForeignKey(
+        ReviewCycle, on_delete=models.PROTECT, related_name="reports", verbose_name=_("cycle")
+    )
+    scope = models.CharField(_("scope"), max_length=10, choices=ReportScope.choices)
     area = models.ForeignKey(
         Area,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reports",
-        help_text="The commission or the country, for those scopes.",
+        help_text=_("The commission or the country, for those scopes."),
+        verbose_name=_("area"),
     )
     objective = models.ForeignKey(
-        Objective, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+        Objective,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("objective"),
     )
     organisation_kind = models.CharField(
-        max_length=30, choices=OrganisationKind.choices, blank=True
+        _("organisation kind"), max_length=30, choices=OrganisationKind.choices, blank=True
     )
     # The data as it stood then: pledges and updates published later are not in the report.
-    cutoff = models.DateTimeField("data cut-off", default=timezone.now)
+    cutoff = models.DateTimeField(_("data cut-off"), default=timezone.now)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("requested by"),
     )
-    requested_at = models.DateTimeField(default=timezone.now)
-    built_at = models.DateTimeField("built", null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    built_at = models.DateTimeField(_("built"), null=True, blank=True)
     checksum = models.CharField(
-        max_length=64, blank=True, help_text="SHA-256 of the report's tables, as in its CSVs."
+        _("checksum"),
+        max_length=64,
+        blank=True,
+        help_text=_("SHA-256 of the report's tables, as in its CSVs."),
     )
     # [{"format": "pdf", "name": "...pdf", "path": "reports/12/...", "size": 1234}, ...]
-    files = models.JSONField(default=list, blank=True)
+    files = models.JSONField(_("files"), default=list, blank=True)
     # The key figures, as the report states them, for its page: [[label, value], ...].
-    figures = models.JSONField(default=list, blank=True)
-    published_at = models.DateTimeField("published", null=True, blank=True)
+    figures = models.JSONField(_("figures"), default=list, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("published by"),
     )
 
     objects = ReportQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         ordering = ["-requested_at", "-id"]
         constraints = [
             Rule(
@@ -95,29 +112,35 @@ class Report(models.Model):
                 | (~Q(scope__in=["region", "country"]) & Q(area__isnull=True)),
                 name="report_area_with_its_scope",
                 field="area",
-                violation_error_message="Choose the commission or the country for a regional "
-                "or national report, and none for the other scopes.",
+                violation_error_message=_(
+                    "Choose the commission or the country for a regional "
+                    "or national report, and none for the other scopes."
+                ),
             ),
             Rule(
                 condition=Q(scope="objective", objective__isnull=False)
                 | (~Q(scope="objective") & Q(objective__isnull=True)),
                 name="report_objective_with_its_scope",
                 field="objective",
-                violation_error_message="Choose the objective for a report on an objective, "
-                "and none for the other scopes.",
+                violation_error_message=_(
+                    "Choose the objective for a report on an objective, "
+                    "and none for the other scopes."
+                ),
             ),
             Rule(
                 condition=(Q(scope="kind") & ~Q(organisation_kind=""))
                 | (~Q(scope="kind") & Q(organisation_kind="")),
                 name="report_kind_with_its_scope",
                 field="organisation_kind",
-                violation_error_message="Choose the organisation kind for a report on one "
-                "kind, and none for the other scopes.",
+                violation_error_message=_(
+                    "Choose the organisation kind for a report on one "
+                    "kind, and none for the other scopes."
+                ),
             ),
             Rule(
                 condition=Q(published_at__isnull=True) | Q(built_at__isnull=False),
                 name="report_published_once_built",
-                violation_error_message="Only a report whose files are built can be published.",
+                violation_error_message=_("Only a report whose files are built can be published."),
             ),
         ]
         indexes = [models.Index(fields=["cycle", "published_at"])]
@@ -130,11 +153,17 @@ class Report(models.Model):
 
     def clean(self) -> None:
         wanted = {
-            ReportScope.REGION: ("commission", "a UN regional commission for a regional report"),
-            ReportScope.COUNTRY: ("country", "a country or area for a national report"),
+            ReportScope.REGION: (
+                "commission",
+                gettext("Choose a UN regional commission for a regional report."),
+            ),
+            ReportScope.COUNTRY: (
+                "country",
+                gettext("Choose a country or area for a national report."),
+            ),
         }.get(self.scope)
         if wanted and self.area_id and self.area.kind != wanted[0]:
-            raise ValidationError({"area": f"Choose {wanted[1]}."})
+            raise ValidationError({"area": wanted[1]})
 
     @property
     def scope_label(self) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models
+from django.utils.functional import Promise
 
 
 class Rule(models.CheckConstraint):
@@ -14,6 +15,8 @@ class Rule(models.CheckConstraint):
 
     Model forms validate constraints (`Model.validate_constraints`), so a rule stated here is
     checked once for the database and once for the person filling the form, from one place.
+    Give the message lazily (gettext_lazy, or format_lazy for one with numbers in it): it is
+    read when it is shown, in the language of whoever reads it.
     """
 
     def __init__(
@@ -21,7 +24,7 @@ class Rule(models.CheckConstraint):
         *,
         condition: Any,
         name: str,
-        violation_error_message: str,
+        violation_error_message: str | Promise,
         field: str | None = None,
         violation_error_code: str | None = None,
     ) -> None:

@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewAction(models.TextChoices):
-    CREATE = "create", "Created"
-    EDIT = "edit", "Edited"
-    CONFIRM = "confirm", "Fulfilment confirmed"
-    VERIFY = "verify", "Verified by the secretariat"
-    SUBMIT = "submit", "Submitted"
-    REQUEST_CHANGES = "request_changes", "Changes requested"
-    PUBLISH = "publish", "Published"
-    REJECT = "reject", "Rejected"
-    WITHDRAW = "withdraw", "Withdrawn"
-    MERGE = "merge", "Merged"
-    COMMENT = "comment", "Comment"
+    CREATE = "create", _("Created")
+    EDIT = "edit", _("Edited")
+    CONFIRM = "confirm", _("Fulfilment confirmed")
+    VERIFY = "verify", _("Verified by the secretariat")
+    SUBMIT = "submit", _("Submitted")
+    REQUEST_CHANGES = "request_changes", _("Changes requested")
+    PUBLISH = "publish", _("Published")
+    REJECT = "reject", _("Rejected")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    MERGE = "merge", _("Merged")
+    COMMENT = "comment", _("Comment")
 
 
 class ReviewState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    PUBLISHED = "published", "Published"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    MERGED = "merged", "Merged into another pledge"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    MERGED = "merged", _("Merged into another pledge")
 
 
 # Owners edit what they have not sent, or what the secretariat sent back to them.
@@ -38,11 +41,11 @@ CLOSED_STATES = frozenset({ReviewState.REJECTED, ReviewState.WITHDRAWN, ReviewSt
 
 
 class ImplementationStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    PARTIALLY_FULFILLED = "partially_fulfilled", "Partially fulfilled"
-    FULFILLED = "fulfilled", "Fulfilled"
-    DISCONTINUED = "discontinued", "Discontinued"
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PARTIALLY_FULFILLED = "partially_fulfilled", _("Partially fulfilled")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    DISCONTINUED = "discontinued", _("Discontinued")
 
 
 class Reviewed:
@@ -96,3 +99,24 @@ class ReviewedQuerySet(models.QuerySet):
 
     def not_draft(self) -> ReviewedQuerySet:
         return self.exclude(review_state=ReviewState.DRAFT)
+
+
+def content_languages() -> list[tuple[str, str]]:
+    """The languages owners may write in, each named in itself: the site's languages first,
+    then every other language Django knows, so that no pledger has to write in a UN language."""
+    site = [code for code, _name in settings.LANGUAGES]
+    others = sorted(
+        (code for code, info in LANG_INFO.items() if "name_local" in info and code not in site),
+        key=lambda code: LANG_INFO[code]["name"],
+    )
+    return [(code, LANG_INFO[code]["name_local"]) for code in site + others]
+
+
+def content_language_field(what: str) -> models.CharField:
+    return models.CharField(
+        _("language"),
+        max_length=10,
+        choices=content_languages,
+        default=settings.LANGUAGE_CODE,
+        help_text=what,
+    )

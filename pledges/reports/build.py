@@ -15,9 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from pledges.models import Report, ReportFormat
 from pledges.reports.content import ANNEX_MAX, annex_rows, report_content
@@ -39,10 +41,17 @@ def report_build(report: Report, progress: Progress) -> dict[str, Any]:
     """Build the report's files and record them; returns what the job shows of the build.
 
     A report that has its files already is left as it is (a second delivery of the task).
+    Reports are written in the site's language whoever asked for them: its PDF fonts cover
+    the Latin script only (see README, Languages).
     """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build(report, progress)
+
+
+def _build(report: Report, progress: Progress) -> dict[str, Any]:
     if report.is_built:
         return {"report": report.pk, "already_built": True}
-    progress(0.0, "Counting the figures")
+    progress(0.0, _("Counting the figures"))
     content = report_content(report)
     stem = file_stem(report)
     with tempfile.TemporaryDirectory(prefix=f"report-{report.pk}-") as temporary:
@@ -61,13 +70,13 @@ def report_build(report: Report, progress: Progress) -> dict[str, Any]:
             lambda done, step: progress(FIGURES + TABLES * done, step),
         )
         write_zip(content, csvs, checksum, paths[ReportFormat.CSV])
-        progress(FIGURES + TABLES, "Drawing the PDF summary")
+        progress(FIGURES + TABLES, _("Drawing the PDF summary"))
         annex = annex_rows(report) if content.pledge_count <= ANNEX_MAX else None
         with paths[ReportFormat.PDF].open("wb") as out:
             pages = write_pdf(content, out, checksum=checksum, annex=annex)
-        progress(FIGURES + TABLES + PDF, "Storing the files")
+        progress(FIGURES + TABLES + PDF, _("Storing the files"))
         files = _store(report, paths)
-    figures = [[label, value] for label, value in content.key_figures]
+    figures = [[str(label), value] for label, value in content.key_figures]
     if not report_files_set(report=report, files=files, checksum=checksum, figures=figures):
         _remove(files)
         return {"report": report.pk, "already_built": True}
@@ -98,10 +107,10 @@ def _remove_other_attempts(report: Report, files: list[dict[str, Any]]) -> None:
     kept = {file["path"].rsplit("/", 2)[-2] for file in files}
     folder = f"reports/{report.pk}"
     try:
-        attempts, _ = default_storage.listdir(folder)
+        attempts, _files = default_storage.listdir(folder)
     except FileNotFoundError:
         return
     for attempt in set(attempts) - kept:
-        _, names = default_storage.listdir(f"{folder}/{attempt}")
+        _folders, names = default_storage.listdir(f"{folder}/{attempt}")
         for name in names:
             default_storage.delete(f"{folder}/{attempt}/{name}")

@@ -34,6 +34,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indicators.models import Area, AreaKind, GuidingPrinciple, Indicator, Objective, Observation
 from indicators.progress import ProgressStatus
@@ -66,17 +69,17 @@ from pledges.selectors import current_cycle
 from pledges.verification import Level, with_verification_level
 
 NO_UPDATE = "no_update"
-NO_UPDATE_LABEL = "No update published"
+NO_UPDATE_LABEL = gettext_lazy("No update published")
 # Rows read from the database at a time by the tables: flat memory whatever their length.
 CHUNK_SIZE = 2000
 # Progress toward a target, in bands a reader can compare between reports.
 PROGRESS_BANDS = (
-    ("reached", "Target reached"),
-    ("over_half", "Half way or more"),
-    ("under_half", "Less than half way"),
-    ("not_started", "No progress from the baseline"),
-    ("no_value", "No value reported yet"),
-    ("not_measurable", "No baseline or target value"),
+    ("reached", gettext_lazy("Target reached")),
+    ("over_half", gettext_lazy("Half way or more")),
+    ("under_half", gettext_lazy("Less than half way")),
+    ("not_started", gettext_lazy("No progress from the baseline")),
+    ("no_value", gettext_lazy("No value reported yet")),
+    ("not_measurable", gettext_lazy("No baseline or target value")),
 )
 INDICATOR_STATUSES = tuple(ProgressStatus)
 
@@ -134,7 +137,7 @@ class ReportContent:
     def summary_rows(self) -> Iterator[list[Any]]:
         """Every figure as a row: table, row label, column, value (the summary CSV)."""
         for label, value in self.key_figures:
-            yield ["key_figures", label, "Value", value]
+            yield ["key_figures", label, _("Value"), value]
         for table in self.tables:
             for row in table.rows:
                 for column, value in zip(table.columns[1:], row[1:], strict=True):
@@ -213,19 +216,22 @@ def report_content(report: Report) -> ReportContent:
         .first()
     )
     key_figures = (
-        ("Published pledges", totals["pledges"]),
-        ("Lead organisations", totals["organisations"]),
-        ("Countries of implementation", countries),
-        ("Published progress updates", update_count),
-        ("Targets", target_count),
-        *((REPORTING_LABELS[status], reporting[status]) for status in STATUSES),
-        (NO_UPDATE_LABEL, totals["silent"]),
+        (_("Published pledges"), totals["pledges"]),
+        (_("Lead organisations"), totals["organisations"]),
+        (_("Countries of implementation"), countries),
+        (_("Published progress updates"), update_count),
+        (_("Targets"), target_count),
+        *((str(REPORTING_LABELS[status]), reporting[status]) for status in STATUSES),
+        (str(NO_UPDATE_LABEL), totals["silent"]),
     )
     sections = [
         Section(
-            "Implementation and reporting",
-            "Where the pledges stand, as their latest published updates say, and which of them "
-            "have gone silent. Silence is counted as its own group, never left out of the total.",
+            _("Implementation and reporting"),
+            _(
+                "Where the pledges stand, as their latest published updates say, and which of "
+                "them have gone silent. Silence is counted as its own group, never left out of "
+                "the total."
+            ),
             (
                 _status_table(pledges),
                 _reporting_table(reporting, totals["silent"]),
@@ -233,11 +239,13 @@ def report_content(report: Report) -> ReportContent:
             ),
         ),
         Section(
-            "What was pledged",
-            "Pledges by the objectives and guiding principles they advance, the form they take, "
-            "who made them and where they are implemented. A pledge counts once under each "
-            "objective, principle, form, region and country it names, so these rows add up to "
-            "more than the number of pledges.",
+            _("What was pledged"),
+            _(
+                "Pledges by the objectives and guiding principles they advance, the form they "
+                "take, who made them and where they are implemented. A pledge counts once under "
+                "each objective, principle, form, region and country it names, so these rows add "
+                "up to more than the number of pledges."
+            ),
             (
                 _objective_table(pledges),
                 _principle_table(pledges),
@@ -248,23 +256,29 @@ def report_content(report: Report) -> ReportContent:
             ),
         ),
         Section(
-            "Money",
-            "Amounts pledged, and committed and disbursed as the latest published update of "
-            "each pledge reports them, by currency: amounts in different currencies are never "
-            "added together.",
+            _("Money"),
+            _(
+                "Amounts pledged, and committed and disbursed as the latest published update of "
+                "each pledge reports them, by currency: amounts in different currencies are "
+                "never added together."
+            ),
             (_money_table(report, pledges),),
         ),
         Section(
-            "Targets and indicators",
-            "Targets set by the pledges, with how far each has come from its baseline toward "
-            "its target by its latest reported value; then the GCM indicators' progress in the "
-            "areas of the report, by the Open SDG method.",
+            _("Targets and indicators"),
+            _(
+                "Targets set by the pledges, with how far each has come from its baseline toward "
+                "its target by its latest reported value; then the GCM indicators' progress in "
+                "the areas of the report, by the Open SDG method."
+            ),
             (_target_table(report, pledges), _indicator_table(report)),
         ),
         Section(
-            "Verification and partnership",
-            "How far published updates can be trusted, from facts rather than claims; what "
-            "third parties said of them; and pledges made jointly or matching another.",
+            _("Verification and partnership"),
+            _(
+                "How far published updates can be trusted, from facts rather than claims; what "
+                "third parties said of them; and pledges made jointly or matching another."
+            ),
             (
                 _verification_table(updates),
                 _corroboration_table(report, pledges),
@@ -301,8 +315,8 @@ def _choice_table(
 ) -> Table:
     """Pledges counted by a field with choices, every choice listed in its order."""
     counts = _counts_by(pledges, path)
-    rows = tuple((label, counts.get(value, 0)) for value, label in choices)
-    return Table(key, title, (column, "Pledges"), rows, chart=True, note=note)
+    rows = tuple((str(label), counts.get(value, 0)) for value, label in choices)
+    return Table(key, title, (column, _("Pledges")), rows, chart=True, note=note)
 
 
 def _status_table(pledges: QuerySet[Pledge]) -> Table:
@@ -311,26 +325,34 @@ def _status_table(pledges: QuerySet[Pledge]) -> Table:
         "implementation_status",
         ImplementationStatus.choices,
         key="implementation_status",
-        title="Implementation status",
-        column="Status",
-        note="A pledge's status is the one its latest published update reports; a pledge "
-        "with no update yet is planned.",
+        title=_("Implementation status"),
+        column=_("Status"),
+        note=_(
+            "A pledge's status is the one its latest published update reports; a pledge with "
+            "no update yet is planned."
+        ),
     )
 
 
 def _reporting_table(reporting: dict[str, int], silent: int) -> Table:
-    rows = (*((REPORTING_LABELS[s], reporting[s]) for s in STATUSES), (NO_UPDATE_LABEL, silent))
+    rows = (
+        *((str(REPORTING_LABELS[s]), reporting[s]) for s in STATUSES),
+        (str(NO_UPDATE_LABEL), silent),
+    )
     return Table(
         "reporting",
-        "Reporting",
-        ("Reporting", "Pledges"),
+        _("Reporting"),
+        (_("Reporting"), _("Pledges")),
         rows,
         chart=True,
         # Every group but "reporting" is silence of some kind.
         highlight=tuple(range(1, len(rows))),
-        note="Reporting, due, overdue and inactive add up to the pledges; "
-        f"\u201c{NO_UPDATE_LABEL}\u201d counts, across those groups, the pledges that never "
-        "published one.",
+        # Translators: %(label)s is the group "No update published".
+        note=_(
+            "Reporting, due, overdue and inactive add up to the pledges; “%(label)s” "
+            "counts, across those groups, the pledges that never published one."
+        )
+        % {"label": NO_UPDATE_LABEL},
     )
 
 
@@ -355,37 +377,47 @@ def _change_tables(report: Report, previous: ReviewCycle | None) -> tuple[Table,
     matrix: dict[tuple[str, str], int] = {
         (row["then"], row["implementation_status"]): row["n"] for row in rows
     }
-    statuses = ImplementationStatus.choices
-    then_rows = [*statuses, (NO_UPDATE, f"No update by {then_day:%d %B %Y}")]
+    statuses = [(value, str(label)) for value, label in ImplementationStatus.choices]
+    then_rows = [
+        *statuses,
+        (NO_UPDATE, _("No update by %(date)s") % {"date": date_format(then_day, "d F Y")}),
+    ]
     change = tuple(
         (
             label,
-            *(matrix.get((value, now), 0) for now, _ in statuses),
-            sum(matrix.get((value, now), 0) for now, _ in statuses),
+            *(matrix.get((value, now), 0) for now, _label in statuses),
+            sum(matrix.get((value, now), 0) for now, _label in statuses),
         )
         for value, label in then_rows
     )
     now = tuple(
-        (label, sum(n for (_, status), n in matrix.items() if status == value))
+        (label, sum(n for (_then, status), n in matrix.items() if status == value))
         for value, label in statuses
     )
     return (
         Table(
             "previous_cycle_now",
-            f"{previous.code} pledges: status at this report's cut-off",
-            ("Status", "Pledges"),
+            _("%(cycle)s pledges: status at this report's cut-off") % {"cycle": previous.code},
+            (_("Status"), _("Pledges")),
             now,
             chart=True,
-            note=f"The pledges made for {previous.title} in the same scope, as they stand at "
-            "this report's cut-off: what the Forum asks of the previous cycle's pledges.",
+            note=_(
+                "The pledges made for %(cycle)s in the same scope, as they stand at this "
+                "report's cut-off: what the Forum asks of the previous cycle's pledges."
+            )
+            % {"cycle": previous.title},
         ),
         Table(
             "previous_cycle_change",
-            f"{previous.code} pledges: status at the {previous.forum_year} Forum and now",
-            ("At the Forum", *(label for _, label in statuses), "Total"),
+            _("%(cycle)s pledges: status at the %(year)s Forum and now")
+            % {"cycle": previous.code, "year": previous.forum_year},
+            (_("At the Forum"), *(label for _value, label in statuses), _("Total")),
             change,
-            note=f"Rows: the status of the latest update reported by {then_day:%d %B %Y}; "
-            "columns: the status at this report's cut-off.",
+            note=_(
+                "Rows: the status of the latest update reported by %(date)s; columns: the "
+                "status at this report's cut-off."
+            )
+            % {"date": date_format(then_day, "d F Y")},
         ),
     )
 
@@ -401,8 +433,8 @@ def _objective_table(pledges: QuerySet[Pledge]) -> Table:
     )
     return Table(
         "objectives",
-        "Pledges by objective",
-        ("Objective", "Pledges", "As a main objective"),
+        _("Pledges by objective"),
+        (_("Objective"), _("Pledges"), _("As a main objective")),
         tuple(
             (
                 f"{o.number}. {o.short_title or o.title}",
@@ -420,8 +452,8 @@ def _principle_table(pledges: QuerySet[Pledge]) -> Table:
     counts = dict(through.values_list("guidingprinciple_id").annotate(n=Count("pk")).order_by())
     return Table(
         "principles",
-        "Pledges by guiding principle",
-        ("Guiding principle", "Pledges"),
+        _("Pledges by guiding principle"),
+        (_("Guiding principle"), _("Pledges")),
         tuple(
             (str(p.title), counts.get(p.pk, 0)) for p in GuidingPrinciple.objects.order_by("letter")
         ),
@@ -431,13 +463,13 @@ def _principle_table(pledges: QuerySet[Pledge]) -> Table:
 
 def _form_table(pledges: QuerySet[Pledge]) -> Table:
     counts = pledges.aggregate(
-        **{key: Count("pk", filter=Q(**{name: True})) for key, (name, _) in FORMS.items()}
+        **{key: Count("pk", filter=Q(**{name: True})) for key, (name, _label) in FORMS.items()}
     )
     return Table(
         "forms",
-        "Pledges by form of contribution",
-        ("Form", "Pledges"),
-        tuple((label, counts[key]) for key, (_, label) in FORMS.items()),
+        _("Pledges by form of contribution"),
+        (_("Form"), _("Pledges")),
+        tuple((str(label), counts[key]) for key, (_name, label) in FORMS.items()),
         chart=True,
     )
 
@@ -448,8 +480,8 @@ def _kind_table(pledges: QuerySet[Pledge]) -> Table:
         "lead_organisation__kind",
         OrganisationKind.choices,
         key="organisation_kinds",
-        title="Pledges by kind of lead organisation",
-        column="Organisation kind",
+        title=_("Pledges by kind of lead organisation"),
+        column=_("Organisation kind"),
     )
 
 
@@ -463,15 +495,17 @@ def _region_table(pledges: QuerySet[Pledge]) -> Table:
     )
     return Table(
         "regions",
-        "Pledges by UN regional commission of implementation",
-        ("Regional commission", "Pledges"),
+        _("Pledges by UN regional commission of implementation"),
+        (_("Regional commission"), _("Pledges")),
         tuple(
             (f"{a.name} ({a.code})", in_members.get(a.pk, 0))
             for a in Area.objects.commissions().order_by("code")
         ),
         chart=True,
-        note="Counted by the countries of implementation each pledge names; a global pledge "
-        "names none.",
+        note=_(
+            "Counted by the countries of implementation each pledge names; a global pledge "
+            "names none."
+        ),
     )
 
 
@@ -487,14 +521,14 @@ def _country_table(pledges: QuerySet[Pledge]) -> Table:
     global_count = pledges.filter(is_global=True).count()
     return Table(
         "countries",
-        "Pledges by country of implementation",
-        ("Country or area", "Pledges"),
+        _("Pledges by country of implementation"),
+        (_("Country or area"), _("Pledges")),
         (
-            ("Global (no country named)", global_count),
+            (_("Global (no country named)"), global_count),
             *((f"{row['area__name']} ({row['area__code']})", row["n"]) for row in rows),
         ),
         chart=True,
-        note="Global pledges first, then countries, most pledges first.",
+        note=_("Global pledges first, then countries, most pledges first."),
     )
 
 
@@ -518,11 +552,11 @@ def _money_table(report: Report, pledges: QuerySet[Pledge]) -> Table:
     )
     return Table(
         "money",
-        "Money by currency",
-        ("Currency", "Pledges", "Pledged", "Committed", "Disbursed"),
+        _("Money by currency"),
+        (_("Currency"), _("Pledges"), _("Pledged"), _("Committed"), _("Disbursed")),
         tuple(
             (
-                row["currency"] or "(none given)",
+                row["currency"] or _("(none given)"),
                 row["n"],
                 _amount(row["pledged"]),
                 _amount(row["committed_sum"]),
@@ -530,8 +564,10 @@ def _money_table(report: Report, pledges: QuerySet[Pledge]) -> Table:
             )
             for row in rows
         ),
-        note="Committed and disbursed are the amounts of each pledge's latest published update, "
-        "in the pledge's currency.",
+        note=_(
+            "Committed and disbursed are the amounts of each pledge's latest published update, "
+            "in the pledge's currency."
+        ),
     )
 
 
@@ -571,7 +607,7 @@ def progress_band(target: PledgeTarget, value: Decimal | None) -> str:
 
 
 def _target_table(report: Report, pledges: QuerySet[Pledge]) -> Table:
-    counts = dict.fromkeys((key for key, _ in PROGRESS_BANDS), 0)
+    counts = dict.fromkeys((key for key, _label in PROGRESS_BANDS), 0)
     on_indicator = dict.fromkeys(counts, 0)
     targets = _targets(report, pledges).only("baseline_value", "target_value", "indicator_id")
     for target in targets.iterator(chunk_size=CHUNK_SIZE):
@@ -581,13 +617,15 @@ def _target_table(report: Report, pledges: QuerySet[Pledge]) -> Table:
             on_indicator[band] += 1
     return Table(
         "target_progress",
-        "Targets by progress toward the target",
-        ("Progress", "Targets", "On a GCM indicator"),
-        tuple((label, counts[key], on_indicator[key]) for key, label in PROGRESS_BANDS),
+        _("Targets by progress toward the target"),
+        (_("Progress"), _("Targets"), _("On a GCM indicator")),
+        tuple((str(label), counts[key], on_indicator[key]) for key, label in PROGRESS_BANDS),
         chart=True,
         highlight=(4,),
-        note="Progress is the share of the way from the baseline value to the target value "
-        "that the latest reported value has come.",
+        note=_(
+            "Progress is the share of the way from the baseline value to the target value that "
+            "the latest reported value has come."
+        ),
     )
 
 
@@ -622,28 +660,30 @@ def _indicator_table(report: Report) -> Table:
             latest[entry.indicator.pk] = (
                 _number(entry.latest.value),
                 entry.latest.period_label,
-                status.label,
+                str(status.label),
             )
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=counts)}
     order = sorted(counts, key=lambda pk: _code_key(indicators[pk].code))
     if report.scope == ReportScope.COUNTRY:
         return Table(
             "indicator_progress",
-            f"GCM indicators in {report.area.name}",
-            ("Indicator", "Latest total", "Period", "Progress"),
+            _("GCM indicators in %(area)s") % {"area": report.area.name},
+            (_("Indicator"), _("Latest total"), _("Period"), _("Progress")),
             tuple((_indicator_label(indicators[pk]), *latest[pk]) for pk in order),
-            note="Each indicator's total (values not broken down), assessed against the "
-            "target for the country where it has one, else the one for all areas.",
+            note=_(
+                "Each indicator's total (values not broken down), assessed against the target "
+                "for the country where it has one, else the one for all areas."
+            ),
         )
     return Table(
         "indicator_progress",
-        "GCM indicators: areas by progress status",
-        ("Indicator", *(s.label for s in INDICATOR_STATUSES)),
+        _("GCM indicators: areas by progress status"),
+        (_("Indicator"), *(str(s.label) for s in INDICATOR_STATUSES)),
         tuple(
             (_indicator_label(indicators[pk]), *(counts[pk][s] for s in INDICATOR_STATUSES))
             for pk in order
         ),
-        note="For each indicator, how many areas of the report with data are in each status.",
+        note=_("For each indicator, how many areas of the report with data are in each status."),
     )
 
 
@@ -670,13 +710,15 @@ def _verification_table(updates: QuerySet[ProgressUpdate]) -> Table:
     )
     return Table(
         "verification",
-        "Published updates by verification level",
-        ("Verification level", "Updates"),
-        tuple((label, counts.get(value, 0)) for value, label in Level.choices),
+        _("Published updates by verification level"),
+        (_("Verification level"), _("Updates")),
+        tuple((str(label), counts.get(value, 0)) for value, label in Level.choices),
         chart=True,
-        note="Self-reported: no evidence attached; evidenced: with evidence; verified: the "
-        "secretariat checked it against its evidence; corroborated: a third party's published "
-        "statement supports it and none contests it.",
+        note=_(
+            "Self-reported: no evidence attached; evidenced: with evidence; verified: the "
+            "secretariat checked it against its evidence; corroborated: a third party's "
+            "published statement supports it and none contests it."
+        ),
     )
 
 
@@ -692,10 +734,10 @@ def _corroboration_table(report: Report, pledges: QuerySet[Pledge]) -> Table:
     )
     return Table(
         "corroborations",
-        "Third-party statements",
-        ("Statement", "Published", "Answered by the pledgers"),
+        _("Third-party statements"),
+        (_("Statement"), _("Published"), _("Answered by the pledgers")),
         tuple(
-            (label, counts.get(value, 0), replied.get(value, 0))
+            (str(label), counts.get(value, 0), replied.get(value, 0))
             for value, label in CorroborationKind.choices
         ),
         chart=True,
@@ -708,8 +750,8 @@ def _joint_table(pledges: QuerySet[Pledge]) -> Table:
         "joint_kind",
         JointKind.choices,
         key="joint",
-        title="Pledges made alone or jointly",
-        column="Type of pledge",
+        title=_("Pledges made alone or jointly"),
+        column=_("Type of pledge"),
     )
 
 
@@ -721,11 +763,11 @@ def _matching_table(pledges: QuerySet[Pledge]) -> Table:
     )
     return Table(
         "matching",
-        "Matching pledges",
-        ("Matching", "Pledges"),
+        _("Matching pledges"),
+        (_("Matching"), _("Pledges")),
         (
-            ("Match (fund or support) another published pledge", counts["matching"]),
-            ("Are matched by another published pledge", counts["matched"]),
+            (_("Match (fund or support) another published pledge"), counts["matching"]),
+            (_("Are matched by another published pledge"), counts["matched"]),
         ),
     )
 
@@ -805,67 +847,74 @@ def _data_tables(
     organisations = _organisations(pledges)
     observations = _observations(report)
     return [
+        # Translators: the fields' names and codes (reference, civil_society...) stay as
+        # they are: they are the CSV files' column names and values.
         DataTable(
             "pledges",
-            "Pledges",
+            _("Pledges"),
             (*PLEDGE_HEADER, *PLEDGE_EXTRA),
             lambda: _pledge_rows(report, pledges),
             pledge_count,
             (
-                ("reference", "The pledge's public reference; its page is at url."),
-                ("lead_organisation_kind", "The kind's code, e.g. civil_society."),
-                ("main_objectives / further_objectives", "GCM objective numbers, '; ' apart."),
-                ("principles", "Guiding principles' letters."),
-                ("countries / regions", "ISO 3166 alpha-3 codes; region and commission codes."),
+                ("reference", _("The pledge's public reference; its page is at url.")),
+                ("lead_organisation_kind", _("The kind's code, e.g. civil_society.")),
+                ("main_objectives / further_objectives", _("GCM objective numbers, '; ' apart.")),
+                ("principles", _("Guiding principles' letters.")),
+                (
+                    "countries / regions",
+                    _("ISO 3166 alpha-3 codes; region and commission codes."),
+                ),
                 (
                     "implementation_status",
-                    "planned, in_progress, partially_fulfilled, fulfilled or discontinued.",
+                    _("planned, in_progress, partially_fulfilled, fulfilled or discontinued."),
                 ),
-                ("reporting_status", "reporting, due, overdue or inactive at the cut-off."),
-                ("amount_committed / amount_disbursed", "From the latest published update."),
+                ("reporting_status", _("reporting, due, overdue or inactive at the cut-off.")),
+                ("amount_committed / amount_disbursed", _("From the latest published update.")),
             ),
         ),
         DataTable(
             "targets",
-            "Targets",
+            _("Targets"),
             TARGET_HEADER,
             lambda: _target_rows(targets),
             targets.count(),
             (
                 (
                     "indicator",
-                    "The GCM indicator's code, or empty for a metric of the "
-                    "pledge's own (own_metric).",
+                    _(
+                        "The GCM indicator's code, or empty for a metric of the pledge's own "
+                        "(own_metric)."
+                    ),
                 ),
-                ("latest_value", "The latest value reported in a published update."),
-                ("progress_percent", "Share of the way from baseline to target, 0 or more."),
+                ("latest_value", _("The latest value reported in a published update.")),
+                ("progress_percent", _("Share of the way from baseline to target, 0 or more.")),
             ),
         ),
         DataTable(
             "updates",
-            "Progress updates",
+            _("Progress updates"),
             UPDATE_HEADER,
             lambda: _update_rows(updates),
             update_count,
-            (("verification_level", "self_reported, evidenced, verified or corroborated."),),
+            (("verification_level", _("self_reported, evidenced, verified or corroborated.")),),
         ),
         DataTable(
             "organisations",
-            "Organisations",
+            _("Organisations"),
             ORGANISATION_HEADER,
             lambda: _organisation_rows(organisations),
             organisations.count(),
-            (("pledges_led / pledges_as_partner", "Among the report's pledges."),),
+            (("pledges_led / pledges_as_partner", _("Among the report's pledges.")),),
         ),
         DataTable(
             "observations",
-            "Indicator observations",
+            _("Indicator observations"),
             OBSERVATION_HEADER,
             lambda: _observation_rows(observations),
             observations.count(),
             (
-                ("disaggregation / attributes", "JSON objects, keys sorted."),
-                ("period", "As the statistics office wrote it."),
+                ("disaggregation / attributes", _("JSON objects, keys sorted.")),
+                ("period", _("As the statistics office wrote it.")),
             ),
         ),
     ]
@@ -891,7 +940,7 @@ def _target_rows(targets: QuerySet[PledgeTarget]) -> Iterator[list[Any]]:
     ordered = targets.select_related("pledge", "indicator").order_by(
         "pledge__cycle__forum_year", "pledge__sequence", "position", "pk"
     )
-    bands = dict(PROGRESS_BANDS)
+    bands = {key: str(label) for key, label in PROGRESS_BANDS}
     for target in ordered.iterator(chunk_size=CHUNK_SIZE):
         share = target_share(target, target.latest_value)
         yield [
@@ -1014,77 +1063,115 @@ def _observation_rows(observations: QuerySet[Observation]) -> Iterator[list[Any]
 
 # --- How the figures are made, and what they cannot say --------------------------------------
 
-METHODOLOGY = (
-    (
-        "Which pledges",
-        "The report's pledges are those the public pledge explorer lists for the report's cycle "
-        "and scope (/pledges/ with the filters given on the title page): published pledges, not "
-        "proposed revisions, published by the data cut-off. Proposed revisions under review do "
-        "not replace what was published. Withdrawn, rejected and merged pledges are not counted.",
-    ),
-    (
-        "Implementation status",
-        "A pledge's status is the one its latest published progress update reports (planned "
-        "until it publishes one); a pledge is fulfilled once the secretariat has confirmed what "
-        "its owners report. The previous cycle's pledges are shown twice: with the status of "
-        "their latest update reported by the end of that Forum, and with their status at this "
-        "report's cut-off.",
-    ),
-    (
-        "Reporting",
-        "Due: the current cycle's reporting window is open and the pledge has reported nothing "
-        "in it. Overdue: the window has closed and it reported nothing in it. Inactive: no "
-        "published update for the reporting policy's number of months (counted from publication "
-        "when there is none); this takes precedence. Reporting: none of these. Silence is "
-        "counted as it is, never folded into shares of those who answered.",
-    ),
-    (
-        "Verification",
-        "Levels are derived from facts, never typed in: self-reported (no evidence), evidenced "
-        "(evidence attached), verified (the secretariat checked the update against its "
-        "evidence), corroborated (a third party's published statement supports it and no "
-        "published statement contests it). Third parties' statements are moderated before "
-        "they are published.",
-    ),
-    (
-        "Progress toward targets",
-        "For each target with a baseline value and a target value, progress is the share of the "
-        "way from the baseline to the target that its latest reported value has come (0% at or "
-        "below the baseline, 100% once reached).",
-    ),
-    (
-        "Indicators",
-        "GCM indicators' progress is assessed on each area's totals (values not broken down) "
-        "by the method of Statistics Canada that Open SDG implements: the compound annual growth "
-        "rate from the base year (2015 unless a target says otherwise) to the latest year, "
-        "against the rate needed to reach the target where there is one.",
-    ),
-    (
-        "Cut-off and checksum",
-        "Everything published after the data cut-off is left out. The checksum is the SHA-256 "
-        "of the report's tables exactly as written in its CSV files, in the order the zip's "
-        "README lists them: the same data and cut-off give the same tables and the same "
-        "checksum, so a reader can tell whether two copies hold the same data.",
-    ),
-)
 
-LIMITATIONS = (
-    "Pledges are voluntary and self-reported: publication means the secretariat found a pledge "
-    "complete and within the GCM, not that its claims were audited. Only verified and "
-    "corroborated updates have been checked by anyone but their authors.",
-    "Many pledges have no baseline or no target value, and many targets use a metric of their "
-    "own: their progress cannot be compared with each other or added up.",
-    "Amounts are as pledgers report them, in their own currencies, and are never converted or "
-    "added across currencies; committed and disbursed amounts are only as recent as each "
-    "pledge's latest update.",
-    "A pledge counts under every objective, principle, form, region and country it names; "
-    "global pledges name no country and are counted apart.",
-    "Indicator data are those imported from national statistics offices; an area without data "
-    "for an indicator says nothing about the situation there, and an office's own statement "
-    "(not applicable, not yet started) is shown on the site's indicator pages.",
-    "Statuses other than those of published updates (drafts, updates under review) are not "
-    "visible here: the report reads what the public can read.",
-)
+def methodology() -> tuple[tuple[str, str], ...]:
+    """How the figures are made: a title and a paragraph each, in the language of the moment."""
+    return (
+        (
+            _("Which pledges"),
+            _(
+                "The report's pledges are those the public pledge explorer lists for the "
+                "report's cycle and scope (/pledges/ with the filters given on the title page): "
+                "published pledges, not proposed revisions, published by the data cut-off. "
+                "Proposed revisions under review do not replace what was published. Withdrawn, "
+                "rejected and merged pledges are not counted."
+            ),
+        ),
+        (
+            _("Implementation status"),
+            _(
+                "A pledge's status is the one its latest published progress update reports "
+                "(planned until it publishes one); a pledge is fulfilled once the secretariat "
+                "has confirmed what its owners report. The previous cycle's pledges are shown "
+                "twice: with the status of their latest update reported by the end of that "
+                "Forum, and with their status at this report's cut-off."
+            ),
+        ),
+        (
+            _("Reporting"),
+            _(
+                "Due: the current cycle's reporting window is open and the pledge has reported "
+                "nothing in it. Overdue: the window has closed and it reported nothing in it. "
+                "Inactive: no published update for the reporting policy's number of months "
+                "(counted from publication when there is none); this takes precedence. "
+                "Reporting: none of these. Silence is counted as it is, never folded into "
+                "shares of those who answered."
+            ),
+        ),
+        (
+            _("Verification"),
+            _(
+                "Levels are derived from facts, never typed in: self-reported (no evidence), "
+                "evidenced (evidence attached), verified (the secretariat checked the update "
+                "against its evidence), corroborated (a third party's published statement "
+                "supports it and no published statement contests it). Third parties' "
+                "statements are moderated before they are published."
+            ),
+        ),
+        (
+            _("Progress toward targets"),
+            _(
+                "For each target with a baseline value and a target value, progress is the "
+                "share of the way from the baseline to the target that its latest reported "
+                "value has come (0%% at or below the baseline, 100%% once reached)."
+            )
+            % {},
+        ),
+        (
+            _("Indicators"),
+            _(
+                "GCM indicators' progress is assessed on each area's totals (values not broken "
+                "down) by the method of Statistics Canada that Open SDG implements: the "
+                "compound annual growth rate from the base year (2015 unless a target says "
+                "otherwise) to the latest year, against the rate needed to reach the target "
+                "where there is one."
+            ),
+        ),
+        (
+            _("Cut-off and checksum"),
+            _(
+                "Everything published after the data cut-off is left out. The checksum is the "
+                "SHA-256 of the report's tables exactly as written in its CSV files, in the "
+                "order the zip's README lists them: the same data and cut-off give the same "
+                "tables and the same checksum, so a reader can tell whether two copies hold the "
+                "same data."
+            ),
+        ),
+    )
+
+
+def limitations() -> tuple[str, ...]:
+    """What the data cannot say, one point each, in the language of the moment."""
+    return (
+        _(
+            "Pledges are voluntary and self-reported: publication means the secretariat found a "
+            "pledge complete and within the GCM, not that its claims were audited. Only "
+            "verified and corroborated updates have been checked by anyone but their authors."
+        ),
+        _(
+            "Many pledges have no baseline or no target value, and many targets use a metric of "
+            "their own: their progress cannot be compared with each other or added up."
+        ),
+        _(
+            "Amounts are as pledgers report them, in their own currencies, and are never "
+            "converted or added across currencies; committed and disbursed amounts are only as "
+            "recent as each pledge's latest update."
+        ),
+        _(
+            "A pledge counts under every objective, principle, form, region and country it "
+            "names; global pledges name no country and are counted apart."
+        ),
+        _(
+            "Indicator data are those imported from national statistics offices; an area "
+            "without data for an indicator says nothing about the situation there, and an "
+            "office's own statement (not applicable, not yet started) is shown on the site's "
+            "indicator pages."
+        ),
+        _(
+            "Statuses other than those of published updates (drafts, updates under review) are "
+            "not visible here: the report reads what the public can read."
+        ),
+    )
 
 
 # The PDF lists the pledges one a line up to this many (some 20 pages); beyond, the listing is
@@ -1094,7 +1181,7 @@ ANNEX_MAX = 500
 
 def annex_rows(report: Report) -> Iterator[tuple[str, str, str, str]]:
     """The report's pledges for the PDF's annex: reference, title, lead, status, in order."""
-    statuses = dict(ImplementationStatus.choices)
+    statuses = {value: str(label) for value, label in ImplementationStatus.choices}
     pledges = (
         scope_pledges(report)
         .select_related("lead_organisation")

@@ -18,6 +18,9 @@ from itertools import islice
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -40,14 +43,14 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from pledges.reports.content import (
     ANNEX_MAX,
-    LIMITATIONS,
-    METHODOLOGY,
     ReportContent,
     Table,
+    limitations,
+    methodology,
 )
 
 AUTHOR = "GCM Pledge Tracker"
-COMPACT = "Global Compact for Safe, Orderly and Regular Migration"
+COMPACT = gettext_lazy("Global Compact for Safe, Orderly and Regular Migration")
 MARGIN = 20 * mm
 # Platypus frames keep this inside the margins: the width a table or a chart can take is less.
 FRAME_PADDING = 6
@@ -156,8 +159,8 @@ def write_pdf(
         bottomMargin=MARGIN,
         title=title,
         author=AUTHOR,
-        subject=f"IMRF-cycle report: {_plain(report.scope_label)}, data cut-off "
-        f"{_cutoff(report.cutoff)}",
+        subject=_("IMRF-cycle report: %(scope)s, data cut-off %(cutoff)s")
+        % {"scope": _plain(report.scope_label), "cutoff": _cutoff(report.cutoff)},
         creator=AUTHOR,
         invariant=1,
     )
@@ -245,18 +248,18 @@ def _is_number(text: str) -> bool:
 
 def _cutoff(cutoff: dt.datetime) -> str:
     utc = cutoff.astimezone(dt.UTC)
-    return f"{utc.day} {utc:%B %Y, %H:%M} UTC"
+    return _("%(time)s UTC") % {"time": date_format(utc, "j F Y, H:i")}
 
 
 def _pledges(count: int) -> str:
-    return "1 pledge" if count == 1 else f"{count:,} pledges"
+    return ngettext("%(count)s pledge", "%(count)s pledges", count) % {"count": f"{count:,}"}
 
 
 # --- Pages -------------------------------------------------------------------------------------
 
 
 def _footer(canvas: Canvas, title: str, page: int) -> None:
-    number = f"page {page}"
+    number = _("page %(number)s") % {"number": page}
     room = WIDTH - stringWidth(number, FONT, SMALL) - 12
     text = title
     while text and stringWidth(text, FONT, SMALL) > room:
@@ -276,16 +279,25 @@ def _title_page(content: ReportContent, checksum: str) -> list[Flowable]:
         Spacer(1, 40 * mm),
         Paragraph(_markup(COMPACT), STYLES["compact"]),
         Paragraph(_markup(report.title), STYLES["title"]),
-        Paragraph(f"Scope: {_markup(report.scope_label)}", body),
-        Paragraph(f"Data cut-off: {_cutoff(report.cutoff)}", body),
-        Paragraph(f"Number of pledges: {content.pledge_count:,}", body),
+        Paragraph(_markup(_("Scope: %(scope)s") % {"scope": _plain(report.scope_label)}), body),
+        Paragraph(
+            _markup(_("Data cut-off: %(cutoff)s") % {"cutoff": _cutoff(report.cutoff)}), body
+        ),
+        Paragraph(
+            _markup(_("Number of pledges: %(count)s") % {"count": f"{content.pledge_count:,}"}),
+            body,
+        ),
         Spacer(1, 6 * mm),
-        Paragraph("Checksum of the data (SHA-256):", body),
+        Paragraph(_markup(_("Checksum of the data (SHA-256):")), body),
         Paragraph(_markup(checksum), STYLES["mono"]),
         Spacer(1, 6 * mm),
         Paragraph(
-            "The figures are those the public site shows for the same data: the same pledges, "
-            "counted by the same filters, as they stood at the data cut-off.",
+            _markup(
+                _(
+                    "The figures are those the public site shows for the same data: the same "
+                    "pledges, counted by the same filters, as they stood at the data cut-off."
+                )
+            ),
             body,
         ),
         PageBreak(),
@@ -298,7 +310,7 @@ def _contents() -> list[Flowable]:
         ParagraphStyle("toc0", fontName=BOLD, fontSize=10, leading=14, spaceBefore=4),
         ParagraphStyle("toc1", fontName=FONT, fontSize=9, leading=12, leftIndent=14),
     ]
-    return [Paragraph("Contents", STYLES["h1"]), toc, PageBreak()]
+    return [Paragraph(_markup(_("Contents")), STYLES["h1"]), toc, PageBreak()]
 
 
 def _key_figures(content: ReportContent, heading: _Headings) -> list[Flowable]:
@@ -308,7 +320,7 @@ def _key_figures(content: ReportContent, heading: _Headings) -> list[Flowable]:
     ]
     grid = LongTable(rows, colWidths=[WIDTH - 180, 90], hAlign="LEFT")
     grid.setStyle(_grid_style(numeric=[], header=False))
-    return [heading("Key figures", "h1"), grid, PageBreak()]
+    return [heading(_("Key figures"), "h1"), grid, PageBreak()]
 
 
 def _section(title: str, intro: str, tables: Sequence[Table], heading: _Headings) -> list[Flowable]:
@@ -324,7 +336,7 @@ def _figure(table: Table, heading: _Headings) -> list[Flowable]:
     rows = table.rows[:MAX_ROWS]
     title = heading(table.title, "h2")
     if not rows:
-        return [title, Paragraph("No data for this selection.", STYLES["body"])]
+        return [title, Paragraph(_markup(_("No data for this selection.")), STYLES["body"])]
     flowables: list[Flowable] = []
     if table.chart:
         highlight = {index for index in table.highlight if index < len(rows)}
@@ -334,28 +346,35 @@ def _figure(table: Table, heading: _Headings) -> list[Flowable]:
     flowables.append(_grid(table.columns, rows))
     if len(table.rows) > len(rows):
         more = len(table.rows) - len(rows)
-        noun = "countries" if table.key == "countries" else "rows"
-        flowables.append(
-            Paragraph(
-                f"and {more:,} more {noun}: the full list is in the workbook and the CSVs",
-                STYLES["note"],
+        if table.key == "countries":
+            text = ngettext(
+                "and %(count)s more countries: the full list is in the workbook and the CSVs",
+                "and %(count)s more countries: the full list is in the workbook and the CSVs",
+                more,
             )
-        )
+        else:
+            text = ngettext(
+                "and %(count)s more rows: the full list is in the workbook and the CSVs",
+                "and %(count)s more rows: the full list is in the workbook and the CSVs",
+                more,
+            )
+        # The English says "more rows" whatever the count, as it always has.
+        flowables.append(Paragraph(_markup(text % {"count": f"{more:,}"}), STYLES["note"]))
     if table.note:
         flowables.append(Paragraph(_markup(table.note), STYLES["note"]))
     return flowables
 
 
 def _methodology(heading: _Headings) -> list[Flowable]:
-    flowables: list[Flowable] = [heading("Methodology", "h1")]
-    for title, text in METHODOLOGY:
+    flowables: list[Flowable] = [heading(_("Methodology"), "h1")]
+    for title, text in methodology():
         flowables += [
             Paragraph(_markup(title), STYLES["h3"]),
             Paragraph(_markup(text), STYLES["body"]),
         ]
-    flowables += [Spacer(1, 6 * mm), heading("What the data cannot say", "h1")]
+    flowables += [Spacer(1, 6 * mm), heading(_("What the data cannot say"), "h1")]
     flowables += [
-        Paragraph(_markup(text), STYLES["bullet"], bulletText="\u2022") for text in LIMITATIONS
+        Paragraph(_markup(text), STYLES["bullet"], bulletText="\u2022") for text in limitations()
     ]
     return [*flowables, PageBreak()]
 
@@ -363,13 +382,19 @@ def _methodology(heading: _Headings) -> list[Flowable]:
 def _annex(
     pledge_count: int, annex: Iterable[tuple[str, str, str, str]] | None, heading: _Headings
 ) -> list[Flowable]:
-    title = heading("Annex: the pledges", "h1")
+    title = heading(_("Annex: the pledges"), "h1")
     if annex is None:
         return [
             title,
             Paragraph(
-                f"The report has {_pledges(pledge_count)}, more than the {ANNEX_MAX:,} this PDF "
-                "lists: the full listing is in the workbook and the CSVs.",
+                _markup(
+                    # Translators: %(pledges)s is "1 pledge" or "1,250 pledges".
+                    _(
+                        "The report has %(pledges)s, more than the %(count)s this PDF lists: "
+                        "the full listing is in the workbook and the CSVs."
+                    )
+                    % {"pledges": _pledges(pledge_count), "count": f"{ANNEX_MAX:,}"}
+                ),
                 STYLES["body"],
             ),
         ]
@@ -378,11 +403,11 @@ def _annex(
     if len(rows) > ANNEX_MAX:
         raise ValueError(f"the annex lists at most {ANNEX_MAX} pledges; pass None beyond")
     if not rows:
-        return [title, Paragraph("The report has no pledges.", STYLES["body"])]
-    header = ("Reference", "Title", "Lead organisation", "Status")
+        return [title, Paragraph(_markup(_("The report has no pledges.")), STYLES["body"])]
+    header = (_("Reference"), _("Title"), _("Lead organisation"), _("Status"))
     cells = [[_cell(text) for text in row] for row in rows]
     grid = LongTable(
-        [[Paragraph(name, STYLES["head"]) for name in header], *cells],
+        [[Paragraph(_markup(name), STYLES["head"]) for name in header], *cells],
         colWidths=[72, WIDTH - 72 - 140 - 78, 140, 78],
         repeatRows=1,
     )

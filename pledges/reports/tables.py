@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -26,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from indicators.spreadsheets import csv_writer, xlsx_safe
-from pledges.reports.content import LIMITATIONS, METHODOLOGY, DataTable, ReportContent
+from pledges.reports.content import DataTable, ReportContent, limitations, methodology
 from pledges.reports.content import scope_filter_data as filters_of
 
 Progress = Callable[[float, str], None]
@@ -47,7 +50,7 @@ def write_tables(
     made = timezone.make_naive(content.report.cutoff, dt.UTC).replace(microsecond=0)
     workbook.properties.created = made
     workbook.properties.creator = "GCM Pledge Tracker"
-    workbook.properties.title = content.report.title
+    workbook.properties.title = str(content.report.title)
     summary_csv = folder / "summary.csv"
     with summary_csv.open("w", encoding="utf-8", newline="") as out:
         csv_writer(out).writerows([SUMMARY_HEADER, *content.summary_rows()])
@@ -71,9 +74,22 @@ def write_tables(
                 sheet.append([xlsx_safe(v) for v in row])
                 done += 1
                 if written_rows % 1000 == 0:
-                    progress(done / total, f"Writing {table.title.lower()}: {written_rows:,} rows")
+                    progress(
+                        done / total,
+                        # Translators: %(table)s is a table's title in lower case ("targets").
+                        ngettext(
+                            "Writing %(table)s: %(count)s row",
+                            "Writing %(table)s: %(count)s rows",
+                            written_rows,
+                        )
+                        % {"table": table.title.lower(), "count": _grouped(written_rows)},
+                    )
         paths.append(path)
-        progress(done / total, f"Written {table.title.lower()}")
+        progress(
+            done / total,
+            # Translators: %(table)s is a table's title in lower case ("targets").
+            _("Written %(table)s") % {"table": table.title.lower()},
+        )
     checksum = _checksum(paths)
     _summary_sheet(workbook, content, checksum)
     workbook.save(workbook_path)
@@ -97,6 +113,11 @@ def _sheet_start(
     sheet.freeze_panes = "A2"
     sheet.append([_bold(sheet, name) for name in table.header])
     return first
+
+
+def _grouped(number: int) -> str:
+    """A count as people write it in the language of the moment: 1,250 (1 250 in French)."""
+    return number_format(number, force_grouping=True)
 
 
 def _shown(value: object) -> str:
@@ -131,22 +152,22 @@ def _summary_sheet(workbook: Workbook, content: ReportContent, checksum: str) ->
     def heading(text: str) -> None:
         sheet.append([_bold(sheet, text)])
 
-    heading(report.title)
+    heading(str(report.title))
     for label, value in (
-        ("Review cycle", report.cycle.title),
-        ("Scope", report.scope_label),
-        ("Pledges as the explorer selects them", _explorer_query(content)),
-        ("Data cut-off (UTC)", timezone.make_naive(report.cutoff, dt.UTC)),
-        ("Checksum of the tables (SHA-256)", checksum),
+        (_("Review cycle"), report.cycle.title),
+        (_("Scope"), str(report.scope_label)),
+        (_("Pledges as the explorer selects them"), _explorer_query(content)),
+        (_("Data cut-off (UTC)"), timezone.make_naive(report.cutoff, dt.UTC)),
+        (_("Checksum of the tables (SHA-256)"), checksum),
     ):
         sheet.append([label, xlsx_safe(value)])
     sheet.append([])
-    heading("Key figures")
+    heading(_("Key figures"))
     for label, value in content.key_figures:
-        sheet.append([label, value])
+        sheet.append([xlsx_safe(str(label)), value])
     for section in content.sections:
         sheet.append([])
-        heading(section.title)
+        heading(str(section.title))
         for table in section.tables:
             sheet.append([])
             heading(table.title)
@@ -156,14 +177,14 @@ def _summary_sheet(workbook: Workbook, content: ReportContent, checksum: str) ->
             if table.note:
                 sheet.append([xlsx_safe(table.note)])
     sheet.append([])
-    heading("Methodology")
-    for title, text in METHODOLOGY:
+    heading(_("Methodology"))
+    for title, text in methodology():
         cell = WriteOnlyCell(sheet, value=text)
         cell.alignment = wrap
         sheet.append([title, cell])
     sheet.append([])
-    heading("What the data cannot say")
-    for text in LIMITATIONS:
+    heading(_("What the data cannot say"))
+    for text in limitations():
         sheet.append([xlsx_safe(text)])
 
 
@@ -189,32 +210,50 @@ def write_zip(content: ReportContent, csvs: list[Path], checksum: str, out: Path
 
 def _readme(content: ReportContent, csvs: list[Path], checksum: str) -> str:
     report = content.report
+    title = str(report.title)
+    methodology_title, limitations_title = _("Methodology"), _("What the data cannot say")
+    cutoff = timezone.make_naive(report.cutoff, dt.UTC)
     lines = [
-        report.title,
-        "=" * len(report.title),
+        title,
+        "=" * len(title),
         "",
-        f"Review cycle: {report.cycle.title}",
-        f"Scope: {report.scope_label} (the explorer's {_explorer_query(content)})",
-        f"Data cut-off: {timezone.make_naive(report.cutoff, dt.UTC):%Y-%m-%d %H:%M:%S} UTC",
-        f"SHA-256 of the CSV files below, read in this order: {checksum}",
+        _("Review cycle: %(cycle)s") % {"cycle": report.cycle.title},
+        # Translators: %(query)s is the explorer's address with its filters (/pledges/?...).
+        _("Scope: %(scope)s (the explorer's %(query)s)")
+        % {"scope": report.scope_label, "query": _explorer_query(content)},
+        _("Data cut-off: %(cutoff)s UTC") % {"cutoff": f"{cutoff:%Y-%m-%d %H:%M:%S}"},
+        _("SHA-256 of the CSV files below, read in this order: %(checksum)s")
+        % {"checksum": checksum},
         "",
-        "Files are UTF-8, comma-separated, one header line. Several values in a cell are "
-        "separated by '; '. Dates are YYYY-MM-DD. Text that a spreadsheet would take for a "
-        "formula starts with an apostrophe.",
+        _(
+            "Files are UTF-8, comma-separated, one header line. Several values in a cell are "
+            "separated by '; '. Dates are YYYY-MM-DD. Text that a spreadsheet would take for a "
+            "formula starts with an apostrophe."
+        ),
         "",
         "summary.csv",
         "-----------",
-        "Every figure of the report, one per line: table, row, column, value.",
+        # Translators: table, row, column and value are the columns of summary.csv, which stay
+        # as they are.
+        _("Every figure of the report, one per line: table, row, column, value."),
     ]
     tables = {table.name: table for table in content.data_tables}
     for path in csvs[1:]:
         table = tables[path.stem]
-        lines += ["", path.name, "-" * len(path.name), f"{table.title}: {table.count:,} rows."]
-        lines.append("Columns: " + ", ".join(table.header) + ".")
+        # The English says "rows" whatever the count, as it always has; other languages agree.
+        rows = ngettext("%(table)s: %(count)s rows.", "%(table)s: %(count)s rows.", table.count)
+        lines += [
+            "",
+            path.name,
+            "-" * len(path.name),
+            rows % {"table": table.title, "count": _grouped(table.count)},
+        ]
+        lines.append(_("Columns: %(columns)s.") % {"columns": ", ".join(table.header)})
         lines += [f"  {name}: {text}" for name, text in table.fields]
-    lines += ["", "Methodology", "-----------"]
-    for title, text in METHODOLOGY:
-        lines += [f"{title}. {text}", ""]
-    lines += ["What the data cannot say", "------------------------"]
-    lines += [f"- {text}" for text in LIMITATIONS]
+    lines += ["", methodology_title, "-" * len(methodology_title)]
+    for heading, text in methodology():
+        # Translators: a paragraph of the methodology after its title: "Which pledges. The..."
+        lines += [_("%(title)s. %(text)s") % {"title": heading, "text": text}, ""]
+    lines += [limitations_title, "-" * len(limitations_title)]
+    lines += [f"- {text}" for text in limitations()]
     return "\n".join(lines) + "\n"

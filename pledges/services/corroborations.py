@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pledges import emails
 from pledges.models import (
@@ -36,17 +37,17 @@ def corroboration_submit(
     """An accredited organisation that does not own the pledge speaks to it (or to one of its
     published updates); nothing shows until the secretariat publishes it."""
     if not is_member_of(by, organisation):
-        raise PermissionDenied("Speak for an organisation you belong to.")
+        raise PermissionDenied(_("Speak for an organisation you belong to."))
     if not organisation.accredited:
-        raise WorkflowError("Only accredited organisations corroborate or contest pledges.")
+        raise WorkflowError(_("Only accredited organisations corroborate or contest pledges."))
     if organisation.pk in owner_organisation_ids(pledge):
-        raise WorkflowError("Owners report progress; corroboration comes from others.")
+        raise WorkflowError(_("Owners report progress; corroboration comes from others."))
     if not pledge.is_published or pledge.is_revision:
-        raise WorkflowError("Only published pledges can be corroborated or contested.")
+        raise WorkflowError(_("Only published pledges can be corroborated or contested."))
     if update is not None and (update.pledge_id != pledge.pk or not update.is_published):
-        raise WorkflowError("Only published updates of this pledge can be corroborated.")
+        raise WorkflowError(_("Only published updates of this pledge can be corroborated."))
     if not statement.strip():
-        raise WorkflowError("Say what you saw.")
+        raise WorkflowError(_("Say what you saw."))
     return Corroboration.objects.create(
         pledge=pledge,
         update=update,
@@ -63,9 +64,9 @@ def corroboration_moderate(
 ) -> Corroboration:
     """The secretariat publishes a corroboration (the owners are told) or declines it."""
     if not can_review(by):
-        raise PermissionDenied("Only the secretariat moderates corroborations.")
+        raise PermissionDenied(_("Only the secretariat moderates corroborations."))
     if not publish and not reason.strip():
-        raise WorkflowError("Say why it is declined.")
+        raise WorkflowError(_("Say why it is declined."))
     with transaction.atomic():
         updated = Corroboration.objects.filter(
             pk=corroboration.pk, status=CorroborationStatus.SUBMITTED
@@ -76,7 +77,7 @@ def corroboration_moderate(
             moderation_reason=reason.strip(),
         )
         if not updated:
-            raise WorkflowError("This corroboration was moderated already.")
+            raise WorkflowError(_("This corroboration was moderated already."))
         corroboration.refresh_from_db()
         if publish:
             emails.corroboration_queue(corroboration)
@@ -87,14 +88,14 @@ def corroboration_moderate(
 def corroboration_reply(*, corroboration: Corroboration, by: Any, reply: str) -> Corroboration:
     """The owners answer a published corroboration or contest, once."""
     if not is_owner(by, corroboration.pledge):
-        raise PermissionDenied("Only the pledge's owners reply.")
+        raise PermissionDenied(_("Only the pledge's owners reply."))
     if not reply.strip():
-        raise WorkflowError("The reply is empty.")
+        raise WorkflowError(_("The reply is empty."))
     updated = Corroboration.objects.filter(
         pk=corroboration.pk, status=CorroborationStatus.PUBLISHED, owner_replied_at__isnull=True
     ).update(owner_reply=reply.strip(), owner_replied_at=timezone.now())
     if not updated:
-        raise WorkflowError("The owners have replied already, or it is not published.")
+        raise WorkflowError(_("The owners have replied already, or it is not published."))
     corroboration.refresh_from_db()
     return corroboration
 
@@ -102,7 +103,7 @@ def corroboration_reply(*, corroboration: Corroboration, by: Any, reply: str) ->
 def update_verify(*, update: ProgressUpdate, by: Any, comment: str = "") -> ReviewEvent:
     """The secretariat has checked a published update against its evidence."""
     if not can_review(by):
-        raise PermissionDenied("Only the secretariat verifies updates.")
+        raise PermissionDenied(_("Only the secretariat verifies updates."))
     with transaction.atomic():
         updated = (
             ProgressUpdate.objects.published()
@@ -110,7 +111,7 @@ def update_verify(*, update: ProgressUpdate, by: Any, comment: str = "") -> Revi
             .update(verified_at=timezone.now(), verified_by=by)
         )
         if not updated:
-            raise WorkflowError("Only a published update not verified yet can be verified.")
+            raise WorkflowError(_("Only a published update not verified yet can be verified."))
         event = event_record(subject=update, action=ReviewAction.VERIFY, by=by, comment=comment)
     update.refresh_from_db()
     return event

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from indicators.models import Area, Objective
 from pledges.emails import follow_confirmation_queue, follow_digest_queue
@@ -61,7 +63,9 @@ def follow_request(*, email: str, subject: Pledge | Objective | Area) -> Followi
         if sent_today >= CONFIRMATIONS_PER_DAY:
             return None
         if following is None:
-            following = Following.objects.create(email=email, **fields)
+            following = Following.objects.create(
+                email=email, language=_site_language(get_language()), **fields
+            )
         following.confirmation_sent_at = now
         following.save(update_fields=["confirmation_sent_at"])
         follow_confirmation_queue(following)
@@ -147,3 +151,7 @@ def digests_send(now: dt.datetime | None = None) -> int:
             if moved and (updates or pledges):
                 written += follow_digest_queue(following, updates, pledges)
     return written
+
+
+def _site_language(language: str | None) -> str:
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE

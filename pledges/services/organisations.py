@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indicators.models import Area
 from pledges import emails
@@ -35,7 +36,7 @@ def organisation_register(
     It waits for accreditation by the secretariat: its members can draft but not submit.
     """
     if not by.is_authenticated:
-        raise PermissionDenied("Log in to register an organisation.")
+        raise PermissionDenied(_("Log in to register an organisation."))
     organisation = Organisation.objects.create(
         name=name, kind=kind, country=country, acronym=acronym, website=website, accredited=False
     )
@@ -46,21 +47,23 @@ def organisation_register(
 def organisation_accredit(*, organisation: Organisation, by: Any) -> Organisation:
     """The secretariat accredits an organisation: its members may submit pledges from now on."""
     if not can_review(by):
-        raise PermissionDenied("Only the secretariat accredits organisations.")
+        raise PermissionDenied(_("Only the secretariat accredits organisations."))
     with transaction.atomic():
         updated = Organisation.objects.filter(pk=organisation.pk, accredited=False).update(
             accredited=True, accredited_at=timezone.now()
         )
         organisation.refresh_from_db()
         if not updated:
-            raise WorkflowError(f"{organisation} is accredited already.")
+            raise WorkflowError(
+                _("%(organisation)s is accredited already.") % {"organisation": organisation}
+            )
         emails.accreditation_queue(organisation)
     return organisation
 
 
 def _require_manager(by: Any, organisation: Organisation) -> None:
     if not can_manage_members(by, organisation):
-        raise PermissionDenied("Only the organisation's focal points manage its members.")
+        raise PermissionDenied(_("Only the organisation's focal points manage its members."))
 
 
 def member_invite(
@@ -70,7 +73,7 @@ def member_invite(
     _require_manager(by, organisation)
     email = email.strip()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
-        raise WorkflowError(f"{email} is a member already.")
+        raise WorkflowError(_("%(email)s is a member already.") % {"email": email})
     with transaction.atomic():
         open_invitation = Invitation.objects.filter(
             organisation=organisation, email__iexact=email, accepted_at__isnull=True
@@ -95,14 +98,15 @@ def invitation_accept(*, token: str, by: Any) -> Membership:
             .first()
         )
         if invitation is None or invitation.accepted_at is not None:
-            raise WorkflowError("This invitation is not valid any more.")
+            raise WorkflowError(_("This invitation is not valid any more."))
         if invitation.created_at < timezone.now() - dt.timedelta(days=INVITATION_DAYS):
-            raise WorkflowError("This invitation has expired: ask for a new one.")
+            raise WorkflowError(_("This invitation has expired: ask for a new one."))
         if by.email.lower() != invitation.email.lower():
             raise PermissionDenied(
-                f"This invitation is for {invitation.email}: log in with that address."
+                _("This invitation is for %(email)s: log in with that address.")
+                % {"email": invitation.email}
             )
-        membership, _ = Membership.objects.get_or_create(
+        membership, _created = Membership.objects.get_or_create(
             user=by, organisation=invitation.organisation, defaults={"role": invitation.role}
         )
         invitation.accepted_at = timezone.now()
@@ -122,7 +126,7 @@ def member_remove(*, membership: Membership, by: Any) -> None:
         )
         if membership.role == MembershipRole.FOCAL_POINT and focal_points.count() == 1:
             raise WorkflowError(
-                "The organisation needs a focal point: pass the role on before leaving."
+                _("The organisation needs a focal point: pass the role on before leaving.")
             )
         membership.delete()
 
@@ -131,7 +135,7 @@ def focal_point_transfer(*, organisation: Organisation, to: Membership, by: Any)
     """Pass the focal-point role to another member; the giver stays as a member."""
     _require_manager(by, organisation)
     if to.organisation_id != organisation.pk:
-        raise WorkflowError("The new focal point must be a member of the organisation.")
+        raise WorkflowError(_("The new focal point must be a member of the organisation."))
     with transaction.atomic():
         Membership.objects.filter(pk=to.pk).update(role=MembershipRole.FOCAL_POINT)
         Membership.objects.filter(organisation=organisation, user=by).exclude(pk=to.pk).update(
@@ -144,13 +148,15 @@ def focal_point_transfer(*, organisation: Organisation, to: Membership, by: Any)
 def join_request_create(*, organisation: Organisation, by: Any, message: str = "") -> JoinRequest:
     """Ask to join an organisation; its focal points are told once this commits."""
     if not by.is_authenticated:
-        raise PermissionDenied("Log in to ask to join an organisation.")
+        raise PermissionDenied(_("Log in to ask to join an organisation."))
     if Membership.objects.filter(organisation=organisation, user=by).exists():
-        raise WorkflowError(f"You are a member of {organisation} already.")
+        raise WorkflowError(
+            _("You are a member of %(organisation)s already.") % {"organisation": organisation}
+        )
     if JoinRequest.objects.filter(
         organisation=organisation, user=by, status=JoinRequestStatus.PENDING
     ).exists():
-        raise WorkflowError("You asked already; the focal point will answer.")
+        raise WorkflowError(_("You asked already; the focal point will answer."))
     with transaction.atomic():
         request = JoinRequest.objects.create(organisation=organisation, user=by, message=message)
         emails.join_request_queue(request)
@@ -163,7 +169,7 @@ def join_request_decide(*, request: JoinRequest, by: Any, approve: bool) -> Join
     with transaction.atomic():
         locked = JoinRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status != JoinRequestStatus.PENDING:
-            raise WorkflowError("This request was answered already.")
+            raise WorkflowError(_("This request was answered already."))
         locked.status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
         locked.decided_by = by
         locked.decided_at = timezone.now()

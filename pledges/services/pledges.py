@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pledges import emails
 from pledges.content import PledgeContent, TargetContent, content_problems
@@ -69,11 +70,11 @@ def pledge_create(
     the content breaks a rule that spans several rows (see `_content_check`).
     """
     if not can_create_pledge_for(by, lead_organisation):
-        raise PermissionDenied("You can only pledge for an organisation you belong to.")
+        raise PermissionDenied(_("You can only pledge for an organisation you belong to."))
     # The secretariat may record a pledge made for any cycle; others pledge while it is open.
     open_cycles = ReviewCycle.objects.open_for_pledging(timezone.localdate())
     if not can_review(by) and not open_cycles.filter(pk=cycle.pk).exists():
-        raise WorkflowError(f"Pledging for {cycle.code} is closed.")
+        raise WorkflowError(_("Pledging for %(cycle)s is closed.") % {"cycle": cycle.code})
     with transaction.atomic():
         pledge = _pledge_insert(
             cycle=cycle,
@@ -125,7 +126,7 @@ def pledge_update(
     """
     if not can_edit_pledge(by, pledge):
         raise PermissionDenied(
-            "Only its owners can edit this pledge, and not while it is reviewed."
+            _("Only its owners can edit this pledge, and not while it is reviewed.")
         )
     with transaction.atomic():
         locked = edit_begin(
@@ -173,13 +174,13 @@ def _targets_write(pledge: Pledge, targets: tuple[TargetContent, ...]) -> None:
     dropped = pledge.targets.exclude(pk__in=kept)
     if dropped.filter(measurements__isnull=False).exists():
         raise WorkflowError(
-            "A target that progress updates have reported on cannot be removed: keep it."
+            _("A target that progress updates have reported on cannot be removed: keep it.")
         )
     dropped.delete()
     existing = {t.pk: t for t in pledge.targets.all()}
     for position, data in enumerate(targets):
         if data.id is not None and data.id not in existing:
-            raise WorkflowError("A target of another pledge cannot be edited here.")
+            raise WorkflowError(_("A target of another pledge cannot be edited here."))
         target = existing.get(data.id) or PledgeTarget(pledge=pledge)
         data.write_to(target)
         target.position = position
@@ -195,7 +196,9 @@ def _partners_sync(
     A partner stays in whatever state it is (invited, accepted); one left out is removed.
     """
     links = pledge.partner_links
-    removed, _ = links.filter(organisation__isnull=False).exclude(organisation__in=wanted).delete()
+    removed, _kept = (
+        links.filter(organisation__isnull=False).exclude(organisation__in=wanted).delete()
+    )
     emails = sorted({e.strip().lower() for e in emails if e.strip()})
     links.filter(organisation__isnull=True).exclude(invited_email__in=emails).delete()
     present = set(links.values_list("organisation_id", flat=True))
@@ -211,12 +214,19 @@ def _partners_sync(
 def _submittable(pledge: Pledge) -> None:
     if not pledge.lead_organisation.accredited:
         raise WorkflowError(
-            "Your organisation is waiting for accreditation by the secretariat: you can keep "
-            "drafting, and submit once it is accredited."
+            _(
+                "Your organisation is waiting for accreditation by the secretariat: you can "
+                "keep drafting, and submit once it is accredited."
+            )
         )
     report = smart_check(pledge)
     if not report.complete:
-        raise WorkflowError(["Before submitting, add: " + "; ".join(report.missing) + "."])
+        raise WorkflowError(
+            [
+                # Translators: %(missing)s lists what the pledge lacks, separated by "; ".
+                _("Before submitting, add: %(missing)s.") % {"missing": "; ".join(report.missing)}
+            ]
+        )
 
 
 def pledge_submit(*, pledge: Pledge, by: Any) -> ReviewEvent:
@@ -271,18 +281,22 @@ def _revisions_close(pledge: Pledge) -> None:
 def partnership_claim(*, link: PledgePartner, by: Any, organisation: Organisation) -> PledgePartner:
     """Someone invited by e-mail accepts to partner, for an organisation they belong to."""
     if link.organisation_id is not None or by.email.lower() != link.invited_email.lower():
-        raise PermissionDenied("This invitation was sent to another address.")
+        raise PermissionDenied(_("This invitation was sent to another address."))
     if not is_member_of(by, organisation):
-        raise PermissionDenied("Answer for an organisation you belong to.")
+        raise PermissionDenied(_("Answer for an organisation you belong to."))
     if not organisation.accredited:
         raise WorkflowError(
-            f"{organisation} waits for accreditation; accept once the secretariat accredits it."
+            _("%(organisation)s waits for accreditation; accept once the secretariat accredits it.")
+            % {"organisation": organisation}
         )
     if (
         organisation.pk == link.pledge.lead_organisation_id
         or link.pledge.partner_links.filter(organisation=organisation).exists()
     ):
-        raise WorkflowError(f"{organisation} takes part in this pledge already.")
+        raise WorkflowError(
+            _("%(organisation)s takes part in this pledge already.")
+            % {"organisation": organisation}
+        )
     with transaction.atomic():
         PledgePartner.objects.filter(pk=link.pk, organisation__isnull=True).update(
             organisation=organisation
@@ -294,12 +308,15 @@ def partnership_claim(*, link: PledgePartner, by: Any, organisation: Organisatio
 def partnership_respond(*, link: PledgePartner, by: Any, accept: bool) -> PledgePartner:
     """A partner organisation accepts (and co-owns the pledge from then on) or declines."""
     if not is_member_of(by, link.organisation):
-        raise PermissionDenied("Only members of the invited organisation can answer.")
+        raise PermissionDenied(_("Only members of the invited organisation can answer."))
     with transaction.atomic():
         locked = PledgePartner.objects.select_for_update().get(pk=link.pk)
         if locked.status != PartnerStatus.INVITED:
             raise WorkflowError(
-                f"This invitation was {locked.get_status_display().lower()} already."
+                # Translators: %(status)s is the partner's answer in lower case: "accepted",
+                # "declined".
+                _("This invitation was %(status)s already.")
+                % {"status": str(locked.get_status_display()).lower()}
             )
         locked.status = PartnerStatus.ACCEPTED if accept else PartnerStatus.DECLINED
         locked.responded_at = timezone.now()
@@ -327,11 +344,11 @@ def evidence_add(
     edit; the file is checked first."""
     if update is not None:
         if update.pledge_id != pledge.pk or not can_edit_update(by, update):
-            raise PermissionDenied("Evidence is added to updates their owners may still edit.")
+            raise PermissionDenied(_("Evidence is added to updates their owners may still edit."))
     elif not can_edit_pledge(by, pledge):
-        raise PermissionDenied("Only its owners can add evidence, and not while it is reviewed.")
+        raise PermissionDenied(_("Only its owners can add evidence, and not while it is reviewed."))
     if bool(url) == bool(file):
-        raise WorkflowError("Give either a link or a file.")
+        raise WorkflowError(_("Give either a link or a file."))
     content_type = validate_evidence_file(file) if file else ""
     with transaction.atomic():
         evidence = Evidence.objects.create(
@@ -363,7 +380,9 @@ def evidence_remove(*, evidence: Evidence, by: Any) -> None:
         else can_edit_pledge(by, evidence.pledge)
     )
     if not (editable or is_secretariat(by)):
-        raise PermissionDenied("Only its owners can remove evidence, and not while it is reviewed.")
+        raise PermissionDenied(
+            _("Only its owners can remove evidence, and not while it is reviewed.")
+        )
     stored = evidence.file.name if evidence.file else ""
     storage = evidence.file.storage if evidence.file else None
     with transaction.atomic():
@@ -383,11 +402,18 @@ def pledge_merge(*, duplicate: Pledge, into: Pledge, by: Any, comment: str = "")
     """Merge a duplicate into another pledge: the duplicate stays on record as merged, and its
     lead and partner organisations become partners of the pledge it was merged into."""
     if into.pk == duplicate.pk:
-        raise WorkflowError("A pledge cannot be merged into itself.")
+        raise WorkflowError(_("A pledge cannot be merged into itself."))
     if into.is_revision or duplicate.is_revision:
-        raise WorkflowError("Revisions are not merged: merge the pledges they revise.")
+        raise WorkflowError(_("Revisions are not merged: merge the pledges they revise."))
     if into.is_closed:
-        raise WorkflowError(f"{into.reference} is {into.get_review_state_display().lower()}.")
+        raise WorkflowError(
+            # Translators: %(state)s is the pledge's review state in lower case ("withdrawn").
+            _("%(reference)s is %(state)s.")
+            % {
+                "reference": into.reference,
+                "state": str(into.get_review_state_display()).lower(),
+            }
+        )
     with transaction.atomic():
         event = review_transition(
             subject=duplicate,
@@ -425,10 +451,12 @@ def pledge_revise(*, pledge: Pledge, by: Any) -> Pledge:
     the pledge stays public exactly as published. An open revision is returned as it is."""
     if not can_revise(by, pledge):
         if pledge.is_locked:
-            raise WorkflowError("This pledge is confirmed fulfilled: it is locked against edits.")
+            raise WorkflowError(
+                _("This pledge is confirmed fulfilled: it is locked against edits.")
+            )
         if not pledge.is_published or pledge.is_revision:
-            raise WorkflowError("Only a published pledge can be revised.")
-        raise PermissionDenied("Only its owners can revise this pledge.")
+            raise WorkflowError(_("Only a published pledge can be revised."))
+        raise PermissionDenied(_("Only its owners can revise this pledge."))
     with transaction.atomic():
         Pledge.objects.select_for_update().get(pk=pledge.pk)
         current = pledge.revisions.first()
@@ -513,8 +541,12 @@ def _revision_apply(revision: Pledge) -> Pledge:
     pledge = Pledge.objects.select_for_update().get(pk=revision.revision_of_id)
     if not pledge.is_published or pledge.is_locked:
         raise WorkflowError(
-            f"{pledge.reference} is {pledge.get_review_state_display().lower()}: its revision "
-            "cannot be published over it."
+            # Translators: %(state)s is the pledge's review state in lower case ("withdrawn").
+            _("%(reference)s is %(state)s: its revision cannot be published over it.")
+            % {
+                "reference": pledge.reference,
+                "state": str(pledge.get_review_state_display()).lower(),
+            }
         )
     content = PledgeContent.of(revision)
     revises = {t.pk: t.revises_id for t in revision.targets.all()}

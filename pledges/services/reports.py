@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indicators.models import Area, Objective
 from pledges.models import Report, ReviewCycle
@@ -18,7 +19,7 @@ from pledges.workflow import WorkflowError
 def _check(by: Any) -> None:
     # `by` is None for the site's operator at the command line (manage.py build_report).
     if by is not None and not can_manage_reports(by):
-        raise PermissionDenied("Only the secretariat asks for and publishes reports.")
+        raise PermissionDenied(_("Only the secretariat asks for and publishes reports."))
 
 
 def report_prepare(
@@ -81,7 +82,7 @@ def report_publish(*, report: Report, by: Any) -> Report:
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
         if not locked.is_built:
-            raise WorkflowError("The report is not built yet: publish it once its files are.")
+            raise WorkflowError(_("The report is not built yet: publish it once its files are."))
         if not locked.is_published:
             locked.published_at, locked.published_by = timezone.now(), by
             locked.save(update_fields=["published_at", "published_by"])

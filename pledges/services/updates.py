@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pledges.content import MeasurementContent, UpdateContent, update_problems
 from pledges.models import (
@@ -43,7 +44,7 @@ def _measurements_write(
     update: ProgressUpdate, measurements: tuple[MeasurementContent, ...]
 ) -> None:
     if any(m.target.pledge_id != update.pledge_id for m in measurements):
-        raise WorkflowError("Values can be reported only for the targets of this pledge.")
+        raise WorkflowError(_("Values can be reported only for the targets of this pledge."))
     update.measurements.all().delete()
     TargetMeasurement.objects.bulk_create(
         [
@@ -66,9 +67,9 @@ def update_create(
 ) -> ProgressUpdate:
     """Draft a progress update on a published pledge, for one of its owner organisations."""
     if not can_report_on(by, pledge):
-        raise PermissionDenied("Only the owners of a published pledge report on it.")
+        raise PermissionDenied(_("Only the owners of a published pledge report on it."))
     if organisation.pk not in owner_organisation_ids(pledge) or not is_member_of(by, organisation):
-        raise PermissionDenied("Report for an owner organisation you belong to.")
+        raise PermissionDenied(_("Report for an owner organisation you belong to."))
     cycle = current_cycle() or pledge.cycle
     _update_check(pledge, content, cycle)
     with transaction.atomic():
@@ -93,7 +94,7 @@ def update_edit(
     refused (see pledge_update); a correction of a published update moves its pledge's status.
     """
     if not can_edit_update(by, update):
-        raise PermissionDenied("This update cannot be edited now.")
+        raise PermissionDenied(_("This update cannot be edited now."))
     _update_check(update.pledge, content, update.cycle)
     with transaction.atomic():
         locked = edit_begin(
@@ -109,7 +110,7 @@ def update_edit(
 
 def _reportable(update: ProgressUpdate) -> None:
     if update.pledge.is_locked:
-        raise WorkflowError("This pledge is confirmed fulfilled: no more updates.")
+        raise WorkflowError(_("This pledge is confirmed fulfilled: no more updates."))
     _update_check(update.pledge, UpdateContent.of(update), update.cycle)
 
 
@@ -148,13 +149,17 @@ def pledge_status_refresh(*, pledge: Pledge) -> str:
 def pledge_confirm_fulfilled(*, pledge: Pledge, by: Any, comment: str = "") -> ReviewEvent:
     """The secretariat confirms what the owners report: fulfilled. The pledge is locked."""
     if not can_review(by):
-        raise PermissionDenied("Only the secretariat confirms fulfilment.")
+        raise PermissionDenied(_("Only the secretariat confirms fulfilment."))
     with transaction.atomic():
         locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
         if locked.is_locked:
-            raise WorkflowError(f"{locked.reference} is confirmed fulfilled already.")
+            raise WorkflowError(
+                _("%(reference)s is confirmed fulfilled already.") % {"reference": locked.reference}
+            )
         if not fulfilment_claimed(locked):
-            raise WorkflowError("Its latest published update does not report the pledge fulfilled.")
+            raise WorkflowError(
+                _("Its latest published update does not report the pledge fulfilled.")
+            )
         now = timezone.now()
         Pledge.objects.filter(pk=locked.pk).update(
             fulfilment_confirmed_at=now,

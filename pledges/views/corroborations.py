@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pledges import services
@@ -34,8 +35,10 @@ def corroborate(request: HttpRequest, reference: str) -> HttpResponse:
             lambda: services.corroboration_submit(
                 pledge=pledge, by=request.user, **form.cleaned_data
             ),
-            "Thank you: the secretariat reviews your statement before it is published, and "
-            "you will hear of its decision.",
+            _(
+                "Thank you: the secretariat reviews your statement before it is published, and "
+                "you will hear of its decision."
+            ),
         )
         if done is not None:
             return redirect("portal:pledge_detail", reference=pledge.reference)
@@ -62,6 +65,6 @@ def corroboration_reply(request: HttpRequest, corroboration_id: int) -> HttpResp
         lambda: services.corroboration_reply(
             corroboration=corroboration, by=request.user, reply=request.POST.get("reply", "")
         ),
-        "Your reply is published beside the statement.",
+        _("Your reply is published beside the statement."),
     )
     return redirect("portal:pledge_detail", reference=corroboration.pledge.reference)

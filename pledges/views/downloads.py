@@ -16,6 +16,7 @@ from django.http import (
 )
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
@@ -42,9 +43,9 @@ def _bad_filters(filterset: PledgeFilter) -> HttpResponse:
     reasons = "; ".join(
         f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items()
     )
-    return HttpResponseBadRequest(
-        f"Some filters could not be read. {reasons}\n", content_type="text/plain; charset=utf-8"
-    )
+    # Translators: followed by each filter's name (as in the address) and what is wrong with it.
+    text = gettext("Some filters could not be read. %(reasons)s") % {"reasons": reasons}
+    return HttpResponseBadRequest(f"{text}\n", content_type="text/plain; charset=utf-8")
 
 
 def _filename(extension: str) -> str:

@@ -13,6 +13,8 @@ from django import forms
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,7 +28,7 @@ REQUESTS_PER_HOUR = 20
 
 
 class FollowForm(forms.Form):
-    email = forms.EmailField(label="Your e-mail address", max_length=254)
+    email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
     kind = forms.ChoiceField(choices=FollowKind.choices, widget=forms.HiddenInput)
     subject = forms.CharField(max_length=30, widget=forms.HiddenInput)
 
@@ -43,7 +45,9 @@ class FollowForm(forms.Form):
         elif kind == FollowKind.AREA:
             subject = Area.objects.filter(code=key.upper()).first()
         if kind and subject is None:
-            raise forms.ValidationError("There is nothing to follow here any more.")
+            raise forms.ValidationError(
+                gettext("There is nothing to follow here any more."), code="gone"
+            )
         data["subject_object"] = subject
         return data
 

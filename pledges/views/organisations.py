@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pledges import services
@@ -64,10 +65,10 @@ def member_invite(request: HttpRequest, organisation_id: int) -> HttpResponse:
             lambda: services.member_invite(
                 organisation=organisation, by=request.user, **form.cleaned_data
             ),
-            f"Invitation sent to {form.cleaned_data['email']}.",
+            _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
         )
     else:
-        messages.error(request, "Give a valid e-mail address.")
+        messages.error(request, _("Give a valid e-mail address."))
     return redirect("portal:organisation_detail", organisation_id=organisation.pk)
 
 
@@ -79,7 +80,7 @@ def member_remove(request: HttpRequest, organisation_id: int, membership_id: int
     attempt(
         request,
         lambda: services.member_remove(membership=membership, by=request.user),
-        f"{membership.user} is no longer a member.",
+        _("%(person)s is no longer a member.") % {"person": membership.user},
     )
     if membership.user_id == request.user.pk:
         return redirect("portal:home")
@@ -98,7 +99,7 @@ def focal_point_transfer(
         lambda: services.focal_point_transfer(
             organisation=organisation, to=membership, by=request.user
         ),
-        f"{membership.user} is now focal point.",
+        _("%(person)s is now focal point.") % {"person": membership.user},
     )
     return redirect("portal:organisation_detail", organisation_id=organisation.pk)
 
@@ -117,7 +118,7 @@ def join_request_decide(
         lambda: services.join_request_decide(
             request=join_request, by=request.user, approve=answer == "approve"
         ),
-        f"Request of {join_request.user} answered.",
+        _("Request of %(person)s answered.") % {"person": join_request.user},
     )
     return redirect("portal:organisation_detail", organisation_id=organisation.pk)
 
@@ -142,11 +143,13 @@ def organisation_join(request: HttpRequest) -> HttpResponse:
                 lambda: services.join_request_create(
                     organisation=organisation, by=request.user, message=form.cleaned_data["message"]
                 ),
-                f"Your request to join {organisation} is sent to its focal point.",
+                _("Your request to join %(organisation)s is sent to its focal point.")
+                % {"organisation": organisation},
             )
         else:
             for error in form.errors.get("message", []):
-                messages.error(request, f"Your message: {error}")
+                # Translators: what is wrong with the message sent with a request to join.
+                messages.error(request, _("Your message: %(error)s") % {"error": error})
         return redirect("portal:home")
     return render(
         request,
@@ -165,7 +168,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         accepted = attempt(
             request,
             lambda: services.invitation_accept(token=token, by=request.user),
-            f"Welcome to {invitation.organisation}.",
+            _("Welcome to %(organisation)s.") % {"organisation": invitation.organisation},
         )
         if accepted:
             return redirect("portal:home")

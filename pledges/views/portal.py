@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pledges import services
@@ -20,6 +21,7 @@ from pledges.forms import (
     PledgeForm,
     PledgeTargetFormSet,
     WithdrawForm,
+    page_language,
     targets_from,
 )
 from pledges.models import (
@@ -105,8 +107,11 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
         organisation = services.organisation_register(by=request.user, **form.cleaned_data)
         messages.success(
             request,
-            f"{organisation.name} is registered and waits for accreditation by the secretariat. "
-            "You can draft pledges meanwhile.",
+            _(
+                "%(organisation)s is registered and waits for accreditation by the secretariat. "
+                "You can draft pledges meanwhile."
+            )
+            % {"organisation": organisation.name},
         )
         return redirect("portal:home")
     return render(request, "pledges/portal/organisation_form.html", {"form": form})
@@ -118,7 +123,7 @@ def pledge_create(request: HttpRequest) -> HttpResponse:
     organisations = list(Organisation.objects.filter(pk__in=organisation_ids_of(request.user)))
     if not organisations:
         messages.info(
-            request, "Register your organisation first, or ask its focal point to invite you."
+            request, _("Register your organisation first, or ask its focal point to invite you.")
         )
         return redirect("portal:organisation_register")
     form = PledgeCreateForm(request.POST or None, organisations=organisations)
@@ -127,9 +132,13 @@ def pledge_create(request: HttpRequest) -> HttpResponse:
             by=request.user,
             cycle=form.cleaned_data["cycle"],
             lead_organisation=form.cleaned_data["organisation"],
-            content=PledgeContent(title=form.cleaned_data["title"]),
+            content=PledgeContent(title=form.cleaned_data["title"], language=page_language()),
         )
-        messages.success(request, f"Draft {pledge.reference} created. Save it at any time.")
+        messages.success(
+            request,
+            _("Draft %(reference)s created. Save it at any time.")
+            % {"reference": pledge.reference},
+        )
         return redirect("portal:pledge_edit", reference=pledge.reference)
     return render(request, "pledges/portal/pledge_create.html", {"form": form})
 
@@ -153,7 +162,11 @@ def pledge_edit(request: HttpRequest, reference: str) -> HttpResponse:
                 )
                 if "submit" in request.POST:
                     services.pledge_submit(pledge=pledge, by=request.user)
-                    messages.success(request, f"{pledge.reference} is submitted for review.")
+                    messages.success(
+                        request,
+                        _("%(reference)s is submitted for review.")
+                        % {"reference": pledge.reference},
+                    )
                     return redirect("portal:pledge_detail", reference=pledge.reference)
             except ValidationError as error:
                 # Saved as a draft, but not submittable yet, or someone else saved first:
@@ -168,9 +181,9 @@ def pledge_edit(request: HttpRequest, reference: str) -> HttpResponse:
                         status=409,
                     )
             else:
-                messages.success(request, "Draft saved.")
+                messages.success(request, _("Draft saved."))
             return redirect("portal:pledge_edit", reference=pledge.reference)
-        messages.error(request, "Some fields need attention; nothing was saved yet.")
+        messages.error(request, _("Some fields need attention; nothing was saved yet."))
         return render(
             request,
             "pledges/portal/pledge_form.html",
@@ -263,7 +276,7 @@ def pledge_submit(request: HttpRequest, reference: str) -> HttpResponse:
     attempt(
         request,
         lambda: services.pledge_submit(pledge=pledge, by=request.user),
-        f"{pledge.reference} is submitted for review.",
+        _("%(reference)s is submitted for review.") % {"reference": pledge.reference},
     )
     return redirect("portal:pledge_detail", reference=pledge.reference)
 
@@ -280,7 +293,8 @@ def pledge_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
             lambda: services.pledge_withdraw(
                 pledge=pledge, by=request.user, comment=form.cleaned_data["reason"]
             ),
-            f"{pledge.reference} is withdrawn; it stays on record as withdrawn.",
+            _("%(reference)s is withdrawn; it stays on record as withdrawn.")
+            % {"reference": pledge.reference},
         )
         if done is not None:
             return redirect("portal:pledge_detail", reference=pledge.reference)
@@ -301,12 +315,14 @@ def evidence_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
     if form.is_valid():
         services.evidence_add(pledge=pledge, by=request.user, **form.cleaned_data)
-        messages.success(request, "Evidence added.")
+        messages.success(request, _("Evidence added."))
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label or 'Evidence'}: {error}")
+                # Translators: a field of the evidence form (or "Evidence"), and what is wrong.
+                said = _("%(field)s: %(error)s") % {"field": label or _("Evidence"), "error": error}
+                messages.error(request, said)
     return redirect("portal:pledge_edit", reference=pledge.reference)
 
 
@@ -316,7 +332,7 @@ def evidence_remove(request: HttpRequest, reference: str, evidence_id: int) -> H
     pledge = _pledge_for(request, reference)
     evidence = get_object_or_404(Evidence, pk=evidence_id, pledge=pledge)
     services.evidence_remove(evidence=evidence, by=request.user)
-    messages.success(request, "Evidence removed.")
+    messages.success(request, _("Evidence removed."))
     return redirect("portal:pledge_edit", reference=pledge.reference)
 
 
@@ -355,11 +371,15 @@ def partnership_respond(request: HttpRequest, link_id: int, answer: str) -> Http
         pk=link_id,
         organisation_id__in=organisation_ids_of(request.user),
     )
-    verb = "accepted" if answer == "accept" else "declined"
+    said = (
+        _("%(organisation)s accepted to partner in %(reference)s.")
+        if answer == "accept"
+        else _("%(organisation)s declined to partner in %(reference)s.")
+    )
     attempt(
         request,
         lambda: services.partnership_respond(link=link, by=request.user, accept=answer == "accept"),
-        f"{link.organisation} {verb} to partner in {link.pledge.reference}.",
+        said % {"organisation": link.organisation, "reference": link.pledge.reference},
     )
     return redirect("portal:home")
 
@@ -371,8 +391,11 @@ def pledge_revise(request: HttpRequest, reference: str) -> HttpResponse:
     revision = attempt(
         request,
         lambda: services.pledge_revise(pledge=pledge, by=request.user),
-        f"Edit the revision; {pledge.reference} stays public as published until the "
-        "secretariat publishes your changes.",
+        _(
+            "Edit the revision; %(reference)s stays public as published until the "
+            "secretariat publishes your changes."
+        )
+        % {"reference": pledge.reference},
     )
     if revision is None:
         return redirect("portal:pledge_detail", reference=pledge.reference)
@@ -406,7 +429,8 @@ def partnership_claim(request: HttpRequest, link_id: int) -> HttpResponse:
     attempt(
         request,
         lambda: services.partnership_claim(link=link, by=request.user, organisation=organisation),
-        f"{organisation} now partners in {link.pledge.reference}.",
+        _("%(organisation)s now partners in %(reference)s.")
+        % {"organisation": organisation, "reference": link.pledge.reference},
     )
     return redirect("portal:home")
 
@@ -418,8 +442,8 @@ def reminders_preference(request: HttpRequest) -> HttpResponse:
     wanted = request.POST.get("reminders") == "on"
     if wanted:
         ReminderOptOut.objects.filter(user=request.user).delete()
-        messages.success(request, "You will receive reminders to report.")
+        messages.success(request, _("You will receive reminders to report."))
     else:
         ReminderOptOut.objects.get_or_create(user=request.user)
-        messages.success(request, "No more reminders; review decisions still reach you.")
+        messages.success(request, _("No more reminders; review decisions still reach you."))
     return redirect("portal:home")

@@ -13,13 +13,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET
 
 from indicators.charts import bar_chart_svg
 from indicators.maps import world_map_svg
 from indicators.models import Area, Objective
 from indicators.selectors import area_indicators
-from pledges.content import PledgeContent, readable
+from pledges.content import PledgeContent, field_label, readable
 from pledges.explorer import (
     HomeFigures,
     area_filters,
@@ -36,7 +37,7 @@ from pledges.explorer import (
     result_page,
 )
 from pledges.filters import PledgeFilter
-from pledges.models import ReviewCycle
+from pledges.models import Pledge, ReviewCycle
 from pledges.permissions import corroborating_organisation_ids
 from pledges.progress import target_progress
 from pledges.selectors import objectives_with_pledge_counts, published_reports
@@ -86,15 +87,15 @@ def figure_charts(figures: HomeFigures) -> dict[str, str]:
     """The figures' charts, each beside its table on the page."""
     reporting = figures.reporting
     return {
-        "status": bar_chart_svg(figures.by_status, title="Published pledges by status"),
+        "status": bar_chart_svg(figures.by_status, title=_("Published pledges by status")),
         "reporting": bar_chart_svg(
             [
-                ("Reporting", reporting["reporting"]),
-                ("Update due", reporting["due"]),
-                ("Update overdue", reporting["overdue"]),
-                ("Inactive", reporting["inactive"]),
+                (_("Reporting"), reporting["reporting"]),
+                (_("Update due"), reporting["due"]),
+                (_("Update overdue"), reporting["overdue"]),
+                (_("Inactive"), reporting["inactive"]),
             ],
-            title="Published pledges by reporting",
+            title=_("Published pledges by reporting"),
             # Silence stands apart, drawn hatched, whatever the colours.
             highlight=(1, 2, 3),
         ),
@@ -104,15 +105,15 @@ def figure_charts(figures: HomeFigures) -> dict[str, str]:
 # Filters chosen in a form of their own, below the facets (which are links).
 FORM_FILTERS = ("main", "matching", "targets", "verification", "pledger_region", "pledger_country")
 # Read on the public page in their own place (partners, objectives, money), or not at all
-# (addresses).
-NOT_SHOWN = {
-    "Partner organisations",
-    "Partners invited by e-mail",
-    "Main objectives",
-    "Further objectives",
-    "Amount",
-    "Currency",
-}
+# (addresses): the parts of the content, whose labels are left out (in the page's language).
+NOT_SHOWN = (
+    "partners",
+    "partner_emails",
+    "main_objectives",
+    "further_objectives",
+    "amount",
+    "currency",
+)
 
 
 def _chosen(filterset: PledgeFilter) -> list[tuple[str, str]]:
@@ -123,7 +124,7 @@ def _chosen(filterset: PledgeFilter) -> list[tuple[str, str]]:
             continue
         field = filterset.form.fields[name]
         if isinstance(value, bool):
-            words = "yes" if value else "no"
+            words = _("yes") if value else _("no")
         elif hasattr(field, "choices") and not hasattr(value, "pk"):
             words = str(dict(field.choices).get(value, value))
         else:
@@ -177,8 +178,9 @@ def pledge_page(request: HttpRequest, reference: str) -> HttpResponse:
     if pledge.review_state == "merged":
         return render(request, "pledges/public/pledge_merged.html", {"pledge": pledge})
     detail = public_pledge_detail(pledge)
+    hidden = {str(field_label(Pledge, part, PledgeContent.LINKS)) for part in NOT_SHOWN}
     says = [
-        (section, [(label, text) for label, text in rows if label not in NOT_SHOWN])
+        (section, [(label, text) for label, text in rows if str(label) not in hidden])
         for section, rows in readable(PledgeContent.of(pledge))
     ]
     return render(
@@ -232,7 +234,7 @@ def pledge_map(request: HttpRequest) -> HttpResponse:
             "global_count": global_count,
             "map": world_map_svg(
                 {row.area.code: row.pledges for row in rows},
-                title="Published pledges by country of implementation",
+                title=_("Published pledges by country of implementation"),
                 link=lambda iso3: reverse("area", args=[iso3]),
             ),
         },
@@ -244,8 +246,8 @@ def area_page(request: HttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(Area.objects.select_related("parent"), code=code.upper())
     lists = []
     for key, title in (
-        ("implemented", f"Pledges implemented in {area.name}"),
-        ("by", f"Pledges by organisations of {area.name}"),
+        ("implemented", _("Pledges implemented in %(area)s") % {"area": area.name}),
+        ("by", _("Pledges by organisations of %(area)s") % {"area": area.name}),
     ):
         query = area_filters(area).get(key)
         if query is None:

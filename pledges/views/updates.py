@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pledges import services
@@ -54,14 +55,14 @@ def update_new(request: HttpRequest, reference: str) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
                 content=form.content(),
             ),
-            "Progress update saved as a draft.",
+            _("Progress update saved as a draft."),
         )
         if update is not None:
             if "submit" in request.POST:
                 attempt(
                     request,
                     lambda: services.update_submit(update=update, by=request.user),
-                    "Submitted for review.",
+                    _("Submitted for review."),
                 )
             return redirect("portal:pledge_detail", reference=pledge.reference)
     status = 400 if request.method == "POST" else 200
@@ -94,13 +95,13 @@ def update_edit(request: HttpRequest, update_id: int) -> HttpResponse:
                 content=form.content(),
                 expected_version=form.cleaned_data["opened_version"] or 0,
             ),
-            "Progress update saved.",
+            _("Progress update saved."),
         )
         if saved is not None and "submit" in request.POST:
             attempt(
                 request,
                 lambda: services.update_submit(update=update, by=request.user),
-                "Submitted for review.",
+                _("Submitted for review."),
             )
         if saved is not None:
             return redirect("portal:pledge_detail", reference=pledge.reference)
@@ -129,9 +130,9 @@ def update_submit(request: HttpRequest, update_id: int) -> HttpResponse:
     attempt(
         request,
         lambda: services.update_submit(update=update, by=request.user),
-        "Submitted for review.",
+        _("Submitted for review."),
     )
-    messages.info(request, "The secretariat reviews updates before they are public.")
+    messages.info(request, _("The secretariat reviews updates before they are public."))
     return redirect("portal:pledge_detail", reference=update.pledge.reference)
 
 
@@ -148,12 +149,13 @@ def update_evidence_add(request: HttpRequest, update_id: int) -> HttpResponse:
             lambda: services.evidence_add(
                 pledge=update.pledge, update=update, by=request.user, **form.cleaned_data
             ),
-            "Evidence added to the update.",
+            _("Evidence added to the update."),
         )
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, f"Evidence: {error}")
+                # Translators: what is wrong with evidence added to a progress update.
+                messages.error(request, _("Evidence: %(error)s") % {"error": error})
     return redirect("portal:update_edit", update_id=update.pk)
 
 
@@ -167,6 +169,6 @@ def update_evidence_remove(request: HttpRequest, update_id: int, evidence_id: in
     attempt(
         request,
         lambda: services.evidence_remove(evidence=evidence, by=request.user),
-        "Evidence removed.",
+        _("Evidence removed."),
     )
     return redirect("portal:update_edit", update_id=update.pk)

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pledges import services
 from pledges.models import PledgePartner, ReviewState
@@ -179,6 +179,21 @@ def test_every_portal_page_meets_wcag_aa(live_server, world, member):
     for width, (walked, problems) in results.items():
         assert not problems, f"at {width} px:\n{report(problems)}"
         assert len(walked) >= PORTAL_PAGES
+
+
+def test_every_portal_page_meets_wcag_aa_in_arabic_right_to_left(live_server, world, member):
+    cookie = session_cookie(live_server.url, member)
+    with translation.override("ar"):
+        starts = [reverse("portal:home"), reverse("api_tokens")]
+    with chromium() as browser:
+        context = browser.new_context(bypass_csp=True)
+        context.add_cookies([cookie])
+        page = context.new_page()
+        page.set_viewport_size({"width": 390, "height": 900})
+        walked, problems = walk(page, live_server.url, starts)
+    assert not problems, report(problems)
+    assert len(walked) >= PORTAL_PAGES
+    assert all(path.startswith("/ar/") for path in walked)
 
 
 def test_the_review_desk_meets_wcag_aa(live_server, world, secretariat, member):

@@ -175,3 +175,46 @@ def test_a_message_links_to_the_plain_addresses_whatever_the_senders_language(
     [told] = [m for m in OutboxMessage.objects.all() if member.email in m.recipients]
     assert f"/pledges/{pledge.reference}/" in told.body_text
     assert "/fr/" not in told.body_text
+
+
+def test_each_recipient_reads_the_message_in_their_language(
+    pledge, member, focal_point, secretariat
+):
+    member.language = "es"
+    member.save(update_fields=["language"])
+    services.pledge_submit(pledge=pledge, by=member)
+    services.pledge_request_changes(pledge=pledge, by=secretariat, comment="Añadan la línea base.")
+    spanish, english = (
+        next(m for m in delivered() if recipients(m) == [person.email])
+        for person in (member, focal_point)
+    )
+    assert "Compromiso" in spanish.subject
+    assert "cambios" in spanish.body
+    assert "Pledge" in english.subject
+    assert "changes" in english.body
+    assert (
+        spanish.extra_headers["Content-Language"],
+        english.extra_headers["Content-Language"],
+    ) == (
+        "es",
+        "en",
+    )
+    assert "Añadan la línea base." in spanish.body  # what people wrote stays as written
+    # Links are the plain addresses, which open in the reader's chosen language.
+    assert f"/portal/pledges/{pledge.reference}/" in spanish.body
+    assert "/es/" not in spanish.body
+
+
+def test_an_address_without_an_account_reads_the_language_it_was_written_from(
+    organisation, focal_point
+):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        services.member_invite(
+            organisation=organisation, by=focal_point, email="nouveau@exemple.org"
+        )
+    message = delivered()[-1]
+    assert recipients(message) == ["nouveau@exemple.org"]
+    assert message.extra_headers["Content-Language"] == "fr"
+    assert message.subject.startswith("Rejoignez ")

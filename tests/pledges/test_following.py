@@ -106,6 +106,7 @@ def test_the_weekly_digest_tells_what_was_published_once(pledge):
     assert message.headers == {
         "List-Unsubscribe": f"<{_cancel_url(following)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Content-Language": "en",
     }
     assert digests_send() == 0  # told once
     assert OutboxMessage.objects.count() == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -55,6 +56,40 @@ def test_machines_addresses_have_no_language(client):
     with translation.override("fr"):
         assert reverse("api:pledges") == "/api/v1/pledges/"
         assert reverse("feed_updates") == "/feeds/updates.atom"
+
+
+def test_a_language_opened_is_remembered_and_a_plain_address_opens_in_it(client):
+    client.get("/fr/pledges/")
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    arriving = client.get("/pledges/?objective=6")
+    assert (arriving.status_code, arriving["Location"]) == (302, "/fr/pledges/?objective=6")
+    assert "Cookie" in arriving["Vary"]
+    assert "no-store" in arriving["Cache-Control"]
+
+
+def test_the_english_link_from_another_language_chooses_english(client):
+    client.get("/fr/pledges/")
+    english = client.get("/pledges/", HTTP_REFERER="http://testserver/fr/pledges/")
+    assert english.status_code == 200
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert client.get("/").status_code == 200
+
+
+def test_a_signed_in_users_choice_follows_them_to_another_device(client, member):
+    client.force_login(member)
+    client.get("/es/portal/")
+    member.refresh_from_db()
+    assert member.language == "es"
+    other_device = Client()
+    other_device.force_login(member)
+    assert other_device.get("/portal/")["Location"] == "/es/portal/"
+
+
+def test_machines_and_forms_are_never_redirected(client):
+    client.get("/ar/")
+    assert client.get("/api/v1/").status_code == 200
+    assert client.get("/feeds/updates.atom").status_code == 200
+    assert client.post("/pledges/").status_code != 302
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda path: path.parts[-3])

@@ -120,3 +120,39 @@ def test_a_file_that_is_not_yaml_is_refused(tmp_path):
 def test_a_missing_file_is_refused(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         load(tmp_path / "absent.yaml")
+
+
+def test_reference_data_reads_in_each_language():
+    from django.utils import translation
+
+    objective, kenya, africa = (
+        Objective.objects.get(number=1),
+        Area.objects.get(code="KEN"),
+        Area.objects.get(code="002"),
+    )
+    with translation.override("fr"):
+        assert objective.local.short_title == "Données"
+        assert objective.local.title.startswith("Collecter et utiliser des données")
+        assert africa.local.name == "Afrique"
+    with translation.override("zh-hans"):
+        assert str(kenya) == "肯尼亚"  # pycountry's ISO 3166 catalogue
+    with translation.override("ar"):
+        assert all(p.local.title != p.title for p in GuidingPrinciple.objects.all())
+    assert (objective.local.title, str(kenya)) == (objective.title, "Kenya")
+
+
+@pytest.mark.parametrize(
+    ("wording", "message"),
+    [
+        ({"format": 1, "objectives": {24: {"fr": {"title": "x"}}}}, "objectives.24: not in"),
+        ({"format": 1, "areas": {"002": {"de": {"name": "Afrika"}}}}, "002.de: not a language"),
+        ({"format": 2}, "format 1"),
+    ],
+)
+def test_broken_translations_load_nothing_and_say_why(tmp_path, wording, message):
+    path = tmp_path / "translations.yaml"
+    path.write_text(yaml.safe_dump(wording), encoding="utf-8")
+    before = Objective.objects.get(number=1).translations
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("load_framework", "--translations", str(path), stdout=io.StringIO())
+    assert Objective.objects.get(number=1).translations == before
