@@ -65,6 +65,7 @@ FIELDS = {
     "measurements": "Values measured against the pledge's targets.",
     "name": "Its name.",
     "narrative": "What happened, in the pledgers' words.",
+    "language": "The language its text is written in: a code such as fr, es, ar or pt.",
     "next": "The address of the next page, or null on the last.",
     "number": "The objective's number, 1 to 23.",
     "objectives": "Numbers of the GCM objectives it measures.",
