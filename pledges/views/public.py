@@ -8,11 +8,14 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET
 
@@ -59,14 +62,52 @@ def _public_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
     page = hashlib.sha256(representation.encode()).hexdigest()[:12]
     # Kept for the view, whose cached parts are keyed on it too.
     request.public_fingerprint = public_fingerprint()
-    return f"{request.public_fingerprint}-{page}"
+    request.public_etag = f"{request.public_fingerprint}-{page}"
+    return request.public_etag
+
+
+def _kept_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The view, its answer to anonymous visitors kept whole under the page's ETag: the same
+    for everyone until the public data changes, then never reached again.
+
+    Not kept: a page whose form holds a CSRF token (it is the visitor's own), one that set a
+    cookie, and any answer to a visitor with a session or a message waiting.
+    """
+
+    @functools.wraps(view)
+    def kept(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        etag = getattr(request, "public_etag", None)
+        if etag is None or _has_own_state(request):
+            return view(request, *args, **kwargs)
+        key = f"public-page:{etag}:{get_language()}"
+        if (hit := cache.get(key)) is not None:
+            content, status, headers = hit
+            return HttpResponse(content, status=status, headers=headers)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        ):
+            cache.set(key, (response.content, 200, dict(response.headers)), 60 * 60)
+        return response
+
+    return kept
+
+
+def _has_own_state(request: HttpRequest) -> bool:
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
 
 
 def public_data(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """For anonymous visitors, an ETag from the public data (a matching If-None-Match gets a
-    304 before anything is rendered or counted) and a public Cache-Control."""
+    304 before anything is rendered or counted), the page kept whole while that data stays
+    as it is, and a public Cache-Control."""
 
-    conditional = condition(etag_func=_public_etag)(view)
+    conditional = condition(etag_func=_public_etag)(_kept_page(view))
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

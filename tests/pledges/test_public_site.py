@@ -137,7 +137,8 @@ def test_the_explorer_costs_the_same_whatever_the_number_of_pledges(
         )
     client.get(reverse("explorer"))  # facet counts and labels cached once per change of data
     with django_assert_max_num_queries(8):
-        response = client.get(reverse("explorer"))
+        # Another order of the same results: the page is rendered, its counts are not redone.
+        response = client.get(reverse("explorer"), {"sort": "title"})
     assert len(response.context["page"].pledges) == 20
 
 
@@ -335,3 +336,49 @@ def test_a_pledge_page_shows_its_public_milestones_and_not_the_review(client, me
     assert [e.get_action_display() for e in response.context["detail"].history] == ["Published"]
     assert "PRIVATE REVIEW NOTE" not in response.text
     assert secretariat.email not in response.text
+
+
+def test_anonymous_pages_are_kept_whole_until_the_public_data_changes(
+    client, pledges, django_assert_max_num_queries
+):
+    url = reverse("explorer")
+    first = client.get(url)
+    with django_assert_max_num_queries(0):
+        again = client.get(url)
+    assert again.content == first.content
+    assert set(again["Cache-Control"].split(", ")) == {"max-age=60", "public"}
+    assert again["ETag"] == first["ETag"]
+    pledges["fair"].title = "Fair recruitment corridors, extended"
+    pledges["fair"].save()
+    assert "Fair recruitment corridors, extended" in client.get(url).text
+
+
+def test_a_signed_in_page_is_never_kept_for_others(client, pledges, member):
+    url = reverse("explorer")
+    client.force_login(member)
+    assert "Log out" in client.get(url).text
+    client.logout()
+    anonymous = client.get(url).text
+    assert "Log out" not in anonymous
+
+
+@pytest.mark.parametrize(("uses_token", "renders"), [(False, 1), (True, 2)])
+def test_a_page_holding_a_visitors_csrf_token_is_rendered_for_each(rf, uses_token, renders):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from pledges.views.public import public_data
+
+    rendered = []
+
+    @public_data
+    def view(request):
+        rendered.append(request)
+        return HttpResponse(get_token(request) if uses_token else "the same for all")
+
+    for _ in range(2):
+        request = rf.get("/somewhere/")
+        request.user = AnonymousUser()
+        assert view(request).status_code == 200
+    assert len(rendered) == renders
