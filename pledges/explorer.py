@@ -266,10 +266,16 @@ def result_page(filterset: PledgeFilter, cursor: str = "") -> ResultPage:
     next_cursor = None
     if len(rows) > PAGE_SIZE:
         rows = rows[:PAGE_SIZE]
-        next_cursor = signing.dumps(
-            {"sort": sort, "after": _sort_key(rows[-1], fields)}, salt=_CURSOR_SALT
-        )
+        next_cursor = cursor_after(filterset, rows[-1])
     return ResultPage(rows, next_cursor, values is None)
+
+
+def cursor_after(filterset: PledgeFilter, pledge: Pledge) -> str:
+    """The cursor of the page that starts after `pledge` in the filterset's order."""
+    return signing.dumps(
+        {"sort": filterset.order, "after": _sort_key(pledge, SORTS[filterset.order][1])},
+        salt=_CURSOR_SALT,
+    )
 
 
 def result_count(filterset: PledgeFilter) -> int:

@@ -7,6 +7,7 @@ from 0 to 1 and keep what reaches THRESHOLD.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -73,11 +74,14 @@ class Similar:
         return min(100, round(self.score * 100))
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]{3,}", text.lower()) if w not in STOPWORDS}
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    # The review queue scores each of its rows against pools that mostly overlap: each text
+    # is split once.
+    return frozenset(w for w in re.findall(r"[a-z0-9]{3,}", text.lower()) if w not in STOPWORDS)
 
 
-def _overlap(a: set[str], b: set[str]) -> float:
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
@@ -92,8 +96,17 @@ def similar_pledges(
     itself = [pk for pk in (pledge.pk, pledge.revision_of_id) if pk]
     candidates = candidates.exclude(pk__in=itself).select_related("lead_organisation")
     if connection.vendor == "postgresql":
+        # `%` (trigram_similar) reads the trigram indexes; its threshold (pg_trgm's 0.3) is
+        # under THRESHOLD, so it misses no pledge of another organisation, and the same
+        # organisation's, which may need the bonus, come by their own index.
+        reachable = (
+            Q(title__trigram_similar=pledge.title)
+            | Q(description__trigram_similar=pledge.description[:2000])
+            | Q(lead_organisation=pledge.lead_organisation_id)
+        )
         scored = (
-            candidates.annotate(
+            candidates.filter(reachable)
+            .annotate(
                 similarity=Greatest(
                     TrigramSimilarity("title", pledge.title),
                     TrigramSimilarity("description", pledge.description[:2000]),
@@ -119,18 +132,24 @@ def similar_pledges(
                 )
             )
             .distinct()
-            .order_by("-created_at")[:POOL_SIZE]
+            .order_by("-created_at")
+            .values_list("pk", "title", "description", "lead_organisation_id")[:POOL_SIZE]
         )
+        # Scored from plain rows; only the few kept become pledges.
         title, description = _words(pledge.title), _words(pledge.description)
-        results = []
-        for other in pool:
+        scores = {}
+        for pk, other_title, other_description, lead in pool:
             score = max(
-                _overlap(title, _words(other.title)),
-                _overlap(description, _words(other.description)),
+                _overlap(title, _words(other_title)),
+                _overlap(description, _words(other_description)),
             )
-            if _same_lead(other, pledge):
+            if lead == pledge.lead_organisation_id:
                 score += SAME_ORGANISATION_BONUS
-            results.append(Similar(other, score))
+            if score >= THRESHOLD:
+                scores[pk] = score
+        best = sorted(scores, key=lambda pk: -scores[pk])[:limit]
+        found = candidates.in_bulk(best)
+        results = [Similar(found[pk], scores[pk]) for pk in best]
     kept = [r for r in results if r.score >= THRESHOLD]
     return sorted(kept, key=lambda r: -r.score)[:limit]
 

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from indicators.models import Area, Indicator, Observation
 from pledges.models import (
     ImplementationStatus,
     Organisation,
@@ -99,3 +100,18 @@ def test_seed_synthetic_adds_pledges_and_updates_with_fresh_references():
 def test_seed_synthetic_refuses_updates_without_pledges():
     with pytest.raises(CommandError, match="need pledges"):
         run("seed_synthetic", "--pledges", "0", "--updates", "10")
+
+
+def test_seed_synthetic_gives_every_indicator_a_value_in_every_country_and_year_once():
+    indicators = Indicator.objects.filter(indicator_set__is_current=True).count()
+    countries = Area.objects.countries().count()
+    run("seed_synthetic", "--pledges", "0", "--updates", "0", "--observations", "2020-2021")
+    assert Observation.objects.count() == indicators * countries * 2
+    run("seed_synthetic", "--pledges", "0", "--updates", "0", "--observations", "2021-2022")
+    assert Observation.objects.count() == indicators * countries * 3
+
+
+@pytest.mark.parametrize("years", ["2024-2020", "twenty", "1066-1067"])
+def test_seed_synthetic_refuses_years_it_cannot_read(years):
+    with pytest.raises(CommandError, match="--observations"):
+        run("seed_synthetic", "--pledges", "0", "--updates", "0", "--observations", years)

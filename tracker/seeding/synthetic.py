@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from indicators.models import Area, Objective
+from indicators.models import Area, Indicator, Objective, Observation
 from pledges.models import (
     ImplementationStatus,
     JointKind,
@@ -40,6 +40,87 @@ DESCRIPTION = (
     "and yearly progress updates, so that pages, exports and reports can be measured at the scale "
     "of a full review cycle. Its wording carries no meaning beyond that purpose."
 )
+# Words pledges are written in, so that searches and the duplicate finder meet texts that
+# differ as real ones do, not one text repeated.
+VOCABULARY = [
+    "access",
+    "asylum",
+    "border",
+    "capacity",
+    "children",
+    "civil",
+    "climate",
+    "community",
+    "consular",
+    "corridor",
+    "data",
+    "decent",
+    "detention",
+    "diaspora",
+    "digital",
+    "disaster",
+    "displacement",
+    "documentation",
+    "education",
+    "employment",
+    "evidence",
+    "fair",
+    "families",
+    "financial",
+    "gender",
+    "health",
+    "housing",
+    "identity",
+    "inclusion",
+    "information",
+    "integration",
+    "justice",
+    "labour",
+    "language",
+    "legal",
+    "livelihoods",
+    "local",
+    "mobility",
+    "municipal",
+    "national",
+    "orientation",
+    "partnership",
+    "pathways",
+    "policy",
+    "portability",
+    "protection",
+    "qualifications",
+    "recognition",
+    "recruitment",
+    "regional",
+    "regular",
+    "reintegration",
+    "remittances",
+    "rescue",
+    "resettlement",
+    "response",
+    "return",
+    "rights",
+    "safe",
+    "screening",
+    "services",
+    "skills",
+    "smuggling",
+    "social",
+    "statistics",
+    "support",
+    "training",
+    "trafficking",
+    "transit",
+    "trust",
+    "unaccompanied",
+    "visas",
+    "vulnerability",
+    "wages",
+    "women",
+    "workers",
+    "youth",
+]
 REVIEW_STATES = [ReviewState.PUBLISHED] * 6 + [
     ReviewState.DRAFT,
     ReviewState.SUBMITTED,
@@ -55,6 +136,7 @@ class SyntheticResult:
     organisations: int
     pledges: int
     updates: int
+    observations: int = 0
 
 
 def synthetic_seed(
@@ -96,8 +178,9 @@ def synthetic_seed(
                     cycle=cycle,
                     sequence=sequence,
                     reference=Pledge.reference_for(cycle, sequence),
-                    title=f"Synthetic pledge {cycle.forum_year}-{sequence}",
-                    description=DESCRIPTION,
+                    title=f"Synthetic pledge {cycle.forum_year}-{sequence}: "
+                    + " ".join(rng.sample(VOCABULARY, 4)),
+                    description=f"{DESCRIPTION} {' '.join(rng.choices(VOCABULARY, k=60))}.",
                     form_policy=rng.random() < 0.6,
                     form_process=rng.random() < 0.5,
                     form_financial=rng.random() < 0.2,
@@ -162,6 +245,45 @@ def synthetic_seed(
         ProgressUpdate.objects.bulk_create(batch_updates)
         say(f"{start + size} updates")
     return SyntheticResult(len(organisation_ids), pledges, updates)
+
+
+def synthetic_observations(
+    years: range, *, seed: int = 1, progress: Callable[[str], None] | None = None
+) -> int:
+    """One total value for every indicator of the current set, every country and every year
+    of `years` that has none yet: the indicator and country pages at the size of a full
+    database. Returns how many were added."""
+    rng = random.Random(seed)
+    say = progress or (lambda message: None)
+    indicator_ids = list(
+        Indicator.objects.filter(indicator_set__is_current=True).values_list("id", flat=True)
+    )
+    area_ids = list(Area.objects.countries().values_list("id", flat=True))
+    added = 0
+    for indicator_id in indicator_ids:
+        have = set(
+            Observation.objects.filter(
+                indicator_id=indicator_id, disaggregation_key=""
+            ).values_list("area_id", "period_start__year")
+        )
+        batch = [
+            Observation(
+                indicator_id=indicator_id,
+                area_id=area_id,
+                period_label=str(year),
+                period_start=dt.date(year, 1, 1),
+                period_end=dt.date(year, 12, 31),
+                value=Decimal(rng.randrange(0, 100_000)) / 100,
+                source="Synthetic observation for benchmarks",
+            )
+            for area_id in area_ids
+            for year in years
+            if (area_id, year) not in have
+        ]
+        Observation.objects.bulk_create(batch, batch_size=BATCH)
+        added += len(batch)
+        say(f"{added} observations")
+    return added
 
 
 def _organisations(rng: random.Random, wanted: int, country_ids: list[int]) -> list[int]:
