@@ -25,7 +25,7 @@ help:
 	@echo "make run    install, migrate, load the GCM framework, seed demo data, start web + worker"
 	@echo "make test   install, lint, run the whole test suite"
 	@echo "make lint   ruff check and format check"
-	@echo "make bench  seed synthetic data and time the hot paths"
+	@echo "make bench  seed synthetic data, load the pages over HTTP, write docs/performance.md"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
