@@ -11,9 +11,10 @@ import functools
 import re
 from dataclasses import dataclass
 
+from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
 
 from pledges.models import Pledge
@@ -100,8 +101,8 @@ def similar_pledges(
         # under THRESHOLD, so it misses no pledge of another organisation, and the same
         # organisation's, which may need the bonus, come by their own index.
         reachable = (
-            Q(title__trigram_similar=pledge.title)
-            | Q(description__trigram_similar=pledge.description[:2000])
+            Q(TrigramSimilar(F("title"), pledge.title))
+            | Q(TrigramSimilar(F("description"), pledge.description[:2000]))
             | Q(lead_organisation=pledge.lead_organisation_id)
         )
         scored = (
