@@ -670,7 +670,7 @@ class PledgeInReviewAdmin(PledgeColumns, ReviewStepsMixin, admin.ModelAdmin):
         "likeliest_duplicate",
     )
     list_display_links = ("reference", "short_title")
-    # Each row looks for its possible duplicates: one query a row, so pages stay short.
+    # Each row looks for its possible duplicates (a query or two a row), so pages stay short.
     list_per_page = 25
     list_filter = (
         "cycle",
