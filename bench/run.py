@@ -469,7 +469,8 @@ def report_table(
             "",
             f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by `make bench` "
             f"(`bench/run.py --pledges {args.pledges} --updates {args.updates} "
-            f"--seconds {args.seconds:g} --concurrency {args.concurrency}`).",
+            f"--import-rows {args.import_rows} --seconds {args.seconds:g} --warmup {args.warmup:g} "
+            f"--concurrency {args.concurrency}`).",
             "",
             *[f"- {fact}" for fact in facts],
             "",
